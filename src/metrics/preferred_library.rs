@@ -1,0 +1,229 @@
+//! `preferred-library`: among files that use a library of a family (HTTP
+//! clients, say), the share that use only the preferred ones.
+
+use super::{Facts, KindInfo, Offender, Outcome, Source};
+use crate::config::{MetricDef, Params};
+use crate::facts::FileFacts;
+use crate::lang::Language;
+
+pub const INFO: KindInfo = KindInfo {
+    kind: super::Kind::PreferredLibrary,
+    name: "preferred-library",
+    unit: "file that uses a library of the family",
+    source: Source::Files,
+    keys: &["family", "preferred", "discouraged"],
+    summary: "Among files that use any library of a family, the share that use only the preferred ones.",
+    rule: "The family is `preferred` plus `discouraged` plus, with `family = \"http\"`, the built-in \
+           HTTP clients of each language. A file (test files included) that imports any of them is \
+           a unit; it is compliant when every one it imports is preferred. Python imports match a \
+           library and its submodules (urllib.request matches urllib.request.urlopen); JS/TS imports \
+           are reduced to the package name (@scope/pkg; node:http is http); Rust matches the first \
+           path segment of use, extern crate and paths in code (hyphens read as underscores).",
+};
+
+pub const FAMILY_NAMES: &[&str] = &["http"];
+
+/// The built-in HTTP client libraries per language.
+const HTTP: &[(Language, &[&str])] = &[
+    (
+        Language::Python,
+        &[
+            "requests",
+            "httpx",
+            "urllib.request",
+            "urllib2",
+            "urllib3",
+            "aiohttp",
+            "http.client",
+            "httplib",
+            "httplib2",
+            "pycurl",
+        ],
+    ),
+    (
+        Language::JavaScript,
+        &[
+            "axios",
+            "node-fetch",
+            "got",
+            "superagent",
+            "undici",
+            "request",
+            "http",
+            "https",
+            "ky",
+            "cross-fetch",
+            "isomorphic-fetch",
+        ],
+    ),
+    (
+        Language::Rust,
+        &["reqwest", "ureq", "hyper", "surf", "isahc", "attohttpc"],
+    ),
+];
+
+/// The libraries of a built-in family, per language.
+pub fn family(name: &str) -> Option<Vec<(Language, Vec<String>)>> {
+    match name {
+        "http" => Some(
+            HTTP.iter()
+                .flat_map(|(lang, libs)| {
+                    let libs: Vec<String> = libs.iter().map(|s| s.to_string()).collect();
+                    // TypeScript shares JavaScript's packages.
+                    let mut rows = vec![(*lang, libs.clone())];
+                    if *lang == Language::JavaScript {
+                        rows.push((Language::TypeScript, libs));
+                    }
+                    rows
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
+    let Params::PreferredLibrary {
+        family,
+        preferred,
+        discouraged,
+    } = &def.params
+    else {
+        return Outcome::default();
+    };
+    let mut out = Outcome::default();
+    for file in facts.files {
+        if !def.sees(file.language, &file.path) {
+            continue;
+        }
+        let mut members: Vec<&str> = preferred
+            .iter()
+            .chain(discouraged)
+            .map(String::as_str)
+            .collect();
+        if let Some((_, libs)) = family.iter().find(|(l, _)| *l == file.language) {
+            members.extend(libs.iter().map(String::as_str));
+        }
+        let used = used_libraries(file, &members);
+        if used.is_empty() {
+            continue;
+        }
+        let bad: Vec<&(String, u32)> = used
+            .iter()
+            .filter(|(lib, _)| {
+                !preferred
+                    .iter()
+                    .any(|p| same_library(file.language, lib, p))
+            })
+            .collect();
+        out.unit(bad.first().map(|(_, line)| {
+            let names: Vec<&str> = bad.iter().map(|(lib, _)| lib.as_str()).collect();
+            let detail = if preferred.is_empty() {
+                format!("uses {}", names.join(", "))
+            } else {
+                format!("uses {}; prefer {}", names.join(", "), preferred.join(", "))
+            };
+            Offender {
+                path: file.path.clone(),
+                line: Some(*line),
+                item: names.join(", "),
+                detail,
+                weight: bad.len() as f64,
+            }
+        }));
+    }
+    out
+}
+
+/// The family members a file imports (as the member is written), each once,
+/// with the line of its first import.
+fn used_libraries(file: &FileFacts, members: &[&str]) -> Vec<(String, u32)> {
+    let mut used: Vec<(String, u32)> = Vec::new();
+    for import in &file.imports {
+        if import.level > 0 {
+            continue;
+        }
+        let Some(name) = library_name(file.language, &import.module) else {
+            continue;
+        };
+        for member in members {
+            if matches(file.language, &name, member) && !used.iter().any(|(m, _)| m == member) {
+                used.push((member.to_string(), import.line));
+            }
+        }
+    }
+    used
+}
+
+/// The library an import names, as the language's matching sees it.
+pub fn library_name(language: Language, module: &str) -> Option<String> {
+    match language {
+        Language::Python => Some(module.to_string()),
+        Language::Rust => Some(module.replace('-', "_")),
+        Language::JavaScript | Language::TypeScript => js_package(module).map(str::to_string),
+    }
+}
+
+/// `@scope/pkg/sub` → `@scope/pkg`, `pkg/sub` → `pkg`, `node:http` → `http`;
+/// relative and absolute paths are no package.
+pub fn js_package(spec: &str) -> Option<&str> {
+    let spec = spec.strip_prefix("node:").unwrap_or(spec);
+    if spec.is_empty() || spec.starts_with('.') || spec.starts_with('/') {
+        return None;
+    }
+    let mut cut = spec.match_indices('/').map(|(i, _)| i);
+    let end = if spec.starts_with('@') {
+        cut.nth(1)
+    } else {
+        cut.next()
+    };
+    Some(&spec[..end.unwrap_or(spec.len())])
+}
+
+/// Whether an imported library name falls under a configured entry.
+fn matches(language: Language, name: &str, entry: &str) -> bool {
+    match language {
+        Language::Python => {
+            name == entry
+                || (name.starts_with(entry) && name.as_bytes().get(entry.len()) == Some(&b'.'))
+        }
+        Language::Rust => name == entry.replace('-', "_"),
+        Language::JavaScript | Language::TypeScript => {
+            name == entry.strip_prefix("node:").unwrap_or(entry)
+        }
+    }
+}
+
+fn same_library(language: Language, a: &str, b: &str) -> bool {
+    matches(language, a, b) || matches(language, b, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn js_packages() {
+        assert_eq!(js_package("axios"), Some("axios"));
+        assert_eq!(js_package("lodash/fp"), Some("lodash"));
+        assert_eq!(js_package("@scope/pkg/sub"), Some("@scope/pkg"));
+        assert_eq!(js_package("node:http"), Some("http"));
+        assert_eq!(js_package("./x"), None);
+    }
+
+    #[test]
+    fn python_submodules_match() {
+        assert!(matches(
+            Language::Python,
+            "urllib.request.urlopen",
+            "urllib.request"
+        ));
+        assert!(matches(
+            Language::Python,
+            "urllib.request",
+            "urllib.request"
+        ));
+        assert!(!matches(Language::Python, "urllib", "urllib.request"));
+        assert!(!matches(Language::Python, "requestsx", "requests"));
+    }
+}

@@ -1,0 +1,113 @@
+//! `typed`: the share of functions that are statically typed.
+
+use super::{Facts, KindInfo, Offender, Outcome, Source, plural};
+use crate::config::{MetricDef, Params, PythonMode};
+use crate::facts::{Function, Typing};
+
+pub const INFO: KindInfo = KindInfo {
+    kind: super::Kind::Typed,
+    name: "typed",
+    unit: "function",
+    source: Source::Files,
+    keys: &["python"],
+    summary: "The share of functions that are statically typed.",
+    rule: "Rust and TypeScript functions are typed; JavaScript functions are not. Python units are \
+           the functions mypy counts (every def not nested in another function): in mode \
+           \"complete\" (default) every parameter (*args and **kwargs included, self/cls of a \
+           method excepted, but not of a @staticmethod) and the return must be annotated, \
+           __init__ may omit its return annotation when a parameter is annotated; in mode \
+           \"mypy\" any parameter or return annotation makes the function typed.",
+};
+
+pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
+    let mode = match def.params {
+        Params::Typed { python } => python,
+        _ => PythonMode::Complete,
+    };
+    let mut out = Outcome::default();
+    for file in facts.files {
+        if !def.sees(file.language, &file.path) {
+            continue;
+        }
+        for f in file.functions.iter().filter(|f| f.typed_unit) {
+            out.unit(offense(f, mode).map(|(detail, weight)| Offender {
+                path: file.path.clone(),
+                line: Some(f.line),
+                item: f.name.clone(),
+                detail,
+                weight,
+            }));
+        }
+    }
+    out
+}
+
+/// Why a function is not typed under `mode`, and how much is missing.
+fn offense(f: &Function, mode: PythonMode) -> Option<(String, f64)> {
+    match &f.typing {
+        Typing::Static => None,
+        Typing::Untyped => Some(("JavaScript has no static types".into(), 1.0)),
+        Typing::Python {
+            unannotated_params,
+            return_missing,
+            any_annotation,
+        } => match mode {
+            PythonMode::Mypy if *any_annotation => None,
+            PythonMode::Mypy => Some(("no parameter or return annotation".into(), 1.0)),
+            PythonMode::Complete => {
+                let missing = u64::from(*unannotated_params) + u64::from(*return_missing);
+                if missing == 0 {
+                    return None;
+                }
+                let detail = match (*unannotated_params, *return_missing) {
+                    (0, _) => "the return unannotated".to_string(),
+                    (n, false) => format!("{} unannotated", plural(n.into(), "parameter")),
+                    (n, true) => {
+                        format!(
+                            "{} and the return unannotated",
+                            plural(n.into(), "parameter")
+                        )
+                    }
+                };
+                Some((detail, missing as f64))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py(params: u32, ret: bool, any: bool) -> Function {
+        Function {
+            name: "f".into(),
+            line: 1,
+            typed_unit: true,
+            typing: Typing::Python {
+                unannotated_params: params,
+                return_missing: ret,
+                any_annotation: any,
+            },
+        }
+    }
+
+    #[test]
+    fn details_name_what_is_missing() {
+        let c = PythonMode::Complete;
+        assert_eq!(offense(&py(0, false, true), c), None);
+        assert_eq!(
+            offense(&py(2, true, false), c).unwrap().0,
+            "2 parameters and the return unannotated"
+        );
+        assert_eq!(
+            offense(&py(1, false, true), c).unwrap().0,
+            "1 parameter unannotated"
+        );
+        assert_eq!(
+            offense(&py(0, true, true), c).unwrap().0,
+            "the return unannotated"
+        );
+        assert_eq!(offense(&py(1, true, true), PythonMode::Mypy), None);
+    }
+}

@@ -1,0 +1,240 @@
+//! `--format text`: the human report. A table of metrics, the score and the
+//! gate's verdict, then the worst offenders of each failing metric.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::Report;
+use crate::metrics::MetricResult;
+
+/// Offenders shown per failing metric.
+const WORST: usize = 5;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+pub fn render(r: &Report, quiet: bool) -> String {
+    let mut out = String::new();
+    if quiet {
+        for f in &r.gate.failures {
+            let _ = writeln!(out, "{} {f}", paint(RED, "fail:"));
+        }
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} {}  {}",
+        paint(BOLD, "qscan"),
+        r.root,
+        paint(
+            DIM,
+            &match &r.revision {
+                Some(rev) => format!("(revision {})", &rev[..rev.len().min(12)]),
+                None => "(working tree)".to_string(),
+            }
+        )
+    );
+    let _ = writeln!(out, "definition: {}", r.definition);
+    let mut langs: Vec<String> = r
+        .files
+        .by_language
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
+    if langs.is_empty() {
+        langs.push("none".into());
+    }
+    let _ = write!(
+        out,
+        "files: {} scanned ({})",
+        r.files.scanned,
+        langs.join(", ")
+    );
+    if !r.files.skipped.is_empty() {
+        let _ = write!(out, ", {} skipped", r.files.skipped.len());
+    }
+    out.push('\n');
+    if let Some(h) = &r.history {
+        let _ = write!(out, "history: {} change units", h.change_units);
+        if let (Some(first), Some(last)) = (&h.first, &h.last) {
+            let _ = write!(
+                out,
+                ", {} {} .. {} {}",
+                &first[..first.len().min(12)],
+                h.first_time.as_deref().unwrap_or(""),
+                &last[..last.len().min(12)],
+                h.last_time.as_deref().unwrap_or("")
+            );
+        }
+        if h.shallow {
+            out.push_str(" (shallow clone: history truncated)");
+        }
+        out.push('\n');
+    }
+    for note in &r.notes {
+        let _ = writeln!(out, "{} {note}", paint(YELLOW, "note:"));
+    }
+    out.push('\n');
+    table(&mut out, &r.metrics);
+    out.push('\n');
+    let verdict = if r.passed {
+        paint(GREEN, "passed")
+    } else {
+        paint(RED, "FAILED")
+    };
+    let _ = write!(out, "{} {:.1}", paint(BOLD, "score"), r.score);
+    if let Some(min) = r.gate.min_score {
+        let _ = write!(out, " (min {min})");
+    }
+    let _ = writeln!(out, " — gate {verdict}");
+    for f in &r.gate.failures {
+        let _ = writeln!(out, "  {} {f}", paint(RED, "✗"));
+    }
+    for m in r.metrics.iter().filter(|m| !m.passed) {
+        let _ = writeln!(
+            out,
+            "\n{} — {} offender{}, worst first:",
+            paint(BOLD, &m.name),
+            m.offenders.len(),
+            if m.offenders.len() == 1 { "" } else { "s" }
+        );
+        for o in m.offenders.iter().take(WORST) {
+            let location = match (o.path.is_empty(), o.line) {
+                (true, _) => String::new(),
+                (false, Some(line)) => format!("{}:{line} ", o.path),
+                (false, None) => format!("{} ", o.path),
+            };
+            let _ = writeln!(out, "  {location}{} — {}", paint(BOLD, &o.item), o.detail);
+        }
+        if m.offenders.len() > WORST {
+            let _ = writeln!(
+                out,
+                "  {}",
+                paint(
+                    DIM,
+                    &format!(
+                        "… and {} more (--format json lists them all)",
+                        m.offenders.len() - WORST
+                    )
+                )
+            );
+        }
+    }
+    if !r.hotspots.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} (change units × code lines: fix these first)",
+            paint(BOLD, "hotspots")
+        );
+        for h in r.hotspots.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "  {:>8}  {}  {}",
+                h.score,
+                h.path,
+                paint(
+                    DIM,
+                    &format!("{} changes × {} lines", h.changes, h.code_lines)
+                )
+            );
+        }
+    }
+    if !r.files.skipped.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "skipped files"));
+        for s in r.files.skipped.iter().take(10) {
+            let _ = writeln!(out, "  {} — {}", s.path, s.reason);
+        }
+        if r.files.skipped.len() > 10 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                paint(
+                    DIM,
+                    &format!(
+                        "… and {} more (--format json lists them all)",
+                        r.files.skipped.len() - 10
+                    )
+                )
+            );
+        }
+    }
+    out
+}
+
+fn table(out: &mut String, metrics: &[MetricResult]) {
+    let rows: Vec<[String; 5]> = metrics
+        .iter()
+        .map(|m| {
+            let threshold = match (m.min, m.max_offenders) {
+                (Some(min), Some(max)) => format!("≥ {min}%, ≤ {max} offenders"),
+                (Some(min), None) => format!("≥ {min}%"),
+                (None, Some(max)) => format!("≤ {max} offenders"),
+                (None, None) => "—".into(),
+            };
+            let (value, result) = match &m.skipped {
+                Some(_) => ("n/a".to_string(), "skipped".to_string()),
+                None if m.passed => (format!("{:.1}%", m.value), "pass".to_string()),
+                None => (format!("{:.1}%", m.value), "FAIL".to_string()),
+            };
+            let units = match &m.skipped {
+                Some(why) => why.clone(),
+                None => format!("{}/{} {}", m.compliant, m.total, m.unit),
+            };
+            [m.name.clone(), value, threshold, result, units]
+        })
+        .collect();
+    let header = ["metric", "value", "threshold", "result", "units"];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5], style: Option<Style>| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            let pad = w.saturating_sub(cell.chars().count());
+            let cell = match (i, style) {
+                (3, Some(st)) => paint(st, cell),
+                _ => cell.to_string(),
+            };
+            if i == 1 {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(&cell);
+            } else {
+                s.push_str(&cell);
+                if i + 1 < cells.len() {
+                    s.push_str(&" ".repeat(pad));
+                }
+            }
+            if i + 1 < cells.len() {
+                s.push_str("  ");
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", paint(BOLD, &line(header, None)));
+    for row in &rows {
+        let style = match row[3].as_str() {
+            "pass" => GREEN,
+            "FAIL" => RED,
+            _ => YELLOW,
+        };
+        let cells = [
+            row[0].as_str(),
+            row[1].as_str(),
+            row[2].as_str(),
+            row[3].as_str(),
+            row[4].as_str(),
+        ];
+        let _ = writeln!(out, "{}", line(cells, Some(style)));
+    }
+}

@@ -1,0 +1,76 @@
+//! Helpers shared by the CLI tests: run the real binary, build throwaway
+//! repositories with git2 (fixed authors and times, no machine git config).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The repository's `fixtures/` folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// A `qscan` command with a clean environment (no colour, no pager surprises).
+pub fn qscan() -> Command {
+    let mut cmd = Command::cargo_bin("qscan").expect("the qscan binary is built");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null");
+    cmd
+}
+
+/// Runs `qscan --format json ARGS` and returns (exit code, parsed report, stderr).
+pub fn json(args: &[&str]) -> (i32, Value, String) {
+    let out = qscan()
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .expect("qscan runs");
+    let code = out.status.code().unwrap_or(-1);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}\nstderr:\n{stderr}"));
+    (code, value, stderr)
+}
+
+/// The metric named `name` in a JSON report.
+pub fn metric<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["metrics"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["name"] == name))
+        .unwrap_or_else(|| panic!("no metric {name} in {report:#}"))
+}
+
+/// (compliant, total) of a metric.
+pub fn counts(report: &Value, name: &str) -> (u64, u64) {
+    let m = metric(report, name);
+    (
+        m["compliant"].as_u64().expect("compliant"),
+        m["total"].as_u64().expect("total"),
+    )
+}
+
+/// "path:line item" of each offender of a metric, in report order.
+pub fn offenders(report: &Value, name: &str) -> Vec<String> {
+    metric(report, name)["offenders"]
+        .as_array()
+        .expect("offenders")
+        .iter()
+        .map(|o| {
+            let line = o["line"].as_u64().map(|l| format!(":{l}")).unwrap_or_default();
+            format!("{}{} {}", o["path"].as_str().unwrap_or(""), line, o["item"].as_str().unwrap_or(""))
+        })
+        .collect()
+}
+
+/// Writes a quality definition into a temp file and returns its path.
+pub fn config_file(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+    let p = dir.path().join("quality.toml");
+    std::fs::write(&p, text).expect("write config");
+    p
+}
