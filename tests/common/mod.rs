@@ -74,3 +74,24 @@ pub fn config_file(dir: &tempfile::TempDir, text: &str) -> PathBuf {
     std::fs::write(&p, text).expect("write config");
     p
 }
+
+/// Copies `fixtures/NAME` into a fresh temp folder (no repository around it,
+/// so the scan sees only the fixture) and returns the folder.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures().join(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture file");
+        }
+    }
+}
