@@ -1,10 +1,681 @@
-//! python: turns a syntax tree into facts.
+//! Python: functions with their annotations (both `typed` modes), imports,
+//! public names, and comment and docstring ranges, in one walk of the tree.
+//!
+//! The `typed` units follow mypy's `--linecount-report`: every `def` that is
+//! not inside another function (module level, class bodies, conditional
+//! blocks). Nested functions are still functions for test association.
 
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree, TreeCursor};
 
 use crate::analyze::Scratch;
-use crate::facts::FileFacts;
+use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+
+/// Parameters that carry an annotation.
+const TYPED_PARAMS: &[&str] = &["typed_parameter", "typed_default_parameter"];
+/// Parameters that need one in `complete` mode (separators `*` and `/` are not parameters).
+const UNTYPED_PARAMS: &[&str] = &[
+    "identifier",
+    "default_parameter",
+    "list_splat_pattern",
+    "dictionary_splat_pattern",
+    "tuple_pattern",
+];
+/// Statements whose blocks still belong to the module's top level.
+const MODULE_LEVEL_BLOCKS: &[&str] = &[
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "block",
+];
+
+/// An open scope during the walk.
+struct Frame {
+    node_id: usize,
+    is_function: bool,
+    name: String,
+}
 
 pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch) {
-    let _ = (tree, src, facts, scratch);
+    let bytes = src.as_bytes();
+    let root = tree.root_node();
+    public_items(root, bytes, &mut facts.public_items);
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        match node.kind() {
+            "comment" => scratch.comments.push(node.byte_range()),
+            "module" => docstring(node, scratch),
+            "block" => {
+                if node
+                    .parent()
+                    .is_some_and(|p| matches!(p.kind(), "function_definition" | "class_definition"))
+                {
+                    docstring(node, scratch);
+                }
+            }
+            "function_definition" => {
+                let f = function(node, bytes, &frames);
+                frames.push(Frame {
+                    node_id: node.id(),
+                    is_function: true,
+                    name: field_text(node, "name", bytes).to_string(),
+                });
+                facts.functions.push(f);
+            }
+            "class_definition" => frames.push(Frame {
+                node_id: node.id(),
+                is_function: false,
+                name: field_text(node, "name", bytes).to_string(),
+            }),
+            "import_statement" => imports(node, bytes, &mut facts.imports),
+            "import_from_statement" => from_imports(node, bytes, &mut facts.imports),
+            _ => {}
+        }
+        if descend(&mut cursor) {
+            continue;
+        }
+        loop {
+            let id = cursor.node().id();
+            if frames.last().is_some_and(|f| f.node_id == id) {
+                frames.pop();
+            }
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+}
+
+/// Moves to the first child unless the node cannot hold anything we read.
+fn descend(cursor: &mut TreeCursor) -> bool {
+    match cursor.node().kind() {
+        // Leaves and literals: no statements or comments inside.
+        "string" | "identifier" | "integer" | "float" | "dotted_name" => false,
+        _ => cursor.goto_first_child(),
+    }
+}
+
+fn field_text<'a>(node: Node, field: &str, src: &'a [u8]) -> &'a str {
+    node.child_by_field_name(field)
+        .and_then(|n| n.utf8_text(src).ok())
+        .unwrap_or("")
+}
+
+/// Marks the docstring of a module or body, if its first statement is a string.
+fn docstring(body: Node, scratch: &mut Scratch) {
+    let mut cursor = body.walk();
+    let first = body
+        .named_children(&mut cursor)
+        .find(|c| c.kind() != "comment");
+    if let Some(stmt) = first
+        && stmt.kind() == "expression_statement"
+        && stmt.named_child_count() == 1
+        && stmt
+            .named_child(0)
+            .is_some_and(|s| matches!(s.kind(), "string" | "concatenated_string"))
+    {
+        scratch.comments.push(stmt.byte_range());
+    }
+}
+
+/// The facts of one `def`, given the scopes around it.
+fn function(node: Node, src: &[u8], frames: &[Frame]) -> Function {
+    let name = field_text(node, "name", src);
+    let nested = frames.iter().any(|f| f.is_function);
+    let qualified = frames
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(std::iter::once(name))
+        .collect::<Vec<_>>()
+        .join(".");
+    // A method is a def directly in a class body (possibly decorated).
+    let holder = match node.parent() {
+        Some(p) if p.kind() == "decorated_definition" => p,
+        _ => node,
+    };
+    let is_method = holder
+        .parent()
+        .and_then(|block| block.parent())
+        .is_some_and(|p| p.kind() == "class_definition");
+    let is_static = holder.kind() == "decorated_definition" && {
+        let mut c = holder.walk();
+        holder.children(&mut c).any(|d| {
+            d.kind() == "decorator"
+                && d.utf8_text(src).is_ok_and(|t| {
+                    let t = t.trim_start_matches('@').trim();
+                    t == "staticmethod" || t.ends_with(".staticmethod")
+                })
+        })
+    };
+
+    let mut annotated = 0u32;
+    let mut unannotated = 0u32;
+    if let Some(params) = node.child_by_field_name("parameters") {
+        let mut c = params.walk();
+        let mut first = true;
+        for p in params.named_children(&mut c) {
+            let kind = p.kind();
+            if TYPED_PARAMS.contains(&kind) {
+                annotated += 1;
+            } else if UNTYPED_PARAMS.contains(&kind) {
+                let exempt = first
+                    && is_method
+                    && !is_static
+                    && matches!(kind, "identifier" | "default_parameter");
+                if !exempt {
+                    unannotated += 1;
+                }
+            } else {
+                // `*`, `/` and comments are not parameters.
+                continue;
+            }
+            first = false;
+        }
+    }
+    let has_return = node.child_by_field_name("return_type").is_some();
+    let type_comment = has_type_comment(node, src);
+    let any_annotation = annotated > 0 || has_return || type_comment;
+    let (unannotated_params, return_missing) = if type_comment {
+        (0, false)
+    } else {
+        let init_exempt = name == "__init__" && annotated > 0;
+        (unannotated, !has_return && !init_exempt)
+    };
+    Function {
+        name: qualified,
+        line: node.start_position().row as u32 + 1,
+        typed_unit: !nested,
+        typing: Typing::Python {
+            unannotated_params,
+            return_missing,
+            any_annotation,
+        },
+    }
+}
+
+/// A function-level type comment (`# type: (int) -> str`) on the `def` line or
+/// the line after it, which mypy reads as the function's annotation.
+fn has_type_comment(node: Node, src: &[u8]) -> bool {
+    let Some(body) = node.child_by_field_name("body") else {
+        return false;
+    };
+    let header_end = node
+        .child_by_field_name("parameters")
+        .map_or(node.start_position().row, |p| p.end_position().row);
+    let is_type_comment = |n: Node| {
+        n.kind() == "comment"
+            && n.start_position().row <= header_end + 1
+            && n.utf8_text(src).is_ok_and(|t| {
+                let t = t.trim_start_matches('#').trim_start();
+                t.starts_with("type:") && !t["type:".len()..].trim_start().starts_with("ignore")
+            })
+    };
+    let mut c = node.walk();
+    if node.children(&mut c).any(is_type_comment) {
+        return true;
+    }
+    let mut c = body.walk();
+    body.children(&mut c)
+        .take_while(|n| n.kind() == "comment")
+        .any(is_type_comment)
+}
+
+fn line(node: Node) -> u32 {
+    node.start_position().row as u32 + 1
+}
+
+/// `import a.b, c as d`: one import per dotted name.
+fn imports(node: Node, src: &[u8], out: &mut Vec<Import>) {
+    let mut c = node.walk();
+    for name in node.children_by_field_name("name", &mut c) {
+        let dotted = match name.kind() {
+            "aliased_import" => name.child_by_field_name("name"),
+            _ => Some(name),
+        };
+        if let Some(text) = dotted.and_then(|d| d.utf8_text(src).ok()) {
+            out.push(Import {
+                module: text.to_string(),
+                level: 0,
+                line: line(node),
+            });
+        }
+    }
+}
+
+/// `from a.b import c, d`: `a.b`, `a.b.c`, `a.b.d` (relative: level = dots).
+fn from_imports(node: Node, src: &[u8], out: &mut Vec<Import>) {
+    let Some(module) = node.child_by_field_name("module_name") else {
+        return;
+    };
+    let (base, level) = if module.kind() == "relative_import" {
+        let mut level = 0;
+        let mut base = "";
+        let mut c = module.walk();
+        for part in module.children(&mut c) {
+            match part.kind() {
+                "import_prefix" => {
+                    level = part
+                        .utf8_text(src)
+                        .map_or(0, |t| t.matches('.').count() as u32)
+                }
+                "dotted_name" => base = part.utf8_text(src).unwrap_or(""),
+                _ => {}
+            }
+        }
+        (base, level)
+    } else {
+        (module.utf8_text(src).unwrap_or(""), 0)
+    };
+    let at = line(node);
+    out.push(Import {
+        module: base.to_string(),
+        level,
+        line: at,
+    });
+    let mut c = node.walk();
+    for name in node.children_by_field_name("name", &mut c) {
+        let dotted = match name.kind() {
+            "aliased_import" => name.child_by_field_name("name"),
+            _ => Some(name),
+        };
+        if let Some(text) = dotted.and_then(|d| d.utf8_text(src).ok()) {
+            let module = if base.is_empty() {
+                text.to_string()
+            } else {
+                format!("{base}.{text}")
+            };
+            out.push(Import {
+                module,
+                level,
+                line: at,
+            });
+        }
+    }
+}
+
+/// Public names of a module: a literal `__all__` when there is one, else the
+/// top-level def, class and assigned names not starting with `_`.
+fn public_items(module: Node, src: &[u8], out: &mut Vec<PublicItem>) {
+    let mut names: Vec<PublicItem> = Vec::new();
+    let mut all: Option<Vec<PublicItem>> = None;
+    collect_names(module, src, &mut names, &mut all);
+    let items = all.unwrap_or_else(|| {
+        names
+            .into_iter()
+            .filter(|n| !n.name.starts_with('_'))
+            .collect()
+    });
+    for item in items {
+        if !out.iter().any(|o| o.name == item.name) {
+            out.push(item);
+        }
+    }
+}
+
+fn collect_names(
+    scope: Node,
+    src: &[u8],
+    names: &mut Vec<PublicItem>,
+    all: &mut Option<Vec<PublicItem>>,
+) {
+    let mut c = scope.walk();
+    for stmt in scope.named_children(&mut c) {
+        match stmt.kind() {
+            "function_definition" | "class_definition" => {
+                names.push(PublicItem {
+                    name: field_text(stmt, "name", src).to_string(),
+                    line: line(stmt),
+                });
+            }
+            "decorated_definition" => {
+                if let Some(def) = stmt.child_by_field_name("definition") {
+                    names.push(PublicItem {
+                        name: field_text(def, "name", src).to_string(),
+                        line: line(def),
+                    });
+                }
+            }
+            "expression_statement" => {
+                let mut c2 = stmt.walk();
+                for expr in stmt.named_children(&mut c2) {
+                    assignment(expr, src, names, all);
+                }
+            }
+            kind if MODULE_LEVEL_BLOCKS.contains(&kind) => collect_names(stmt, src, names, all),
+            _ => {}
+        }
+    }
+}
+
+fn assignment(
+    expr: Node,
+    src: &[u8],
+    names: &mut Vec<PublicItem>,
+    all: &mut Option<Vec<PublicItem>>,
+) {
+    let kind = expr.kind();
+    if kind != "assignment" && kind != "augmented_assignment" {
+        return;
+    }
+    let (Some(left), Some(right)) = (
+        expr.child_by_field_name("left"),
+        expr.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    if left.kind() == "identifier" && left.utf8_text(src) == Ok("__all__") {
+        if let Some(entries) = literal_strings(right, src) {
+            let list = all.get_or_insert_with(Vec::new);
+            if kind == "assignment" {
+                list.clear();
+            }
+            list.extend(entries.into_iter().map(|name| PublicItem {
+                name,
+                line: line(expr),
+            }));
+        }
+        return;
+    }
+    if kind == "assignment" {
+        target_names(left, src, line(expr), names);
+        // `a = b = 1` assigns both.
+        if right.kind() == "assignment" {
+            assignment(right, src, names, all);
+        }
+    }
+}
+
+fn target_names(target: Node, src: &[u8], at: u32, names: &mut Vec<PublicItem>) {
+    match target.kind() {
+        "identifier" => {
+            if let Ok(t) = target.utf8_text(src) {
+                names.push(PublicItem {
+                    name: t.to_string(),
+                    line: at,
+                });
+            }
+        }
+        "pattern_list" | "tuple_pattern" | "list_pattern" => {
+            let mut c = target.walk();
+            for t in target.named_children(&mut c) {
+                target_names(t, src, at, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The strings of a literal list or tuple of plain strings.
+fn literal_strings(node: Node, src: &[u8]) -> Option<Vec<String>> {
+    if !matches!(node.kind(), "list" | "tuple") {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut c = node.walk();
+    for item in node.named_children(&mut c) {
+        if item.kind() == "comment" {
+            continue;
+        }
+        if item.kind() != "string" {
+            return None;
+        }
+        let mut content = String::new();
+        let mut c2 = item.walk();
+        for part in item.named_children(&mut c2) {
+            match part.kind() {
+                "string_content" => content.push_str(part.utf8_text(src).ok()?),
+                "string_start" | "string_end" => {}
+                _ => return None,
+            }
+        }
+        out.push(content);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{lines, parse};
+    use crate::facts::LineCounts;
+    use crate::lang::Language;
+
+    fn facts(src: &str) -> (FileFacts, LineCounts) {
+        let tree = parse(Language::Python, "m.py", src).unwrap();
+        assert!(!tree.root_node().has_error());
+        let mut facts = FileFacts::default();
+        let mut scratch = Scratch::default();
+        analyze(&tree, src, &mut facts, &mut scratch);
+        let counts = lines::count(src.as_bytes(), &mut scratch.comments);
+        (facts, counts)
+    }
+
+    /// (name, typed_unit, unannotated params, return missing, any annotation)
+    fn typing(src: &str) -> Vec<(String, bool, u32, bool, bool)> {
+        facts(src)
+            .0
+            .functions
+            .into_iter()
+            .map(|f| match f.typing {
+                Typing::Python {
+                    unannotated_params,
+                    return_missing,
+                    any_annotation,
+                } => (
+                    f.name,
+                    f.typed_unit,
+                    unannotated_params,
+                    return_missing,
+                    any_annotation,
+                ),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn annotations_per_parameter_and_return() {
+        let src = "\
+def a(x: int, y: str = 'a') -> int: ...
+def b(x, y=1, *args, **kwargs): ...
+def c(x, *, y: int, **kw: str) -> None: ...
+async def d(x: int, /, y: int): ...
+f = lambda x: x
+";
+        assert_eq!(
+            typing(src),
+            [
+                ("a".into(), true, 0, false, true),
+                ("b".into(), true, 4, true, false),
+                ("c".into(), true, 1, false, true),
+                ("d".into(), true, 0, true, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn methods_skip_self_but_not_in_staticmethods() {
+        let src = "\
+class C:
+    def __init__(self, x: int): ...
+    def __init__(self): ...
+    def m(self, x) -> int: ...
+    @classmethod
+    def k(cls) -> 'C': ...
+    @staticmethod
+    def s(x) -> int: ...
+    @property
+    def p(self) -> int:
+        def inner(y): ...
+        return 1
+";
+        assert_eq!(
+            typing(src),
+            [
+                ("C.__init__".into(), true, 0, false, true),
+                ("C.__init__".into(), true, 0, true, false),
+                ("C.m".into(), true, 1, false, true),
+                ("C.k".into(), true, 0, false, true),
+                ("C.s".into(), true, 1, false, true),
+                ("C.p".into(), true, 0, false, true),
+                ("C.p.inner".into(), false, 1, true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn conditional_defs_are_units_and_functions_in_functions_are_not() {
+        let src = "\
+import sys
+if sys.version_info >= (3, 8):
+    def a(): ...
+else:
+    def a(): ...
+def outer():
+    class Local:
+        def m(self): ...
+    return Local
+";
+        let units: Vec<(String, bool)> = typing(src).into_iter().map(|t| (t.0, t.1)).collect();
+        assert_eq!(
+            units,
+            [
+                ("a".into(), true),
+                ("a".into(), true),
+                ("outer".into(), true),
+                ("outer.Local.m".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn type_comments_count_as_annotations() {
+        let src = "\
+def a(x):  # type: (int) -> int
+    return x
+def b(x):
+    # type: (int) -> int
+    return x
+def c(x):  # type: ignore
+    return x
+";
+        assert_eq!(
+            typing(src),
+            [
+                ("a".into(), true, 0, false, true),
+                ("b".into(), true, 0, false, true),
+                ("c".into(), true, 1, true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_absolute_from_and_relative() {
+        let src = "\
+import os.path, requests as r
+from urllib.request import urlopen, Request as Req
+from . import sibling
+from ..pkg.mod import thing
+from x import *
+def f():
+    import json
+";
+        let got: Vec<(String, u32, u32)> = facts(src)
+            .0
+            .imports
+            .into_iter()
+            .map(|i| (i.module, i.level, i.line))
+            .collect();
+        let want: Vec<(String, u32, u32)> = [
+            ("os.path", 0, 1),
+            ("requests", 0, 1),
+            ("urllib.request", 0, 2),
+            ("urllib.request.urlopen", 0, 2),
+            ("urllib.request.Request", 0, 2),
+            ("", 1, 3),
+            ("sibling", 1, 3),
+            ("pkg.mod", 2, 4),
+            ("pkg.mod.thing", 2, 4),
+            ("x", 0, 5),
+            ("json", 0, 7),
+        ]
+        .into_iter()
+        .map(|(m, l, n)| (m.to_string(), l, n))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn public_names_and_dunder_all() {
+        let names = |src: &str| -> Vec<String> {
+            facts(src)
+                .0
+                .public_items
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        let src = "\
+import os
+X = 1
+_private = 2
+a, (b, _c) = 1, (2, 3)
+d: int = 4
+e: int
+class K: pass
+@dec
+def f(): pass
+def _g(): pass
+try:
+    from fast import h
+except ImportError:
+    def h(): pass
+if True:
+    X = 3
+";
+        assert_eq!(names(src), ["X", "a", "b", "d", "K", "f", "h"]);
+        assert_eq!(
+            names("__all__ = ['a', 'b']\n__all__ += ('c',)\ndef z(): pass\n"),
+            ["a", "b", "c"]
+        );
+        // A computed __all__ falls back to the names.
+        assert_eq!(names("__all__ = make()\ndef z(): pass\n"), ["z"]);
+    }
+
+    #[test]
+    fn docstrings_and_comments_are_comment_lines() {
+        let src = "\
+\"\"\"Module docstring.
+
+More.
+\"\"\"
+# a comment
+import os  # trailing
+
+
+def f():
+    '''Doc.'''
+    x = '''not a
+    docstring'''
+    return x
+";
+        assert_eq!(
+            facts(src).1,
+            // The empty line inside the module docstring is blank.
+            LineCounts {
+                code: 5,
+                comment: 5,
+                blank: 3
+            }
+        );
+    }
 }
