@@ -55,6 +55,11 @@ pub struct Cli {
     /// e.g. in a pre-commit hook: `qscan --quiet`.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Print the facts analysis found for every source file as JSON instead of
+    /// a report (for debugging qscan and comparing it with other tools).
+    #[arg(long, hide = true)]
+    pub dump_facts: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -94,20 +99,29 @@ pub fn run(cli: &Cli) -> i32 {
         config: cli.config.clone(),
         min_score: cli.min_score,
     };
+    if cli.dump_facts {
+        return match scan::facts(&request) {
+            Ok(analysis) => {
+                let value = serde_json::json!({
+                    "files": analysis.files,
+                    "skipped": analysis.skipped,
+                });
+                match emit(&format!("{value:#}\n"), ColorWhen::Never) {
+                    Ok(()) => EXIT_PASSED,
+                    Err(code) => code,
+                }
+            }
+            Err(e) => {
+                report_error(&e);
+                Error::EXIT_CODE
+            }
+        };
+    }
     match scan::run(&request) {
         Ok(report) => {
             let text = report::render(&report, cli.format, cli.quiet);
-            let color = match cli.color {
-                ColorWhen::Auto => anstream::ColorChoice::Auto,
-                ColorWhen::Always => anstream::ColorChoice::Always,
-                ColorWhen::Never => anstream::ColorChoice::Never,
-            };
-            let mut out = anstream::AutoStream::new(std::io::stdout().lock(), color);
-            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                eprintln!("qscan: error: cannot write the report: {e}");
-                return Error::EXIT_CODE;
+            if let Err(code) = emit(&text, cli.color) {
+                return code;
             }
             if report.passed {
                 EXIT_PASSED
@@ -119,6 +133,24 @@ pub fn run(cli: &Cli) -> i32 {
             report_error(&e);
             Error::EXIT_CODE
         }
+    }
+}
+
+/// Writes output to stdout, stripping styles when colour is off. A closed pipe
+/// (`qscan | head`) is not an error; the error is the exit code to return.
+fn emit(text: &str, when: ColorWhen) -> Result<(), i32> {
+    let color = match when {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), color);
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("qscan: error: cannot write the output: {e}");
+            Err(Error::EXIT_CODE)
+        }
+        _ => Ok(()),
     }
 }
 

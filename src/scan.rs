@@ -79,6 +79,20 @@ pub fn run(req: &Request) -> Result<Report, Error> {
     scan(&place, &def, req.min_score)
 }
 
+/// Discovers and analyzes every source file, without evaluating metrics.
+pub fn facts(req: &Request) -> Result<Analysis, Error> {
+    let place = locate(&req.path)?;
+    let def = config::load(&place.root, req.config.as_deref())?;
+    let rules = PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
+        .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))?;
+    let snapshot = discover::walk(&place.root, &rules);
+    Ok(analyze::analyze_all(
+        &snapshot.sources,
+        &analyze::WorkingTree,
+        def.scan.max_file_bytes,
+    ))
+}
+
 /// Scans the working tree of `place` against `def`.
 pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<Report, Error> {
     let mut notes = Vec::new();

@@ -33,6 +33,12 @@ const MODULE_LEVEL_BLOCKS: &[&str] = &[
     "block",
 ];
 
+/// The target mypy's reachability is judged for: `sys.platform` and
+/// `sys.version_info` checks are evaluated as on this platform and version,
+/// as `mypy --platform linux --python-version 3.13` does.
+const TARGET_PLATFORM: &str = "linux";
+const TARGET_VERSION: [i64; 2] = [3, 13];
+
 /// An open scope during the walk.
 struct Frame {
     node_id: usize,
@@ -45,6 +51,8 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
     let root = tree.root_node();
     public_items(root, bytes, &mut facts.public_items);
     let mut frames: Vec<Frame> = Vec::new();
+    // Byte ranges mypy considers unreachable; defs there are not typed units.
+    let mut dead: Vec<std::ops::Range<usize>> = Vec::new();
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
@@ -59,8 +67,23 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
                     docstring(node, scratch);
                 }
             }
+            // mypy drops the rest of a module after a top-level assert that
+            // always fails on its target (`assert sys.platform == "win32"`).
+            // Branches of `if` are still counted, whatever their condition.
+            "assert_statement" => {
+                if let Some(cond) = node.named_child(0)
+                    && let Some(parent) = node.parent()
+                    && parent.kind() == "module"
+                    && condition(cond, bytes) == Some(false)
+                {
+                    dead.push(node.end_byte()..parent.end_byte());
+                }
+            }
             "function_definition" => {
-                let f = function(node, bytes, &frames);
+                let mut f = function(node, bytes, &frames);
+                if dead.iter().any(|r| r.contains(&node.start_byte())) {
+                    f.typed_unit = false;
+                }
                 frames.push(Frame {
                     node_id: node.id(),
                     is_function: true,
@@ -102,6 +125,100 @@ fn descend(cursor: &mut TreeCursor) -> bool {
         "string" | "identifier" | "integer" | "float" | "dotted_name" => false,
         _ => cursor.goto_first_child(),
     }
+}
+
+/// The value of a condition mypy evaluates statically, if it is one.
+fn condition(node: Node, src: &[u8]) -> Option<bool> {
+    let text = |n: Node| n.utf8_text(src).unwrap_or("");
+    match node.kind() {
+        "identifier" => matches!(text(node), "TYPE_CHECKING" | "MYPY").then_some(true),
+        "attribute" => text(node).ends_with(".TYPE_CHECKING").then_some(true),
+        "parenthesized_expression" => condition(node.named_child(0)?, src),
+        "not_operator" => condition(node.child_by_field_name("argument")?, src).map(|v| !v),
+        "boolean_operator" => {
+            // As mypy: `True and X` and `False or X` are X; otherwise the left side decides.
+            let left = condition(node.child_by_field_name("left")?, src);
+            let op = node.child_by_field_name("operator").map(text).unwrap_or("");
+            match (op, left) {
+                ("and", Some(true)) | ("or", Some(false)) => {
+                    condition(node.child_by_field_name("right")?, src)
+                }
+                _ => left,
+            }
+        }
+        "call" => {
+            // sys.platform.startswith("win")
+            let func = text(node.child_by_field_name("function")?);
+            let args = node.child_by_field_name("arguments")?;
+            if func != "sys.platform.startswith" || args.named_child_count() != 1 {
+                return None;
+            }
+            let prefix = string_value(args.named_child(0)?, src)?;
+            Some(TARGET_PLATFORM.starts_with(prefix.as_str()))
+        }
+        "comparison_operator" => {
+            if node.named_child_count() != 2 {
+                return None;
+            }
+            let (left, right) = (node.named_child(0)?, node.named_child(1)?);
+            let mut c = node.walk();
+            let op = node
+                .children_by_field_name("operators", &mut c)
+                .next()
+                .map(text)?;
+            let ordering = match text(left) {
+                "sys.platform" => {
+                    let value = string_value(right, src)?;
+                    return match op {
+                        "==" => Some(TARGET_PLATFORM == value),
+                        "!=" => Some(TARGET_PLATFORM != value),
+                        _ => None,
+                    };
+                }
+                "sys.version_info" | "sys.version_info[:2]" => {
+                    let want = int_tuple(right, src)?;
+                    let have = &TARGET_VERSION[..want.len().min(2)];
+                    have.cmp(&want[..want.len().min(2)])
+                }
+                "sys.version_info[0]" => TARGET_VERSION[0].cmp(&text(right).parse().ok()?),
+                _ => return None,
+            };
+            use std::cmp::Ordering::*;
+            Some(match op {
+                "<" => ordering == Less,
+                "<=" => ordering != Greater,
+                ">" => ordering == Greater,
+                ">=" => ordering != Less,
+                "==" => ordering == Equal,
+                "!=" => ordering != Equal,
+                _ => return None,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn string_value(node: Node, src: &[u8]) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut c = node.walk();
+    let content = node
+        .named_children(&mut c)
+        .find(|p| p.kind() == "string_content")
+        .and_then(|p| p.utf8_text(src).ok())
+        .unwrap_or("");
+    Some(content.to_string())
+}
+
+fn int_tuple(node: Node, src: &[u8]) -> Option<Vec<i64>> {
+    if node.kind() != "tuple" {
+        return None;
+    }
+    let mut c = node.walk();
+    node.named_children(&mut c)
+        .map(|n| n.utf8_text(src).ok()?.parse().ok())
+        .collect()
 }
 
 fn field_text<'a>(node: Node, field: &str, src: &'a [u8]) -> &'a str {
@@ -536,7 +653,7 @@ class C:
     fn conditional_defs_are_units_and_functions_in_functions_are_not() {
         let src = "\
 import sys
-if sys.version_info >= (3, 8):
+if HAVE_C_SPEEDUPS:
     def a(): ...
 else:
     def a(): ...
@@ -555,6 +672,39 @@ def outer():
                 ("outer.Local.m".into(), false),
             ]
         );
+    }
+
+    #[test]
+    fn mypy_drops_the_module_after_a_failing_top_level_assert() {
+        let src = r#"import sys
+from typing import TYPE_CHECKING
+if sys.platform == "win32":
+    def win(): ...
+if not TYPE_CHECKING:
+    def runtime(): ...
+def f():
+    assert sys.version_info[0] == 2
+    def after(): ...
+class C:
+    assert sys.platform == "win32"
+    def m(self): ...
+assert sys.platform.startswith("linux") or TYPE_CHECKING
+def still(): ...
+assert sys.version_info >= (3, 8) and sys.platform == "win32"
+def rest(): ...
+"#;
+        let units: Vec<(String, bool)> = typing(src).into_iter().map(|t| (t.0, t.1)).collect();
+        let want = [
+            ("win", true),
+            ("runtime", true),
+            ("f", true),
+            ("f.after", false),
+            ("C.m", true),
+            ("still", true),
+            ("rest", false),
+        ];
+        let want: Vec<(String, bool)> = want.iter().map(|(n, u)| (n.to_string(), *u)).collect();
+        assert_eq!(units, want);
     }
 
     #[test]

@@ -98,21 +98,26 @@ pub fn render(r: &Report, quiet: bool) -> String {
     for f in &r.gate.failures {
         let _ = writeln!(out, "  {} {f}", paint(RED, "✗"));
     }
-    for m in r.metrics.iter().filter(|m| !m.passed) {
+    // The worklist: failing metrics first, then the others that have offenders.
+    let failing = r.metrics.iter().filter(|m| !m.passed);
+    let passing = r.metrics.iter().filter(|m| m.passed);
+    for m in failing.chain(passing).filter(|m| !m.offenders.is_empty()) {
         let _ = writeln!(
             out,
-            "\n{} — {} offender{}, worst first:",
+            "\n{}{} — {} offender{}, worst first:",
             paint(BOLD, &m.name),
+            if m.passed { "" } else { " (failing)" },
             m.offenders.len(),
             if m.offenders.len() == 1 { "" } else { "s" }
         );
         for o in m.offenders.iter().take(WORST) {
-            let location = match (o.path.is_empty(), o.line) {
-                (true, _) => String::new(),
-                (false, Some(line)) => format!("{}:{line} ", o.path),
-                (false, None) => format!("{} ", o.path),
+            // A whole-file offender is named by its path alone.
+            let what = match (o.path.is_empty(), o.line) {
+                (true, _) => paint(BOLD, &o.item),
+                (false, Some(line)) => format!("{}:{line} {}", o.path, paint(BOLD, &o.item)),
+                (false, None) => paint(BOLD, &o.path),
             };
-            let _ = writeln!(out, "  {location}{} — {}", paint(BOLD, &o.item), o.detail);
+            let _ = writeln!(out, "  {what} — {}", o.detail);
         }
         if m.offenders.len() > WORST {
             let _ = writeln!(
