@@ -59,13 +59,12 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
         match node.kind() {
             "comment" => scratch.comments.push(node.byte_range()),
             "module" => docstring(node, scratch),
-            "block" => {
-                if node
-                    .parent()
-                    .is_some_and(|p| matches!(p.kind(), "function_definition" | "class_definition"))
-                {
-                    docstring(node, scratch);
-                }
+            "block"
+                if node.parent().is_some_and(|p| {
+                    matches!(p.kind(), "function_definition" | "class_definition")
+                }) =>
+            {
+                docstring(node, scratch);
             }
             // mypy drops the rest of a module after a top-level assert that
             // always fails on its target (`assert sys.platform == "win32"`).
