@@ -42,6 +42,8 @@ const CLOSE_ANGLE: &str = ">";
 
 /// Top-level item kinds that count as public items when marked bare `pub`
 /// (`use` and `extern crate` are handled apart: they name what they bring in).
+/// `macro_rules!` macros are left out even with `#[macro_export]`: they are
+/// exported from the crate root, not from the module that defines them.
 const NAMED_ITEMS: &[&str] = &[
     FUNCTION_ITEM,
     "struct_item",
@@ -234,6 +236,10 @@ impl<'a> Walk<'a> {
     /// flat tokens: runs of `a :: b (:: c)*` not continuing an earlier path or
     /// a field access (`$crate::a`, `x.y::z`).
     fn token_tree_paths(&mut self, tree: Node) {
+        // The shortest tree holding a path is `(a::b)`: five tokens.
+        if tree.child_count() < 5 {
+            return;
+        }
         let mut cursor = tree.walk();
         if !cursor.goto_first_child() {
             return;
