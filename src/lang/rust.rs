@@ -1,10 +1,774 @@
-//! rust: turns a syntax tree into facts.
+//! rust: turns a Rust syntax tree into facts, in one walk of the tree.
+//!
+//! Functions are `fn` items with a body at any depth; imports are the first
+//! segment of every path the file names (`use` trees, `extern crate`, paths in
+//! code and inside macro arguments), because a crate is used as soon as one of
+//! its paths is written, with or without a `use`; public items are the
+//! top-level items with a bare `pub`; inline tests are `#[test]`-like and
+//! `#[cfg(test)]` attributes. Test files also keep every full path they name, so
+//! that test association can map `my_crate::a::b` to `src/a/b.rs`.
 
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
 
 use crate::analyze::Scratch;
-use crate::facts::FileFacts;
+use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+
+// Node kinds of tree-sitter-rust 0.24 (see its `src/node-types.json`).
+const LINE_COMMENT: &str = "line_comment";
+const BLOCK_COMMENT: &str = "block_comment";
+const FUNCTION_ITEM: &str = "function_item";
+const USE_DECLARATION: &str = "use_declaration";
+const EXTERN_CRATE: &str = "extern_crate_declaration";
+const ATTRIBUTE_ITEM: &str = "attribute_item";
+const INNER_ATTRIBUTE_ITEM: &str = "inner_attribute_item";
+const VISIBILITY: &str = "visibility_modifier";
+const TOKEN_TREE: &str = "token_tree";
+const SCOPED_IDENTIFIER: &str = "scoped_identifier";
+const SCOPED_TYPE_IDENTIFIER: &str = "scoped_type_identifier";
+const SCOPED_USE_LIST: &str = "scoped_use_list";
+const USE_LIST: &str = "use_list";
+const USE_AS_CLAUSE: &str = "use_as_clause";
+const USE_WILDCARD: &str = "use_wildcard";
+const GENERIC_TYPE: &str = "generic_type";
+const IDENTIFIER: &str = "identifier";
+const TYPE_IDENTIFIER: &str = "type_identifier";
+const SELF: &str = "self";
+const SUPER: &str = "super";
+const CRATE: &str = "crate";
+const METAVARIABLE: &str = "metavariable";
+const PATH_SEPARATOR: &str = "::";
+const DOT: &str = ".";
+const CLOSE_ANGLE: &str = ">";
+
+/// Top-level item kinds that count as public items when marked bare `pub`
+/// (`use` and `extern crate` are handled apart: they name what they bring in).
+/// `macro_rules!` macros are left out even with `#[macro_export]`: they are
+/// exported from the crate root, not from the module that defines them.
+const NAMED_ITEMS: &[&str] = &[
+    FUNCTION_ITEM,
+    "struct_item",
+    "enum_item",
+    "union_item",
+    "trait_item",
+    "type_item",
+    "const_item",
+    "static_item",
+    "mod_item",
+];
+
+/// Kinds under which paths are not uses of a crate: `use` trees are expanded
+/// on their own, attributes name tools and lints (`clippy::`, `rustfmt::`), and
+/// `pub(in a::b)` names the current crate.
+const QUIET: &[&str] = &[
+    USE_DECLARATION,
+    ATTRIBUTE_ITEM,
+    INNER_ATTRIBUTE_ITEM,
+    VISIBILITY,
+];
+
+/// First path segments that name the current crate or scope, not a library.
+const NOT_LIBRARIES: &[&str] = &["crate", "self", "super", "Self"];
+
+/// What the walk remembers about each ancestor of the current node.
+#[derive(Clone, Copy)]
+struct Frame {
+    kind: &'static str,
+    /// Inside a [`QUIET`] node.
+    quiet: bool,
+    /// The node is the `path` part of a longer path (`a::b` in `a::b::c`),
+    /// already recorded with the whole path.
+    inner_path: bool,
+}
 
 pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch) {
-    let _ = (tree, src, facts, scratch);
+    let mut walk = Walk {
+        src,
+        facts,
+        scratch,
+        seen_paths: std::collections::HashSet::new(),
+    };
+    walk.run(tree);
+}
+
+struct Walk<'a> {
+    src: &'a str,
+    facts: &'a mut FileFacts,
+    scratch: &'a mut Scratch,
+    /// `rust_paths` already recorded (test files only).
+    seen_paths: std::collections::HashSet<String>,
+}
+
+impl<'a> Walk<'a> {
+    fn run(&mut self, tree: &Tree) {
+        let mut cursor = tree.walk();
+        let mut stack: Vec<Frame> = Vec::new();
+        loop {
+            let node = cursor.node();
+            let kind = node.kind();
+            let parent = stack.last().copied();
+            let inner_path = parent.is_some_and(|p| {
+                let field = cursor.field_name();
+                (field == Some("path")
+                    && (p.kind == SCOPED_IDENTIFIER || p.kind == SCOPED_TYPE_IDENTIFIER))
+                    || (field == Some("type") && p.kind == GENERIC_TYPE && p.inner_path)
+            });
+            let quiet = parent.is_some_and(|p| p.quiet) || QUIET.contains(&kind);
+            let top_level = stack.len() == 1;
+            if top_level {
+                self.top_level_item(node);
+            }
+            let descend = self.visit(node, kind, quiet, inner_path, top_level);
+            if descend && cursor.goto_first_child() {
+                stack.push(Frame {
+                    kind,
+                    quiet,
+                    inner_path,
+                });
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+                stack.pop();
+            }
+        }
+    }
+
+    /// Records what `node` itself tells; false when its children hold nothing
+    /// more to find.
+    fn visit(
+        &mut self,
+        node: Node,
+        kind: &str,
+        quiet: bool,
+        inner_path: bool,
+        top_level: bool,
+    ) -> bool {
+        match kind {
+            LINE_COMMENT | BLOCK_COMMENT => {
+                self.scratch.comments.push(node.byte_range());
+                return false;
+            }
+            FUNCTION_ITEM => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.facts.functions.push(Function {
+                        name: self.text(name).to_string(),
+                        line: line(node),
+                        typed_unit: true,
+                        typing: Typing::Static,
+                    });
+                }
+            }
+            USE_DECLARATION => {
+                if let Some(arg) = node.child_by_field_name("argument") {
+                    let mut leaves = Vec::new();
+                    use_leaves(self.src, arg, &[], &mut leaves);
+                    for leaf in &leaves {
+                        self.record_path(&leaf.path, leaf.line);
+                    }
+                    if top_level && self.bare_pub(node) {
+                        for leaf in leaves {
+                            self.public(leaf.name, leaf.line);
+                        }
+                    }
+                }
+            }
+            EXTERN_CRATE => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.record_path(&[self.text(name)], line(node));
+                }
+            }
+            ATTRIBUTE_ITEM | INNER_ATTRIBUTE_ITEM
+                if !self.facts.has_inline_tests && is_test_attribute(self.src, node) =>
+            {
+                self.facts.has_inline_tests = true;
+            }
+            SCOPED_IDENTIFIER | SCOPED_TYPE_IDENTIFIER if !quiet && !inner_path => {
+                if let Some(path) = segments(self.src, node) {
+                    self.record_path(&path, line(node));
+                }
+            }
+            TOKEN_TREE if !quiet => self.token_tree_paths(node),
+            _ => {}
+        }
+        true
+    }
+
+    /// Public items of a direct child of the file (`pub use` is handled with
+    /// the rest of the `use` declaration).
+    fn top_level_item(&mut self, node: Node) {
+        if !self.bare_pub(node) {
+            return;
+        }
+        let kind = node.kind();
+        if NAMED_ITEMS.contains(&kind) {
+            if let Some(name) = node.child_by_field_name("name") {
+                self.public(self.text(name), line(node));
+            }
+        } else if kind == EXTERN_CRATE {
+            let name = node
+                .child_by_field_name("alias")
+                .or_else(|| node.child_by_field_name("name"));
+            if let Some(name) = name {
+                self.public(self.text(name), line(node));
+            }
+        }
+    }
+
+    /// Whether an item is marked `pub` alone (not `pub(crate)`, `pub(super)`…).
+    fn bare_pub(&self, item: Node) -> bool {
+        item.child(0)
+            .is_some_and(|v| v.kind() == VISIBILITY && self.text(v) == "pub")
+    }
+
+    fn public(&mut self, name: &str, line: u32) {
+        self.facts.public_items.push(PublicItem {
+            name: name.to_string(),
+            line,
+        });
+    }
+
+    /// Paths written inside a macro's arguments, which the grammar leaves as
+    /// flat tokens: runs of `a :: b (:: c)*` not continuing an earlier path or
+    /// a field access (`$crate::a`, `x.y::z`).
+    fn token_tree_paths(&mut self, tree: Node) {
+        // The shortest tree holding a path is `(a::b)`: five tokens.
+        if tree.child_count() < 5 {
+            return;
+        }
+        let mut cursor = tree.walk();
+        if !cursor.goto_first_child() {
+            return;
+        }
+        // The tokens with their kinds, for lookbehind.
+        let mut tokens: Vec<(&str, Node)> = Vec::new();
+        loop {
+            let n = cursor.node();
+            tokens.push((n.kind(), n));
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        let is_segment = |k: &str| matches!(k, IDENTIFIER | SELF | SUPER | CRATE);
+        let mut i = 0;
+        while i < tokens.len() {
+            let (kind, start) = tokens[i];
+            let continues = i > 0 && {
+                let prev = tokens[i - 1].0;
+                prev == DOT
+                    || (prev == PATH_SEPARATOR
+                        && i > 1
+                        && matches!(
+                            tokens[i - 2].0,
+                            IDENTIFIER | SELF | SUPER | CRATE | CLOSE_ANGLE | METAVARIABLE
+                        ))
+            };
+            if !is_segment(kind) || continues {
+                i += 1;
+                continue;
+            }
+            let mut path = vec![self.text(start)];
+            let mut j = i + 1;
+            while j + 1 < tokens.len()
+                && tokens[j].0 == PATH_SEPARATOR
+                && is_segment(tokens[j + 1].0)
+            {
+                path.push(self.text(tokens[j + 1].1));
+                j += 2;
+            }
+            if path.len() > 1 {
+                self.record_path(&path, line(start));
+            }
+            i = j;
+        }
+    }
+
+    /// Records a path the file names: its first segment as an import, and
+    /// (test files only) the whole path.
+    fn record_path(&mut self, path: &[&str], line: u32) {
+        let Some(first) = path.first() else {
+            return;
+        };
+        if !NOT_LIBRARIES.contains(first) && !self.facts.imports.iter().any(|i| i.module == *first)
+        {
+            self.facts.imports.push(Import {
+                module: first.to_string(),
+                level: 0,
+                line,
+            });
+        }
+        if self.facts.is_test {
+            let joined = path.join("::");
+            if !self.seen_paths.contains(&joined) {
+                self.seen_paths.insert(joined.clone());
+                self.facts.rust_paths.push(joined);
+            }
+        }
+    }
+
+    fn text(&self, node: Node) -> &'a str {
+        self.src.get(node.byte_range()).unwrap_or("")
+    }
+}
+
+/// 1-based line where a node starts.
+fn line(node: Node) -> u32 {
+    node.start_position().row as u32 + 1
+}
+
+/// One name a `use` tree brings into scope.
+struct UseLeaf<'s> {
+    /// The full path, `*` left out (`a::b::*` is `a::b`, `a::{self}` is `a`).
+    path: Vec<&'s str>,
+    /// The name it binds: the last segment, the alias, or `*`.
+    name: &'s str,
+    line: u32,
+}
+
+/// Expands a `use` tree (`a::{b::c, d as e, f::*, self}`) into its leaves.
+fn use_leaves<'s>(src: &'s str, node: Node, prefix: &[&'s str], out: &mut Vec<UseLeaf<'s>>) {
+    match node.kind() {
+        USE_LIST => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                use_leaves(src, child, prefix, out);
+            }
+        }
+        SCOPED_USE_LIST => {
+            let mut inner = prefix.to_vec();
+            if let Some(path) = node.child_by_field_name("path") {
+                match segments(src, path) {
+                    Some(segs) => inner.extend(segs),
+                    None => return,
+                }
+            }
+            if let Some(list) = node.child_by_field_name("list") {
+                use_leaves(src, list, &inner, out);
+            }
+        }
+        USE_AS_CLAUSE => {
+            let (Some(path), Some(alias)) = (
+                node.child_by_field_name("path"),
+                node.child_by_field_name("alias"),
+            ) else {
+                return;
+            };
+            if let Some(path) = use_path(src, path, prefix) {
+                out.push(UseLeaf {
+                    path,
+                    name: src.get(alias.byte_range()).unwrap_or(""),
+                    line: line(node),
+                });
+            }
+        }
+        USE_WILDCARD => {
+            let mut path = prefix.to_vec();
+            if let Some(inner) = node.named_child(0) {
+                match segments(src, inner) {
+                    Some(segs) => path.extend(segs),
+                    None => return,
+                }
+            }
+            out.push(UseLeaf {
+                path,
+                name: "*",
+                line: line(node),
+            });
+        }
+        _ => {
+            if let Some(path) = use_path(src, node, prefix)
+                && let Some(&name) = path.last()
+            {
+                out.push(UseLeaf {
+                    path,
+                    name,
+                    line: line(node),
+                });
+            }
+        }
+    }
+}
+
+/// The full path of a simple `use` leaf; `self` in a list names the prefix.
+fn use_path<'s>(src: &'s str, node: Node, prefix: &[&'s str]) -> Option<Vec<&'s str>> {
+    if node.kind() == SELF && !prefix.is_empty() {
+        return Some(prefix.to_vec());
+    }
+    let mut path = prefix.to_vec();
+    path.extend(segments(src, node)?);
+    Some(path)
+}
+
+/// The segments of a path node (`a::B::<T>::c` is `a`, `B`, `c`; `::a::b` is
+/// `a`, `b`); None for paths that start with a qualified type (`<T as U>::f`)
+/// or a macro variable, and for anything that is not a path.
+fn segments<'s>(src: &'s str, node: Node) -> Option<Vec<&'s str>> {
+    let mut out = Vec::new();
+    let mut node = node;
+    // Walk from the last segment to the first, then reverse.
+    loop {
+        match node.kind() {
+            SCOPED_IDENTIFIER | SCOPED_TYPE_IDENTIFIER => {
+                out.push(src.get(node.child_by_field_name("name")?.byte_range())?);
+                match node.child_by_field_name("path") {
+                    Some(path) => node = path,
+                    None => break,
+                }
+            }
+            GENERIC_TYPE => node = node.child_by_field_name("type")?,
+            IDENTIFIER | TYPE_IDENTIFIER | SELF | SUPER | CRATE => {
+                out.push(src.get(node.byte_range())?);
+                break;
+            }
+            _ => return None,
+        }
+    }
+    out.reverse();
+    Some(out)
+}
+
+/// `#[test]`, `#[tokio::test]` (any path ending in `test`), `#[cfg(test)]`.
+fn is_test_attribute(src: &str, item: Node) -> bool {
+    let Some(attr) = item.named_child(0) else {
+        return false;
+    };
+    let Some(path) = attr.named_child(0) else {
+        return false;
+    };
+    let text = |n: Node| src.get(n.byte_range()).unwrap_or("");
+    match path.kind() {
+        IDENTIFIER if text(path) == "test" => true,
+        SCOPED_IDENTIFIER => path
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n) == "test"),
+        IDENTIFIER if text(path) == "cfg" => {
+            attr.child_by_field_name("arguments").is_some_and(|a| {
+                text(a)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .eq("(test)".chars())
+            })
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{analyze_text, parse};
+    use crate::discover::SourceFile;
+    use crate::facts::LineCounts;
+    use crate::lang::Language;
+
+    fn facts_of(src: &str, is_test: bool) -> (FileFacts, Scratch) {
+        let tree = parse(Language::Rust, "x.rs", src).unwrap();
+        assert!(!tree.root_node().has_error(), "test source must parse");
+        let mut facts = FileFacts {
+            path: "x.rs".into(),
+            language: Language::Rust,
+            is_test,
+            ..FileFacts::default()
+        };
+        let mut scratch = Scratch::default();
+        analyze(&tree, src, &mut facts, &mut scratch);
+        (facts, scratch)
+    }
+
+    fn facts(src: &str) -> FileFacts {
+        facts_of(src, false).0
+    }
+
+    fn functions(src: &str) -> Vec<(String, u32)> {
+        facts(src)
+            .functions
+            .into_iter()
+            .map(|f| {
+                assert!(f.typed_unit);
+                assert_eq!(f.typing, Typing::Static);
+                (f.name, f.line)
+            })
+            .collect()
+    }
+
+    fn imports(src: &str) -> Vec<(String, u32)> {
+        facts(src)
+            .imports
+            .into_iter()
+            .map(|i| {
+                assert_eq!(i.level, 0);
+                (i.module, i.line)
+            })
+            .collect()
+    }
+
+    fn public(src: &str) -> Vec<(String, u32)> {
+        facts(src)
+            .public_items
+            .into_iter()
+            .map(|p| (p.name, p.line))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, u32)]) -> Vec<(String, u32)> {
+        expected.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn functions_are_fn_items_with_a_body() {
+        let src = "\
+fn free() {
+    fn nested() {}
+    let closure = |x: u8| x + 1;
+}
+struct S;
+impl S {
+    #[inline]
+    pub async fn method(&self) {}
+}
+trait T {
+    fn required(&self);
+    fn provided(&self) {}
+}
+extern \"C\" {
+    fn foreign();
+}
+";
+        assert_eq!(
+            functions(src),
+            pairs(&[("free", 1), ("nested", 2), ("method", 8), ("provided", 12)])
+        );
+    }
+
+    #[test]
+    fn imports_are_first_segments_of_every_path() {
+        let src = "\
+use std::collections::HashMap;
+use {serde::Serialize, anyhow::{Context, Result as R}};
+use ::tokio::runtime;
+use crate::config;
+use self::inner::x;
+use super::y;
+extern crate libc;
+fn f() -> hyper::Body {
+    let c = reqwest::blocking::Client::new();
+    let v = serde_json::json!({});
+    let w = Vec::<ureq::Agent>::new();
+    let s = Self::x();
+    println!(\"{}\", isahc::VERSION);
+    crate::g();
+    std::process::exit(0);
+}
+";
+        assert_eq!(
+            imports(src),
+            pairs(&[
+                ("std", 1),
+                ("serde", 2),
+                ("anyhow", 2),
+                ("tokio", 3),
+                ("libc", 7),
+                ("hyper", 8),
+                ("reqwest", 9),
+                ("serde_json", 10),
+                ("Vec", 11),
+                ("ureq", 11),
+                ("isahc", 13),
+            ])
+        );
+    }
+
+    #[test]
+    fn attribute_and_visibility_paths_are_not_imports() {
+        let src = "\
+#[allow(clippy::too_many_lines)]
+#[rustfmt::skip]
+pub(in crate::a) fn f() {}
+";
+        assert_eq!(imports(src), pairs(&[]));
+    }
+
+    #[test]
+    fn macro_argument_paths_skip_continuations() {
+        // `$crate::a` and `x.y::z` do not start a path; `::surf::get` does.
+        let src = "\
+macro_rules! m {
+    () => { $crate::a::b(); ::surf::get(); };
+}
+fn f() {
+    m!(x.y::z, attohttpc::get(), Vec::<u8>::new());
+}
+";
+        assert_eq!(imports(src), pairs(&[("surf", 2), ("attohttpc", 5)]));
+    }
+
+    #[test]
+    fn public_items_are_top_level_bare_pub() {
+        let src = "\
+pub fn f() {}
+pub struct S;
+pub enum E { A }
+pub union U { a: u8 }
+pub trait T {}
+pub type A = u8;
+pub const C: u8 = 1;
+pub static ST: u8 = 1;
+pub mod m {
+    pub fn inner() {}
+}
+pub mod n;
+pub(crate) fn hidden() {}
+pub(super) struct H;
+pub(in crate::x) struct I;
+fn private() {}
+#[macro_export]
+macro_rules! exported { () => {} }
+pub use a::b;
+pub use a::{c, d as e, f::{g, self}};
+pub use h::*;
+pub extern crate k as l;
+pub(crate) use m::o;
+use p::q;
+";
+        assert_eq!(
+            public(src),
+            pairs(&[
+                ("f", 1),
+                ("S", 2),
+                ("E", 3),
+                ("U", 4),
+                ("T", 5),
+                ("A", 6),
+                ("C", 7),
+                ("ST", 8),
+                ("m", 9),
+                ("n", 12),
+                ("b", 19),
+                ("c", 20),
+                ("e", 20),
+                ("g", 20),
+                ("f", 20),
+                ("*", 21),
+                ("l", 22),
+            ])
+        );
+    }
+
+    #[test]
+    fn inline_tests_are_test_attributes() {
+        let yes = [
+            "#[test]\nfn t() {}\n",
+            "#[cfg(test)]\nmod tests {}\n",
+            "#[cfg( test )]\nmod tests {}\n",
+            "#![cfg(test)]\n",
+            "#[tokio::test]\nasync fn t() {}\n",
+            "mod a {\n    mod b {\n        #[test]\n        fn t() {}\n    }\n}\n",
+        ];
+        for src in yes {
+            assert!(facts(src).has_inline_tests, "{src}");
+        }
+        let no = [
+            "fn test() {}\n",
+            "#[cfg(not(test))]\nfn f() {}\n",
+            "#[cfg(feature = \"test\")]\nfn f() {}\n",
+            "#[testing]\nfn f() {}\n",
+            "#[test_case(1)]\nfn f() {}\n",
+        ];
+        for src in no {
+            assert!(!facts(src).has_inline_tests, "{src}");
+        }
+    }
+
+    #[test]
+    fn test_files_keep_full_paths() {
+        let src = "\
+use my_crate::{a::b, c};
+use my_crate::d::*;
+use my_crate::e::{self, F as G};
+use ::my_crate::h;
+#[test]
+fn t() {
+    let x: my_crate::config::Config = my_crate::config::load(\"\");
+    assert_eq!(my_crate::net::get(), my_crate::config::load(\"\"));
+    let _ = Vec::<my_crate::i::J>::new();
+}
+";
+        let (test, _) = facts_of(src, true);
+        assert_eq!(
+            test.rust_paths,
+            [
+                "my_crate::a::b",
+                "my_crate::c",
+                "my_crate::d",
+                "my_crate::e",
+                "my_crate::e::F",
+                "my_crate::h",
+                "my_crate::config::Config",
+                "my_crate::config::load",
+                "my_crate::net::get",
+                "Vec::new",
+                "my_crate::i::J",
+            ]
+        );
+        assert_eq!(test.imports.len(), 2, "my_crate and Vec");
+        let (source, _) = facts_of(src, false);
+        assert!(source.rust_paths.is_empty());
+    }
+
+    #[test]
+    fn comments_are_marked_and_counted() {
+        let src = "\
+//! Module docs.
+
+/// Item docs,
+/// two lines.
+pub fn f() -> u8 {
+    // a line comment
+    /* a block
+       comment */
+    1 // trailing
+}
+
+/* one */ fn g() {}
+";
+        let (_, scratch) = facts_of(src, false);
+        let marked: Vec<&str> = scratch
+            .comments
+            .iter()
+            .map(|r| src[r.clone()].trim_end())
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                "//! Module docs.",
+                "/// Item docs,",
+                "/// two lines.",
+                "// a line comment",
+                "/* a block\n       comment */",
+                "// trailing",
+                "/* one */",
+            ]
+        );
+        let file = SourceFile {
+            path: "x.rs".into(),
+            abs: "x.rs".into(),
+            language: Language::Rust,
+            is_test: false,
+            size: src.len() as u64,
+        };
+        let analyzed = analyze_text(&file, src).unwrap();
+        assert_eq!(
+            analyzed.lines,
+            LineCounts {
+                // 5, 9, 10 and 12; 1, 3, 4, 6, 7 and 8; 2 and 11.
+                code: 4,
+                comment: 6,
+                blank: 2,
+            }
+        );
+    }
 }
