@@ -705,6 +705,12 @@ if (x) { module.exports.nested = 1; }
             exports(&js("export default { a: 1, b: 2 };\n")),
             pairs(&[("default", 1)])
         );
+        assert_eq!(
+            exports(&js(
+                "const x = 1;\nexport { x as default };\nmodule.exports = x;\n"
+            )),
+            pairs(&[("default", 2)])
+        );
     }
 
     #[test]
@@ -728,6 +734,10 @@ something.exports = 5;
                 ("z", 4),
             ])
         );
+        // The assignment target names the function, as `obj.y = () => {}` does.
+        let f = js("module.exports = function () {};\n");
+        assert_eq!(functions(&f), pairs(&[("exports", 1)]));
+        assert_eq!(exports(&f), pairs(&[("default", 1)]));
         assert_eq!(
             exports(&js("module.exports = class Db {};\n")),
             pairs(&[("default", 1)])
