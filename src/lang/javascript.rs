@@ -1,10 +1,804 @@
-//! javascript: turns a syntax tree into facts.
+//! JavaScript and TypeScript (`.tsx` included): functions, imports, exported
+//! bindings and comment ranges, in one walk of the tree.
+//!
+//! Both languages share this module because the TypeScript grammar extends the
+//! JavaScript one: every node kind below means the same in both, and kinds that
+//! exist in only one grammar simply never match in the other. Exports are read
+//! from top-level statements only (ES `export` and CommonJS `module.exports`),
+//! and a name exported twice (TypeScript overloads, declaration merging) is one
+//! binding.
 
-use tree_sitter::Tree;
+use std::collections::HashSet;
+
+use tree_sitter::{Node, Tree};
 
 use crate::analyze::Scratch;
-use crate::facts::FileFacts;
+use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+use crate::lang::Language;
+
+/// Comments, for line counting (`html_comment` is `<!--` in scripts).
+const COMMENTS: &[&str] = &["comment", "html_comment"];
+/// Functions with a body. TypeScript signatures without one (`function_signature`,
+/// `method_signature`, `abstract_method_signature`) are other kinds.
+const FUNCTIONS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+];
+/// Nodes whose `source` field is a module specifier (`import … from 'x'`,
+/// `export … from 'x'`, TypeScript `import x = require('x')`).
+const SOURCE_HOLDERS: &[&str] = &[
+    "import_statement",
+    "export_statement",
+    "import_require_clause",
+];
+/// Wrappers between a function and the node that names it.
+const TRANSPARENT: &[&str] = &[
+    "parenthesized_expression",
+    "as_expression",
+    "satisfies_expression",
+    "non_null_expression",
+];
+/// Nodes that name an anonymous function in their value, and the field holding the name.
+const NAMING_PARENTS: &[(&str, &str)] = &[
+    ("variable_declarator", "name"),
+    ("pair", "key"),
+    ("assignment_expression", "left"),
+    ("field_definition", "property"),
+    ("public_field_definition", "name"),
+];
+/// Declarations an `export` names by their `name` field.
+const NAMED_DECLARATIONS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "class_declaration",
+    "abstract_class_declaration",
+    "interface_declaration",
+    "type_alias_declaration",
+    "enum_declaration",
+    "function_signature",
+    "internal_module",
+    "module",
+];
+/// Declarations that bind one name per declarator.
+const VARIABLE_DECLARATIONS: &[&str] = &["lexical_declaration", "variable_declaration"];
+const ANONYMOUS: &str = "<anonymous>";
+const DEFAULT_EXPORT: &str = "default";
+const STAR_EXPORT: &str = "*";
 
 pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch) {
-    let _ = (tree, src, facts, scratch);
+    let typing = if facts.language == Language::TypeScript {
+        Typing::Static
+    } else {
+        Typing::Untyped
+    };
+    let mut exports: Vec<PublicItem> = Vec::new();
+    // The ancestors of the cursor's node, root first.
+    let mut parents: Vec<Node> = Vec::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        let kind = node.kind();
+        if COMMENTS.contains(&kind) {
+            scratch.comments.push(node.byte_range());
+        } else if FUNCTIONS.contains(&kind) {
+            facts.functions.push(Function {
+                name: function_name(node, &parents, src),
+                line: function_line(node),
+                typed_unit: true,
+                typing: typing.clone(),
+            });
+        } else if kind == "call_expression" {
+            if let Some(module) = call_import(node, src) {
+                facts.imports.push(import(module, node));
+            }
+        } else if SOURCE_HOLDERS.contains(&kind)
+            && let Some(module) = node
+                .child_by_field_name("source")
+                .and_then(|s| string_value(s, src))
+        {
+            // `import x = require('y')` is a clause inside an import statement.
+            let at = match parents.last() {
+                Some(p) if kind == "import_require_clause" => *p,
+                _ => node,
+            };
+            facts.imports.push(import(module, at));
+        }
+        if parents.len() == 1 {
+            exported(node, src, &mut exports);
+        }
+        if cursor.goto_first_child() {
+            parents.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+            parents.pop();
+        }
+    }
+    // Overloads and merged declarations repeat a name; each `export *` is its own.
+    let mut seen: HashSet<String> = HashSet::new();
+    exports.retain(|e| e.name == STAR_EXPORT || seen.insert(e.name.clone()));
+    facts.public_items = exports;
+}
+
+fn line(node: Node) -> u32 {
+    node.start_position().row as u32 + 1
+}
+
+fn text<'a>(node: Node, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+fn import(module: &str, at: Node) -> Import {
+    Import {
+        module: module.to_string(),
+        level: 0,
+        line: line(at),
+    }
+}
+
+/// The line of a function: a JavaScript method's decorators are its children,
+/// and the line is the method's own, after them.
+fn function_line(node: Node) -> u32 {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .find(|c| c.kind() != "decorator" && !COMMENTS.contains(&c.kind()))
+        .map_or_else(|| line(node), line)
+}
+
+/// A function's declared name, or the name it is given by the declarator,
+/// property, assignment or class field it is the value of.
+fn function_name(node: Node, parents: &[Node], src: &str) -> String {
+    if let Some(name) = node.child_by_field_name("name") {
+        return key_name(name, src).unwrap_or(ANONYMOUS).to_string();
+    }
+    let holder = parents
+        .iter()
+        .rev()
+        .find(|p| !TRANSPARENT.contains(&p.kind()));
+    holder
+        .and_then(|h| {
+            let (_, field) = NAMING_PARENTS.iter().find(|(k, _)| *k == h.kind())?;
+            key_name(h.child_by_field_name(field)?, src)
+        })
+        .unwrap_or(ANONYMOUS)
+        .to_string()
+}
+
+/// The name a key, binding or assignment target stands for: an identifier's
+/// text, a string's content, a member's property (`module.exports.x` → `x`).
+fn key_name<'a>(node: Node, src: &'a str) -> Option<&'a str> {
+    match node.kind() {
+        "identifier"
+        | "property_identifier"
+        | "private_property_identifier"
+        | "shorthand_property_identifier"
+        | "type_identifier"
+        | "number"
+        | "computed_property_name"
+        | "nested_identifier" => Some(text(node, src)),
+        "string" => string_value(node, src),
+        "member_expression" => key_name(node.child_by_field_name("property")?, src),
+        "subscript_expression" => key_name(node.child_by_field_name("index")?, src),
+        _ => None,
+    }
+}
+
+/// The content of a string literal, or of a template literal without
+/// substitutions, as written between its quotes.
+fn string_value<'a>(node: Node, src: &'a str) -> Option<&'a str> {
+    match node.kind() {
+        "string" => {}
+        "template_string" => {
+            let mut cursor = node.walk();
+            if node
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == "template_substitution")
+            {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    let t = text(node, src);
+    t.get(1..t.len().checked_sub(1)?)
+}
+
+/// The module of `require('x')` or a dynamic `import('x')`.
+fn call_import<'a>(call: Node, src: &'a str) -> Option<&'a str> {
+    let function = call.child_by_field_name("function")?;
+    let is_import = match function.kind() {
+        "import" => true,
+        "identifier" => text(function, src) == "require",
+        _ => false,
+    };
+    if !is_import {
+        return None;
+    }
+    let args = call.child_by_field_name("arguments")?;
+    let mut cursor = args.walk();
+    let first = args
+        .named_children(&mut cursor)
+        .find(|c| !COMMENTS.contains(&c.kind()))?;
+    string_value(first, src)
+}
+
+/// The bindings a top-level statement exports.
+fn exported(stmt: Node, src: &str, out: &mut Vec<PublicItem>) {
+    let at = line(stmt);
+    let mut push = |name: &str| {
+        out.push(PublicItem {
+            name: name.to_string(),
+            line: at,
+        })
+    };
+    match stmt.kind() {
+        "export_statement" => {
+            let mut names = Vec::new();
+            export_names(stmt, src, &mut names);
+            names.iter().for_each(|n| push(n));
+        }
+        "expression_statement" => {
+            let Some(assign) = stmt
+                .named_child(0)
+                .filter(|a| a.kind() == "assignment_expression")
+            else {
+                return;
+            };
+            let (Some(left), Some(right)) = (
+                assign.child_by_field_name("left"),
+                assign.child_by_field_name("right"),
+            ) else {
+                return;
+            };
+            if is_module_exports(left, src) {
+                let mut names = Vec::new();
+                whole_module_names(right, src, &mut names);
+                names.iter().for_each(|n| push(n));
+            } else if let Some(name) = commonjs_member(left, src) {
+                push(name);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names one `export` statement binds.
+fn export_names<'a>(stmt: Node, src: &'a str, names: &mut Vec<&'a str>) {
+    let mut cursor = stmt.walk();
+    let children: Vec<Node> = stmt.children(&mut cursor).collect();
+    let has_token = |t: &str| children.iter().any(|c| !c.is_named() && c.kind() == t);
+    if has_token("default") {
+        names.push(DEFAULT_EXPORT);
+        return;
+    }
+    if has_token("=") {
+        // TypeScript `export = value` is `module.exports = value`.
+        if let Some(value) = children.iter().rev().find(|c| c.is_named()) {
+            whole_module_names(*value, src, names);
+        }
+        return;
+    }
+    if let Some(decl) = stmt.child_by_field_name("declaration") {
+        declared_names(decl, src, names);
+        return;
+    }
+    for child in &children {
+        match child.kind() {
+            "export_clause" => {
+                let mut c = child.walk();
+                for spec in child.named_children(&mut c) {
+                    if spec.kind() != "export_specifier" {
+                        continue;
+                    }
+                    let name = spec
+                        .child_by_field_name("alias")
+                        .or_else(|| spec.child_by_field_name("name"))
+                        .and_then(|n| key_name(n, src));
+                    // `export { default } from 'x'`: the name is a keyword token.
+                    names.push(name.unwrap_or(DEFAULT_EXPORT));
+                }
+                return;
+            }
+            "namespace_export" => {
+                let mut c = child.walk();
+                let name = child
+                    .named_children(&mut c)
+                    .find_map(|n| key_name(n, src))
+                    .unwrap_or(STAR_EXPORT);
+                names.push(name);
+                return;
+            }
+            _ => {}
+        }
+    }
+    // `export * from 'x'`; TypeScript's `export as namespace X` binds nothing here.
+    if stmt.child_by_field_name("source").is_some() {
+        names.push(STAR_EXPORT);
+    }
+}
+
+/// The names a declaration after `export` binds.
+fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
+    let kind = decl.kind();
+    if NAMED_DECLARATIONS.contains(&kind) {
+        if let Some(name) = decl
+            .child_by_field_name("name")
+            .and_then(|n| key_name(n, src))
+        {
+            names.push(name);
+        }
+    } else if VARIABLE_DECLARATIONS.contains(&kind) {
+        let mut c = decl.walk();
+        for declarator in decl.named_children(&mut c) {
+            if let Some(name) = declarator.child_by_field_name("name") {
+                pattern_names(name, src, names);
+            }
+        }
+    } else if kind == "ambient_declaration" {
+        // `export declare …`: the declaration inside.
+        let mut c = decl.walk();
+        if let Some(inner) = decl.named_children(&mut c).next() {
+            declared_names(inner, src, names);
+        }
+    } else if kind == "import_alias" {
+        // `export import A = N.A`
+        let mut c = decl.walk();
+        if let Some(name) = decl
+            .named_children(&mut c)
+            .find(|n| n.kind() == "identifier")
+        {
+            names.push(text(name, src));
+        }
+    }
+}
+
+/// The identifiers a binding pattern binds (`{ a, b: [c, ...d], e = 1 }`).
+fn pattern_names<'a>(pattern: Node, src: &'a str, names: &mut Vec<&'a str>) {
+    match pattern.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => names.push(text(pattern, src)),
+        "pair_pattern" => {
+            if let Some(value) = pattern.child_by_field_name("value") {
+                pattern_names(value, src, names);
+            }
+        }
+        "assignment_pattern" | "object_assignment_pattern" => {
+            if let Some(left) = pattern.child_by_field_name("left") {
+                pattern_names(left, src, names);
+            }
+        }
+        "object_pattern" | "array_pattern" | "rest_pattern" => {
+            let mut c = pattern.walk();
+            for child in pattern.named_children(&mut c) {
+                pattern_names(child, src, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names `module.exports = value` exports: each key of an object literal,
+/// or the value as one default export.
+fn whole_module_names<'a>(value: Node, src: &'a str, names: &mut Vec<&'a str>) {
+    let value = unwrap_transparent(value);
+    if value.kind() != "object" {
+        names.push(DEFAULT_EXPORT);
+        return;
+    }
+    let mut c = value.walk();
+    for entry in value.named_children(&mut c) {
+        let key = match entry.kind() {
+            "pair" => entry.child_by_field_name("key"),
+            "method_definition" => entry.child_by_field_name("name"),
+            "shorthand_property_identifier" => Some(entry),
+            // Spread entries (`...other`) export names this file does not show.
+            _ => None,
+        };
+        if let Some(name) = key.and_then(|k| key_name(k, src)) {
+            names.push(name);
+        }
+    }
+}
+
+fn unwrap_transparent(mut node: Node) -> Node {
+    while TRANSPARENT.contains(&node.kind()) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// `module.exports`
+fn is_module_exports(node: Node, src: &str) -> bool {
+    node.kind() == "member_expression"
+        && node
+            .child_by_field_name("object")
+            .is_some_and(|o| o.kind() == "identifier" && text(o, src) == "module")
+        && node
+            .child_by_field_name("property")
+            .is_some_and(|p| text(p, src) == "exports")
+}
+
+/// The name in `exports.x` or `module.exports.x` (or `exports['x']`).
+fn commonjs_member<'a>(target: Node, src: &'a str) -> Option<&'a str> {
+    let (object, key) = match target.kind() {
+        "member_expression" => (
+            target.child_by_field_name("object")?,
+            target.child_by_field_name("property")?,
+        ),
+        "subscript_expression" => (
+            target.child_by_field_name("object")?,
+            target.child_by_field_name("index")?,
+        ),
+        _ => return None,
+    };
+    let on_exports = (object.kind() == "identifier" && text(object, src) == "exports")
+        || is_module_exports(object, src);
+    if !on_exports {
+        return None;
+    }
+    match key.kind() {
+        "property_identifier" | "string" => key_name(key, src),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::parse;
+
+    fn facts(language: Language, path: &str, src: &str) -> (FileFacts, Scratch) {
+        let tree = parse(language, path, src).unwrap();
+        assert!(!tree.root_node().has_error(), "{src}");
+        let mut facts = FileFacts {
+            path: path.into(),
+            language,
+            ..FileFacts::default()
+        };
+        let mut scratch = Scratch::default();
+        analyze(&tree, src, &mut facts, &mut scratch);
+        (facts, scratch)
+    }
+
+    fn js(src: &str) -> FileFacts {
+        facts(Language::JavaScript, "x.js", src).0
+    }
+
+    fn ts(src: &str) -> FileFacts {
+        facts(Language::TypeScript, "x.ts", src).0
+    }
+
+    fn functions(f: &FileFacts) -> Vec<(String, u32)> {
+        f.functions
+            .iter()
+            .map(|f| (f.name.clone(), f.line))
+            .collect()
+    }
+
+    fn pairs(items: &[(&str, u32)]) -> Vec<(String, u32)> {
+        items.iter().map(|(n, l)| (n.to_string(), *l)).collect()
+    }
+
+    fn imports(f: &FileFacts) -> Vec<(String, u32)> {
+        assert!(f.imports.iter().all(|i| i.level == 0));
+        f.imports
+            .iter()
+            .map(|i| (i.module.clone(), i.line))
+            .collect()
+    }
+
+    fn exports(f: &FileFacts) -> Vec<(String, u32)> {
+        f.public_items
+            .iter()
+            .map(|p| (p.name.clone(), p.line))
+            .collect()
+    }
+
+    #[test]
+    fn functions_of_every_kind() {
+        let f = js("function a() {}
+function* gen() {}
+const b = function () {};
+const c = function named() {};
+const d = () => 1;
+let e = async (x) => { return function* () {}; };
+const o = {
+  p: () => {},
+  'q-r': function () {},
+  m() {},
+  get g() { return 1; },
+  set g(v) {},
+  [Symbol.iterator]() {},
+};
+class K {
+  constructor() {}
+  static s() {}
+  #priv() {}
+  field = () => {};
+  *it() {}
+}
+module.exports.x = function () {};
+exports.y = () => {};
+obj.z = async function () {};
+w = () => {};
+setTimeout(function () {}, 1);
+const wrapped = (() => {});
+");
+        assert_eq!(
+            functions(&f),
+            pairs(&[
+                ("a", 1),
+                ("gen", 2),
+                ("b", 3),
+                ("named", 4),
+                ("d", 5),
+                ("e", 6),
+                ("<anonymous>", 6),
+                ("p", 8),
+                ("q-r", 9),
+                ("m", 10),
+                ("g", 11),
+                ("g", 12),
+                ("[Symbol.iterator]", 13),
+                ("constructor", 16),
+                ("s", 17),
+                ("#priv", 18),
+                ("field", 19),
+                ("it", 20),
+                ("x", 22),
+                ("y", 23),
+                ("z", 24),
+                ("w", 25),
+                ("<anonymous>", 26),
+                ("wrapped", 27),
+            ])
+        );
+        assert!(
+            f.functions
+                .iter()
+                .all(|f| f.typed_unit && f.typing == Typing::Untyped)
+        );
+    }
+
+    #[test]
+    fn decorated_method_line_is_the_method() {
+        let f = js("class A {\n  @dec\n  m() {}\n}\n");
+        assert_eq!(functions(&f), pairs(&[("m", 3)]));
+        let f = ts("class A {\n  @dec()\n  m(): void {}\n}\n");
+        assert_eq!(functions(&f), pairs(&[("m", 3)]));
+    }
+
+    #[test]
+    fn typescript_functions_are_static_and_signatures_are_not_functions() {
+        let f = ts("function f(a: string): void;
+function f(a: number): void;
+function f(a: any): void {}
+abstract class A {
+  abstract n(): void;
+  m(a: string): void;
+  m(a: any): void {}
+  h = (x: number): number => x;
+}
+interface I { m(): void; f: () => void; }
+declare function g(): void;
+const t = (<T,>(x: T) => x) as unknown;
+");
+        assert_eq!(
+            functions(&f),
+            pairs(&[("f", 3), ("m", 7), ("h", 8), ("t", 12)])
+        );
+        assert!(f.functions.iter().all(|f| f.typing == Typing::Static));
+    }
+
+    #[test]
+    fn tsx_parses_with_its_grammar() {
+        let (f, _) = facts(
+            Language::TypeScript,
+            "x.tsx",
+            "export const App = (): JSX.Element => <div>{/* c */}</div>;\n",
+        );
+        assert_eq!(functions(&f), pairs(&[("App", 1)]));
+        assert_eq!(exports(&f), pairs(&[("App", 1)]));
+    }
+
+    #[test]
+    fn imports_as_written() {
+        let f = js("import a from 'axios';
+import 'side-effect';
+import * as ns from \"@scope/pkg/sub\";
+export { x } from './x';
+export * from '../y';
+const h = require('node:https');
+const t = require(`./tpl`);
+const n = require(`./${name}`);
+const v = require(variable);
+import('./lazy').then(() => {});
+foo('not-an-import');
+import {
+  b,
+} from 'multi';
+");
+        assert_eq!(
+            imports(&f),
+            pairs(&[
+                ("axios", 1),
+                ("side-effect", 2),
+                ("@scope/pkg/sub", 3),
+                ("./x", 4),
+                ("../y", 5),
+                ("node:https", 6),
+                ("./tpl", 7),
+                ("./lazy", 10),
+                ("multi", 12),
+            ])
+        );
+    }
+
+    #[test]
+    fn typescript_imports() {
+        let f = ts("import type { T } from './types';
+import q = require('q');
+export type { U } from './u.js';
+");
+        assert_eq!(
+            imports(&f),
+            pairs(&[("./types", 1), ("q", 2), ("./u.js", 3)])
+        );
+    }
+
+    #[test]
+    fn es_exports() {
+        let f = js("export function f() {}
+export class C {}
+export const a = 1, b = 2;
+export let { d, e: [g, ...h], i = 1 } = obj;
+export { j, k as l };
+export default function () {}
+export * from 'x';
+export * from 'y';
+export * as ns from 'z';
+export { default as m, default } from 'w';
+function notExported() {}
+if (x) { module.exports.nested = 1; }
+");
+        assert_eq!(
+            exports(&f),
+            pairs(&[
+                ("f", 1),
+                ("C", 2),
+                ("a", 3),
+                ("b", 3),
+                ("d", 4),
+                ("g", 4),
+                ("h", 4),
+                ("i", 4),
+                ("j", 5),
+                ("l", 5),
+                ("default", 6),
+                ("*", 7),
+                ("*", 8),
+                ("ns", 9),
+                ("m", 10),
+            ])
+        );
+    }
+
+    #[test]
+    fn default_exports_count_once() {
+        assert_eq!(
+            exports(&js("export default class C {}\n")),
+            pairs(&[("default", 1)])
+        );
+        assert_eq!(
+            exports(&js("export default { a: 1, b: 2 };\n")),
+            pairs(&[("default", 1)])
+        );
+        assert_eq!(
+            exports(&js(
+                "const x = 1;\nexport { x as default };\nmodule.exports = x;\n"
+            )),
+            pairs(&[("default", 2)])
+        );
+    }
+
+    #[test]
+    fn commonjs_exports() {
+        let f = js("module.exports = { a, b: 1, 'c': 2, m() {}, ...rest };
+exports.x = 1;
+module.exports.y = function () {};
+exports['z'] = 3;
+exports.x = 4;
+something.exports = 5;
+");
+        assert_eq!(
+            exports(&f),
+            pairs(&[
+                ("a", 1),
+                ("b", 1),
+                ("c", 1),
+                ("m", 1),
+                ("x", 2),
+                ("y", 3),
+                ("z", 4),
+            ])
+        );
+        // The assignment target names the function, as `obj.y = () => {}` does.
+        let f = js("module.exports = function () {};\n");
+        assert_eq!(functions(&f), pairs(&[("exports", 1)]));
+        assert_eq!(exports(&f), pairs(&[("default", 1)]));
+        assert_eq!(
+            exports(&js("module.exports = class Db {};\n")),
+            pairs(&[("default", 1)])
+        );
+        assert_eq!(
+            exports(&js("module.exports = (function () {})();\n")),
+            pairs(&[("default", 1)])
+        );
+    }
+
+    #[test]
+    fn typescript_exports() {
+        let f = ts("export interface I {}
+export type T = string;
+export enum E { A }
+export const enum CE { B }
+export abstract class A {}
+export namespace N {}
+export declare function g(): void;
+export declare const p: number, q: string;
+export function over(a: string): void;
+export function over(a: any): void {}
+export import Z = N.Z;
+export type { U } from './u';
+export as namespace UMD;
+declare module 'inner' { export function hidden(): void; }
+");
+        assert_eq!(
+            exports(&f),
+            pairs(&[
+                ("I", 1),
+                ("T", 2),
+                ("E", 3),
+                ("CE", 4),
+                ("A", 5),
+                ("N", 6),
+                ("g", 7),
+                ("p", 8),
+                ("q", 8),
+                ("over", 9),
+                ("Z", 11),
+                ("U", 12),
+            ])
+        );
+        assert_eq!(
+            exports(&ts("const x = { a: 1 };\nexport = x;\n")),
+            pairs(&[("default", 2)])
+        );
+        assert_eq!(
+            exports(&ts("export = { a: 1, b };\n")),
+            pairs(&[("a", 1), ("b", 1)])
+        );
+    }
+
+    #[test]
+    fn comments_are_marked() {
+        let src = "// one\nconst a = 1; /* two\n three */\n<!-- html\n";
+        let (f, scratch) = facts(Language::JavaScript, "x.js", src);
+        let marked: Vec<&str> = scratch.comments.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(marked, ["// one", "/* two\n three */", "<!-- html"]);
+        assert!(f.functions.is_empty() && f.public_items.is_empty());
+        assert!(!f.has_inline_tests && f.rust_paths.is_empty());
+    }
 }
