@@ -2,8 +2,9 @@
 //! are source files of a language qscan analyzes.
 //!
 //! Respects `.gitignore`/`.ignore`, skips `.git` and vendored trees, applies the
-//! definition's `exclude` globs, and never follows symbolic links (so a link
-//! loop cannot trap the walk; links are counted as skipped).
+//! definition's `exclude` globs, never follows symbolic links (so a link loop
+//! cannot trap the walk) and never opens FIFOs, sockets or devices (a read
+//! could block forever); both are counted as skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -142,6 +143,14 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
             snapshot.skipped.push(Skipped {
                 path: rel,
                 reason: "symbolic link (not followed)".into(),
+            });
+            continue;
+        }
+        if !file_type.is_file() {
+            // A FIFO, socket or device: reading it could block forever.
+            snapshot.skipped.push(Skipped {
+                path: rel,
+                reason: "not a regular file".into(),
             });
             continue;
         }
