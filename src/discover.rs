@@ -134,6 +134,17 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
             continue;
         }
         let Some(rel) = relative(root, entry.path()) else {
+            // No report can name it faithfully, but dropping it silently
+            // would hide a file from every number.
+            if let Ok(rel) = entry.path().strip_prefix(root) {
+                let lossy = rel.to_string_lossy().replace('\\', "/");
+                if !rules.is_excluded(&lossy) {
+                    snapshot.skipped.push(Skipped {
+                        path: lossy,
+                        reason: "file name is not UTF-8".into(),
+                    });
+                }
+            }
             continue;
         };
         if rules.is_excluded(&rel) {
@@ -173,7 +184,8 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
 }
 
 /// The path relative to root with forward slashes; None for the root itself or
-/// a name that is not UTF-8 (which no report could show faithfully).
+/// a name that is not UTF-8 (which no report could show faithfully, so the
+/// walk counts it as skipped).
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let mut out = String::new();
