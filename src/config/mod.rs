@@ -274,6 +274,21 @@ impl Validator<'_> {
 
     fn definition(&mut self, raw: raw::RawConfig, origin: Origin) -> Definition {
         let scan = raw.scan.unwrap_or_default();
+        // Check the globs now, so a bad one is reported with its line.
+        for (key, globs) in [
+            ("exclude", &scan.exclude),
+            ("test_patterns", &scan.test_patterns),
+        ] {
+            let Some(globs) = globs else { continue };
+            for p in globs.get_ref() {
+                if let Err(e) = glob_set(std::slice::from_ref(p)) {
+                    self.error(
+                        globs.span(),
+                        format!("invalid glob `{p}` in [scan] {key}: {e}"),
+                    );
+                }
+            }
+        }
         let exclude = plain(scan.exclude).unwrap_or_default();
         let test_patterns = plain(scan.test_patterns).unwrap_or_else(|| {
             DEFAULT_TEST_PATTERNS
@@ -281,12 +296,6 @@ impl Validator<'_> {
                 .map(|s| s.to_string())
                 .collect()
         });
-        // Check the globs now, so a bad one is reported with the file's name.
-        for p in exclude.iter().chain(test_patterns.iter()) {
-            if let Err(e) = glob_set(std::slice::from_ref(p)) {
-                self.error(0..0, format!("invalid glob `{p}` in [scan]: {e}"));
-            }
-        }
         let max_file_bytes = match scan.max_file_bytes {
             Some(v) if *v.get_ref() == 0 => {
                 self.error(v.span(), "max_file_bytes must be at least 1");
