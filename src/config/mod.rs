@@ -228,7 +228,8 @@ pub fn parse(text: &str, shown: &str, origin: Origin) -> Result<Definition, Conf
     };
     let raw: raw::RawConfig = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        invalid(vec![problem(text, span, e.message().trim().to_string())])
+        let message = plain_words(e.message().trim(), text.get(span.clone()));
+        invalid(vec![problem(text, span, message)])
     })?;
     let mut v = Validator {
         text,
@@ -240,6 +241,24 @@ pub fn parse(text: &str, shown: &str, origin: Origin) -> Result<Definition, Conf
     } else {
         Err(invalid(v.problems))
     }
+}
+
+/// Rewrites a parser message in the words of quality.toml's documentation:
+/// no Rust type names, and a duplicate key is named.
+fn plain_words(message: &str, spanned: Option<&str>) -> String {
+    if message == "duplicate key"
+        && let Some(key) = spanned.map(str::trim).filter(|k| !k.is_empty())
+    {
+        return format!("duplicate key `{key}`: a key or table may appear only once");
+    }
+    let mut out = message
+        .replace("expected f64", "expected a number")
+        .replace("expected u64", "expected a whole number (0 or more)")
+        .replace("expected a sequence", "expected an array");
+    if let Some(at) = out.find("expected struct Raw") {
+        out.replace_range(at.., "expected a table");
+    }
+    out
 }
 
 fn problem(text: &str, span: Range<usize>, message: String) -> Problem {
@@ -654,6 +673,26 @@ mod tests {
     fn all_problems_in_one_pass() {
         let e = err("[metrics.typed]\nmin = -1\n[metrics.large-files]\nmax_lines = 0\n");
         assert_eq!(e.matches("q.toml:").count(), 2, "{e}");
+    }
+
+    #[test]
+    fn parser_messages_in_plain_words() {
+        let e = err("[metrics.typed]\nmin = \"high\"\n");
+        assert!(
+            e.contains("q.toml:2:7: invalid type: string \"high\", expected a number"),
+            "{e}"
+        );
+        let e = err("[metrics.large-files]\nmax_lines = 1.5\n");
+        assert!(e.contains("expected a whole number (0 or more)"), "{e}");
+        let e = err("[scan]\nexclude = \"docs\"\n");
+        assert!(e.contains("expected an array"), "{e}");
+        let e = err("[metrics]\ntyped = 5\n");
+        assert!(
+            e.ends_with("expected a table\n  |\n2 | typed = 5\n  |         ^"),
+            "{e}"
+        );
+        let e = err("[metrics.x]\nkind = \"typed\"\n[metrics.x]\n");
+        assert!(e.starts_with("q.toml:3:10: duplicate key `x`"), "{e}");
     }
 
     #[test]
