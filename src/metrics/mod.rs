@@ -277,6 +277,17 @@ pub fn plural(n: u64, word: &str) -> String {
     }
 }
 
+/// Hotspots: files that still exist, ranked by (change units that changed
+/// them) × (their code lines now).
+pub fn hotspots(
+    history: &HistoryFacts,
+    files: &[FileFacts],
+    all_paths: &[String],
+) -> Vec<crate::report::Hotspot> {
+    let _ = (history, files, all_paths);
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,15 +305,4 @@ mod tests {
         assert_eq!(suggest_kind("large-file"), Some("large-files"));
         assert_eq!(suggest_kind("zzzzzz"), None);
     }
-}
-
-/// Hotspots: files that still exist, ranked by (change units that changed
-/// them) × (their code lines now).
-pub fn hotspots(
-    history: &HistoryFacts,
-    files: &[FileFacts],
-    all_paths: &[String],
-) -> Vec<crate::report::Hotspot> {
-    let _ = (history, files, all_paths);
-    Vec::new()
 }
