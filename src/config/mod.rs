@@ -206,7 +206,9 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Definition, ConfigEr
         Some(p) => p.to_path_buf(),
         None => {
             let p = root.join("quality.toml");
-            if !p.is_file() {
+            // Only a truly absent file means "use the default"; a folder or a
+            // dangling link by that name is reported when it cannot be read.
+            if std::fs::symlink_metadata(&p).is_err() {
                 return parse(DEFAULT_TOML, "built-in default definition", Origin::BuiltIn);
             }
             p
