@@ -2,8 +2,9 @@
 //! are source files of a language qscan analyzes.
 //!
 //! Respects `.gitignore`/`.ignore`, skips `.git` and vendored trees, applies the
-//! definition's `exclude` globs, and never follows symbolic links (so a link
-//! loop cannot trap the walk; links are counted as skipped).
+//! definition's `exclude` globs, never follows symbolic links (so a link loop
+//! cannot trap the walk) and never opens FIFOs, sockets or devices (a read
+//! could block forever); both are counted as skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -133,6 +134,17 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
             continue;
         }
         let Some(rel) = relative(root, entry.path()) else {
+            // No report can name it faithfully, but dropping it silently
+            // would hide a file from every number.
+            if let Ok(rel) = entry.path().strip_prefix(root) {
+                let lossy = rel.to_string_lossy().replace('\\', "/");
+                if !rules.is_excluded(&lossy) {
+                    snapshot.skipped.push(Skipped {
+                        path: lossy,
+                        reason: "file name is not UTF-8".into(),
+                    });
+                }
+            }
             continue;
         };
         if rules.is_excluded(&rel) {
@@ -142,6 +154,14 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
             snapshot.skipped.push(Skipped {
                 path: rel,
                 reason: "symbolic link (not followed)".into(),
+            });
+            continue;
+        }
+        if !file_type.is_file() {
+            // A FIFO, socket or device: reading it could block forever.
+            snapshot.skipped.push(Skipped {
+                path: rel,
+                reason: "not a regular file".into(),
             });
             continue;
         }
@@ -164,7 +184,8 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
 }
 
 /// The path relative to root with forward slashes; None for the root itself or
-/// a name that is not UTF-8 (which no report could show faithfully).
+/// a name that is not UTF-8 (which no report could show faithfully, so the
+/// walk counts it as skipped).
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let mut out = String::new();

@@ -102,6 +102,13 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
                 .to_string(),
         );
     }
+    if def.metrics.is_empty() {
+        // Otherwise the score of 100 would read as a clean bill of health.
+        notes.push(
+            "the definition has no [metrics.NAME] tables: nothing is measured and the score is 100"
+                .to_string(),
+        );
+    }
     let rules = PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
         .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))?;
     let snapshot = discover::walk(&place.root, &rules);

@@ -52,7 +52,7 @@ pub fn analyze_all(files: &[SourceFile], source: &dyn Source, max_file_bytes: u6
             if f.size > max_file_bytes {
                 return Err(Skipped {
                     path: f.path.clone(),
-                    reason: format!("larger than max_file_bytes ({} bytes)", f.size),
+                    reason: too_large(f.size, max_file_bytes),
                 });
             }
             let bytes = source.read(f).map_err(|e| Skipped {
@@ -85,10 +85,7 @@ pub fn analyze_bytes(
         reason,
     };
     if bytes.len() as u64 > max_file_bytes {
-        return Err(skip(format!(
-            "larger than max_file_bytes ({} bytes)",
-            bytes.len()
-        )));
+        return Err(skip(too_large(bytes.len() as u64, max_file_bytes)));
     }
     if bytes.contains(&0) {
         return Err(skip("binary (contains a NUL byte)".into()));
@@ -96,6 +93,11 @@ pub fn analyze_bytes(
     let text = std::str::from_utf8(bytes)
         .map_err(|e| skip(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
     analyze_text(file, text).map_err(skip)
+}
+
+/// Names the limit, so a user sees which setting to raise.
+fn too_large(size: u64, max_file_bytes: u64) -> String {
+    format!("larger than max_file_bytes = {max_file_bytes} ({size} bytes)")
 }
 
 /// Parses and analyzes UTF-8 text; the error is a skip reason.

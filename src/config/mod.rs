@@ -206,7 +206,9 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Definition, ConfigEr
         Some(p) => p.to_path_buf(),
         None => {
             let p = root.join("quality.toml");
-            if !p.is_file() {
+            // Only a truly absent file means "use the default"; a folder or a
+            // dangling link by that name is reported when it cannot be read.
+            if std::fs::symlink_metadata(&p).is_err() {
                 return parse(DEFAULT_TOML, "built-in default definition", Origin::BuiltIn);
             }
             p
@@ -222,24 +224,102 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Definition, ConfigEr
 
 /// Parses and validates definition text; `shown` names the file in messages.
 pub fn parse(text: &str, shown: &str, origin: Origin) -> Result<Definition, ConfigError> {
-    let invalid = |problems| ConfigError::Invalid {
-        path: shown.to_string(),
-        problems,
-    };
-    let raw: raw::RawConfig = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        invalid(vec![problem(text, span, e.message().trim().to_string())])
-    })?;
     let mut v = Validator {
         text,
         problems: Vec::new(),
     };
-    let def = v.definition(raw, origin);
-    if v.problems.is_empty() {
-        Ok(def)
-    } else {
-        Err(invalid(v.problems))
+    let def = read_raw(text, &mut v.problems).map(|raw| v.definition(raw, origin));
+    match def {
+        Some(def) if v.problems.is_empty() => Ok(def),
+        _ => {
+            v.problems.sort_by_key(|p| (p.line, p.column));
+            Err(ConfigError::Invalid {
+                path: shown.to_string(),
+                problems: v.problems,
+            })
+        }
     }
+}
+
+/// Reads the raw definition table by table, so that an unknown key or a wrong
+/// type in one table does not hide the problems of the others. A table that
+/// does not deserialize is left out (and its problem recorded); None when the
+/// text is not TOML at all.
+fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
+    let doc = match toml::de::DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            problems.push(parser_problem(text, &e));
+            return None;
+        }
+    };
+    let mut raw = raw::RawConfig::default();
+    for (key, value) in doc.into_inner() {
+        match key.get_ref().as_ref() {
+            "scan" => raw.scan = table(text, value, problems),
+            "history" => raw.history = table(text, value, problems),
+            "gate" => raw.gate = table(text, value, problems),
+            "metrics" => match value.into_inner() {
+                toml::de::DeValue::Table(metrics) => {
+                    for (name, metric) in metrics {
+                        if let Some(metric) = table(text, metric, problems) {
+                            raw.metrics.insert(name.into_inner().into_owned(), metric);
+                        }
+                    }
+                }
+                other => problems.push(problem(
+                    text,
+                    key.span(),
+                    format!(
+                        "`metrics` must be a table of metrics, like [metrics.typed], found {}",
+                        other.type_str()
+                    ),
+                )),
+            },
+            other => problems.push(problem(
+                text,
+                key.span(),
+                format!(
+                    "unknown field `{other}`, expected one of `scan`, `history`, `gate`, `metrics`"
+                ),
+            )),
+        }
+    }
+    Some(raw)
+}
+
+fn table<T: serde::de::DeserializeOwned>(
+    text: &str,
+    value: Spanned<toml::de::DeValue<'_>>,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    T::deserialize(toml::de::ValueDeserializer::from(value))
+        .map_err(|e| problems.push(parser_problem(text, &e)))
+        .ok()
+}
+
+fn parser_problem(text: &str, e: &toml::de::Error) -> Problem {
+    let span = e.span().unwrap_or(0..0);
+    let message = plain_words(e.message().trim(), text.get(span.clone()));
+    problem(text, span, message)
+}
+
+/// Rewrites a parser message in the words of quality.toml's documentation:
+/// no Rust type names, and a duplicate key is named.
+fn plain_words(message: &str, spanned: Option<&str>) -> String {
+    if message == "duplicate key"
+        && let Some(key) = spanned.map(str::trim).filter(|k| !k.is_empty())
+    {
+        return format!("duplicate key `{key}`: a key or table may appear only once");
+    }
+    let mut out = message
+        .replace("expected f64", "expected a number")
+        .replace("expected u64", "expected a whole number (0 or more)")
+        .replace("expected a sequence", "expected an array");
+    if let Some(at) = out.find("expected struct Raw") {
+        out.replace_range(at.., "expected a table");
+    }
+    out
 }
 
 fn problem(text: &str, span: Range<usize>, message: String) -> Problem {
@@ -274,6 +354,21 @@ impl Validator<'_> {
 
     fn definition(&mut self, raw: raw::RawConfig, origin: Origin) -> Definition {
         let scan = raw.scan.unwrap_or_default();
+        // Check the globs now, so a bad one is reported with its line.
+        for (key, globs) in [
+            ("exclude", &scan.exclude),
+            ("test_patterns", &scan.test_patterns),
+        ] {
+            let Some(globs) = globs else { continue };
+            for p in globs.get_ref() {
+                if let Err(e) = glob_set(std::slice::from_ref(p)) {
+                    self.error(
+                        globs.span(),
+                        format!("invalid glob `{p}` in [scan] {key}: {e}"),
+                    );
+                }
+            }
+        }
         let exclude = plain(scan.exclude).unwrap_or_default();
         let test_patterns = plain(scan.test_patterns).unwrap_or_else(|| {
             DEFAULT_TEST_PATTERNS
@@ -281,12 +376,6 @@ impl Validator<'_> {
                 .map(|s| s.to_string())
                 .collect()
         });
-        // Check the globs now, so a bad one is reported with the file's name.
-        for p in exclude.iter().chain(test_patterns.iter()) {
-            if let Err(e) = glob_set(std::slice::from_ref(p)) {
-                self.error(0..0, format!("invalid glob `{p}` in [scan]: {e}"));
-            }
-        }
         let max_file_bytes = match scan.max_file_bytes {
             Some(v) if *v.get_ref() == 0 => {
                 self.error(v.span(), "max_file_bytes must be at least 1");
@@ -645,6 +734,48 @@ mod tests {
     fn all_problems_in_one_pass() {
         let e = err("[metrics.typed]\nmin = -1\n[metrics.large-files]\nmax_lines = 0\n");
         assert_eq!(e.matches("q.toml:").count(), 2, "{e}");
+    }
+
+    #[test]
+    fn parser_messages_in_plain_words() {
+        let e = err("[metrics.typed]\nmin = \"high\"\n");
+        assert!(
+            e.contains("q.toml:2:7: invalid type: string \"high\", expected a number"),
+            "{e}"
+        );
+        let e = err("[metrics.large-files]\nmax_lines = 1.5\n");
+        assert!(e.contains("expected a whole number (0 or more)"), "{e}");
+        let e = err("[scan]\nexclude = \"docs\"\n");
+        assert!(e.contains("expected an array"), "{e}");
+        let e = err("[metrics]\ntyped = 5\n");
+        assert!(
+            e.ends_with("expected a table\n  |\n2 | typed = 5\n  |         ^"),
+            "{e}"
+        );
+        let e = err("[metrics.x]\nkind = \"typed\"\n[metrics.x]\n");
+        assert!(e.starts_with("q.toml:3:10: duplicate key `x`"), "{e}");
+    }
+
+    #[test]
+    fn problems_of_different_tables_in_one_pass() {
+        let e = err(
+            "[metrics.a]\nkind = \"typed\"\nmn = 1\n[metrics.b]\nkind = \"typed\"\nmin = 150\n\
+             [scan]\nexclude = \"docs\"\n[gate]\nmin_score = -1\n[nope]\n",
+        );
+        let lines: Vec<_> = e.lines().filter(|l| l.starts_with("q.toml:")).collect();
+        assert_eq!(
+            lines,
+            [
+                "q.toml:3:1: unknown field `mn`, expected one of `kind`, `min`, `max_offenders`, \
+                 `weight`, `languages`, `exclude`, `python`, `max_lines`, `max_items`, `family`, \
+                 `preferred`, `discouraged`, `share`, `max_files`",
+                "q.toml:6:7: min is a percentage from 0 to 100, found 150",
+                "q.toml:8:11: invalid type: string \"docs\", expected an array",
+                "q.toml:10:13: min_score is a percentage from 0 to 100, found -1",
+                "q.toml:11:2: unknown field `nope`, expected one of `scan`, `history`, `gate`, `metrics`",
+            ],
+            "{e}"
+        );
     }
 
     #[test]
