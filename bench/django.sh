@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Full-scan benchmark on the Django 5.1.4 sdist (about 2,900 Python and JS
+# files, 19 MB): qscan side by side with tokei (the floor: it only counts
+# lines) and ast-grep running one Python pattern (the same parse work: every
+# file through tree-sitter). Medians of 5, peak memory per run.
+#
+#   bench/django.sh            # needs python3 + pip, and tokei and ast-grep:
+#                              # cargo install --locked tokei ast-grep
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${BENCH_DIR:-/tmp/qscan-bench}
+mkdir -p "$work"
+tree="$work/Django-5.1.4"
+if [ ! -d "$tree" ]; then
+  python3 -m pip download --quiet --no-deps --no-binary :all: django==5.1.4 -d "$work"
+  tar -xzf "$work"/[Dd]jango-5.1.4.tar.gz -C "$work"
+  [ -d "$tree" ] || mv "$work/django-5.1.4" "$tree"
+fi
+for tool in tokei ast-grep; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: cargo install --locked tokei ast-grep" >&2; exit 2; }
+done
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+qscan="$repo/target/release/qscan"
+echo "tree: $tree ($(find "$tree" -name '*.py' | wc -l) .py, $(find "$tree" -name '*.js' | wc -l) .js files, $(du -sh "$tree" | cut -f1))"
+echo "machine: $(nproc) cores; $(tokei --version); $(ast-grep --version); qscan $("$qscan" --version)"
+python3 "$repo/bench/compare.py" --runs "${RUNS:-5}" --cwd "$tree" \
+  "tokei=tokei ." \
+  "ast-grep=ast-grep run -p 'def \$F(\$\$\$A): \$\$\$B' -l python ." \
+  "qscan=$qscan . --format json"
