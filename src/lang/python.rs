@@ -53,11 +53,11 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
     let mut frames: Vec<Frame> = Vec::new();
     // Byte ranges mypy considers unreachable; defs there are not typed units.
     let mut dead: Vec<std::ops::Range<usize>> = Vec::new();
+    comments(root, bytes, &mut scratch.comments);
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
         match node.kind() {
-            "comment" => scratch.comments.push(node.byte_range()),
             "module" => docstring(node, scratch),
             "block"
                 if node.parent().is_some_and(|p| {
@@ -117,12 +117,50 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
     }
 }
 
-/// Moves to the first child unless the node cannot hold anything we read.
+/// Node kinds that can hold statements (and so defs, classes and imports).
+/// The walk enters only these: expressions hold no definitions, and comments
+/// are found separately by [`comments`], which saves most of the walk.
+const STATEMENT_HOLDERS: &[&str] = &[
+    "module",
+    "block",
+    "class_definition",
+    "function_definition",
+    "decorated_definition",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "for_statement",
+    "while_statement",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "match_statement",
+    "case_clause",
+];
+
+/// Moves to the first child of a node that can hold statements.
 fn descend(cursor: &mut TreeCursor) -> bool {
-    match cursor.node().kind() {
-        // Leaves and literals: no statements or comments inside.
-        "string" | "identifier" | "integer" | "float" | "dotted_name" => false,
-        _ => cursor.goto_first_child(),
+    STATEMENT_HOLDERS.contains(&cursor.node().kind()) && cursor.goto_first_child()
+}
+
+/// Finds every comment by looking at each `#` and asking the tree what is
+/// there: a comment, or a string that holds the `#` (skipped whole). Far
+/// cheaper than visiting every node of the tree.
+fn comments(root: Node, src: &[u8], out: &mut Vec<std::ops::Range<usize>>) {
+    let mut i = 0;
+    while let Some(off) = src[i..].iter().position(|&b| b == b'#') {
+        let at = i + off;
+        let node = root.descendant_for_byte_range(at, at + 1);
+        i = match node {
+            Some(n) if n.kind() == "comment" => {
+                out.push(n.byte_range());
+                n.end_byte().max(at + 1)
+            }
+            Some(n) if n.end_byte() > at + 1 && n.id() != root.id() => n.end_byte(),
+            _ => at + 1,
+        };
     }
 }
 
@@ -798,6 +836,27 @@ if True:
         );
         // A computed __all__ falls back to the names.
         assert_eq!(names("__all__ = make()\ndef z(): pass\n"), ["z"]);
+    }
+
+    #[test]
+    fn comments_inside_expressions_and_hashes_inside_strings() {
+        let src = r##"SETTINGS = {
+    # a comment inside a literal
+    "color": "#fff",  # trailing
+    "fmt": f"{x!r} # not a comment",
+}
+s = '''
+# not a comment either
+'''
+"##;
+        assert_eq!(
+            facts(src).1,
+            LineCounts {
+                code: 7,
+                comment: 1,
+                blank: 0
+            }
+        );
     }
 
     #[test]
