@@ -18,7 +18,7 @@ import sys
 import time
 
 
-def run_once(cmd, cwd):
+def run_once(cmd: str, cwd: "str | None") -> "tuple[float, float, int]":
     start = time.perf_counter()
     proc = subprocess.Popen(["sh", "-c", cmd], cwd=cwd, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -27,7 +27,7 @@ def run_once(cmd, cwd):
     return wall, usage.ru_maxrss / 1024.0, code  # ru_maxrss is KiB on Linux
 
 
-def main():
+def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--cwd", default=None)

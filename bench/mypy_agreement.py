@@ -27,7 +27,7 @@ SYNTHESIZES = re.compile(
 )
 
 
-def qscan_counts(qscan, folder):
+def qscan_counts(qscan: str, folder: str) -> "dict[str, tuple[int, int]]":
     out = subprocess.run(
         [qscan, folder, "--dump-facts"], check=True, capture_output=True, text=True
     ).stdout
@@ -41,7 +41,7 @@ def qscan_counts(qscan, folder):
     return counts
 
 
-def mypy_counts(folder, targets):
+def mypy_counts(folder: str, targets: "list[str]") -> "dict[str, tuple[int, int]]":
     with tempfile.TemporaryDirectory() as report:
         # An empty config: the project's own mypy settings (an old
         # python_version, plugins) must not change what is counted.
@@ -65,7 +65,7 @@ def mypy_counts(folder, targets):
         return counts
 
 
-def module_file(module, paths):
+def module_file(module: str, paths: "dict[str, tuple[int, int]]") -> "str | None":
     """The one path whose module components end with the module's."""
     want = module.split(".")
     found = []
@@ -79,7 +79,7 @@ def module_file(module, paths):
     return found[0] if found else None
 
 
-def main():
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--qscan", default="target/release/qscan")
     ap.add_argument("folder")

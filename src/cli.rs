@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
 use crate::report::{self, Format};
@@ -23,9 +23,13 @@ pub const EXIT_FAILED: i32 = 1;
 #[command(
     name = "qscan",
     version,
-    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --config ci/quality.toml --quiet"
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how"
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// A folder inside the repository to scan; its root is found through git
     /// (or the folder itself is scanned when it is no repository).
     #[arg(default_value = ".")]
@@ -62,6 +66,23 @@ pub struct Cli {
     pub dump_facts: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain what a metric measures, its unit, its compliance rule and its
+    /// configuration keys: `qscan explain typed`, or a metric of this
+    /// repository's definition by name. Without a name, list every kind.
+    Explain {
+        /// A metric kind (`typed`) or a metric name of the definition.
+        topic: Option<String>,
+        /// The quality definition to read metric names from.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print the README's table of metric kinds.
+        #[arg(long, hide = true)]
+        markdown: bool,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
     Auto,
@@ -94,6 +115,15 @@ pub fn main() -> i32 {
 }
 
 pub fn run(cli: &Cli) -> i32 {
+    if let Some(command) = &cli.command {
+        return match command {
+            Command::Explain {
+                topic,
+                config,
+                markdown,
+            } => explain(topic.as_deref(), config.as_deref(), *markdown),
+        };
+    }
     let request = Request {
         path: cli.path.clone(),
         config: cli.config.clone(),
@@ -134,6 +164,34 @@ pub fn run(cli: &Cli) -> i32 {
             Error::EXIT_CODE
         }
     }
+}
+
+fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool) -> i32 {
+    if markdown {
+        return emit(&crate::explain::markdown_table(), ColorWhen::Never).err().unwrap_or(EXIT_PASSED);
+    }
+    // Metric names come from the definition of the repository around here,
+    // when it can be read; kinds need none.
+    let def = scan::locate(std::path::Path::new("."))
+        .ok()
+        .and_then(|place| crate::config::load(&place.root, config).ok());
+    let text = match topic {
+        None => crate::explain::overview(def.as_ref()),
+        Some(t) => match crate::explain::explain(t, def.as_ref()) {
+            Some(text) => text,
+            None => {
+                let hint = crate::metrics::suggest_kind(t)
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                report_error(&Error::usage(
+                    format!("`{t}` is neither a metric kind nor a metric of the definition"),
+                    Some(&format!("{hint}`qscan explain` lists them all")),
+                ));
+                return Error::EXIT_CODE;
+            }
+        },
+    };
+    emit(&text, ColorWhen::Never).err().unwrap_or(EXIT_PASSED)
 }
 
 /// Writes output to stdout, stripping styles when colour is off. A closed pipe

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod error;
+pub mod explain;
 pub mod facts;
 pub mod history;
 pub mod lang;
