@@ -6,6 +6,8 @@
 //! cannot trap the walk) and never opens FIFOs, sockets or devices (a read
 //! could block forever); both are counted as skipped.
 
+pub mod git;
+
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -43,6 +45,8 @@ pub struct SourceFile {
     pub path: String,
     /// Where to read it from in the working tree.
     pub abs: PathBuf,
+    /// The blob holding its content, when the snapshot comes from git.
+    pub blob: Option<git2::Oid>,
     pub language: Language,
     pub is_test: bool,
     pub size: u64,
@@ -101,6 +105,13 @@ fn compile_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
         .literal_separator(true)
         .build()
         .or_else(|_| Glob::new(pattern))
+}
+
+/// Whether a path lies under a vendored or build folder.
+pub fn is_vendored(path: &str) -> bool {
+    let mut parts = path.split('/');
+    parts.next_back();
+    parts.any(|dir| VENDORED_DIRS.contains(&dir))
 }
 
 /// Walks the working tree under `root`.
@@ -170,6 +181,7 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
             snapshot.sources.push(SourceFile {
                 is_test: rules.is_test(&rel),
                 abs: entry.path().to_path_buf(),
+                blob: None,
                 path: rel.clone(),
                 language,
                 size,

@@ -9,6 +9,7 @@ pub mod lines;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -46,6 +47,59 @@ pub trait Source: Sync {
 
 /// Analyzes every file in parallel and returns facts sorted by path.
 pub fn analyze_all(files: &[SourceFile], source: &dyn Source, max_file_bytes: u64) -> Analysis {
+    analyze_cached(files, source, max_file_bytes, &FactsCache::default())
+}
+
+/// Facts already computed in this run, keyed by content: a file whose content
+/// is unchanged between two snapshots (current and baseline, or two trend
+/// points) is analyzed once. Facts depend on the content and on what the path
+/// says (language, grammar, test file), so those are part of the key.
+#[derive(Default)]
+pub struct FactsCache {
+    map: Mutex<HashMap<CacheKey, Result<FileFacts, String>>>,
+}
+
+type CacheKey = (git2::Oid, Language, bool, bool);
+
+impl FactsCache {
+    fn key(file: &SourceFile, content: git2::Oid) -> CacheKey {
+        (
+            content,
+            file.language,
+            file.path.ends_with(".tsx"),
+            file.is_test,
+        )
+    }
+
+    fn get(&self, key: &CacheKey, file: &SourceFile) -> Option<Result<FileFacts, Skipped>> {
+        let map = self.map.lock().ok()?;
+        map.get(key).map(|hit| match hit {
+            Ok(facts) => Ok(FileFacts {
+                path: file.path.clone(),
+                ..facts.clone()
+            }),
+            Err(reason) => Err(Skipped {
+                path: file.path.clone(),
+                reason: reason.clone(),
+            }),
+        })
+    }
+
+    fn put(&self, key: CacheKey, result: &Result<FileFacts, Skipped>) {
+        if let Ok(mut map) = self.map.lock() {
+            map.insert(key, result.clone().map_err(|s| s.reason));
+        }
+    }
+}
+
+/// Analyzes every file in parallel, reusing facts of identical content from
+/// `cache` (blob ids from git; working-tree files are hashed as git would).
+pub fn analyze_cached(
+    files: &[SourceFile],
+    source: &dyn Source,
+    max_file_bytes: u64,
+    cache: &FactsCache,
+) -> Analysis {
     let results: Vec<Result<FileFacts, Skipped>> = files
         .par_iter()
         .map(|f| {
@@ -55,11 +109,31 @@ pub fn analyze_all(files: &[SourceFile], source: &dyn Source, max_file_bytes: u6
                     reason: too_large(f.size, max_file_bytes),
                 });
             }
+            if let Some(blob) = f.blob
+                && let Some(hit) = cache.get(&FactsCache::key(f, blob), f)
+            {
+                return hit;
+            }
             let bytes = source.read(f).map_err(|e| Skipped {
                 path: f.path.clone(),
                 reason: format!("unreadable: {e}"),
             })?;
-            analyze_bytes(f, &bytes, max_file_bytes)
+            let key = match f.blob {
+                Some(blob) => FactsCache::key(f, blob),
+                None => match git2::Oid::hash_object(git2::ObjectType::Blob, &bytes) {
+                    Ok(id) => {
+                        let key = FactsCache::key(f, id);
+                        if let Some(hit) = cache.get(&key, f) {
+                            return hit;
+                        }
+                        key
+                    }
+                    Err(_) => return analyze_bytes(f, &bytes, max_file_bytes),
+                },
+            };
+            let result = analyze_bytes(f, &bytes, max_file_bytes);
+            cache.put(key, &result);
+            result
         })
         .collect();
     let mut analysis = Analysis::default();

@@ -756,6 +756,7 @@ pub fn f() -> u8 {
         let file = SourceFile {
             path: "x.rs".into(),
             abs: "x.rs".into(),
+            blob: None,
             language: Language::Rust,
             is_test: false,
             size: src.len() as u64,

@@ -1,0 +1,156 @@
+//! Snapshots read straight from the git object database: a commit's tree
+//! (`--rev`, `--baseline`) or the index (`--staged`). Nothing is checked out
+//! and nothing in the repository is written.
+//!
+//! Unlike the working tree, `.gitignore` does not apply (what is committed is
+//! part of the snapshot), but vendored folders and `exclude` globs do.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+
+use super::{PathRules, Snapshot, SourceFile, is_vendored};
+use crate::analyze::{self, Skipped};
+use crate::lang::Language;
+
+const MODE_LINK: u32 = 0o120000;
+const MODE_GITLINK: u32 = 0o160000;
+
+/// The snapshot of a commit's tree.
+pub fn from_tree(repo: &Repository, tree: &git2::Tree, rules: &PathRules) -> Snapshot {
+    let mut entries: Vec<(String, Oid, u32)> = Vec::new();
+    let _ = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        let Some(name) = entry.name() else {
+            return TreeWalkResult::Skip;
+        };
+        if entry.kind() == Some(ObjectType::Tree) {
+            return if super::VENDORED_DIRS.contains(&name) {
+                TreeWalkResult::Skip
+            } else {
+                TreeWalkResult::Ok
+            };
+        }
+        entries.push((format!("{dir}{name}"), entry.id(), entry.filemode() as u32));
+        TreeWalkResult::Ok
+    });
+    build(repo, entries, rules)
+}
+
+/// The snapshot of the index (what `git commit` would record).
+pub fn from_index(repo: &Repository, rules: &PathRules) -> Result<Snapshot, git2::Error> {
+    let index = repo.index()?;
+    let mut entries = Vec::new();
+    let mut conflicted: Vec<String> = Vec::new();
+    for e in index.iter() {
+        let Ok(path) = String::from_utf8(e.path.clone()) else {
+            continue;
+        };
+        // Stage bits 12-13 of the flags: non-zero while a merge conflict is unresolved.
+        if (e.flags >> 12) & 0x3 != 0 {
+            if !conflicted.contains(&path) {
+                conflicted.push(path);
+            }
+            continue;
+        }
+        if is_vendored(&path) {
+            continue;
+        }
+        entries.push((path, e.id, e.mode));
+    }
+    let mut snapshot = build(repo, entries, rules);
+    snapshot
+        .skipped
+        .extend(conflicted.into_iter().map(|path| Skipped {
+            path,
+            reason: "unresolved merge conflict in the index".into(),
+        }));
+    snapshot.skipped.sort();
+    Ok(snapshot)
+}
+
+fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules) -> Snapshot {
+    let odb = repo.odb().ok();
+    let mut snapshot = Snapshot::default();
+    for (path, id, mode) in entries {
+        if rules.is_excluded(&path) {
+            continue;
+        }
+        if mode == MODE_LINK {
+            snapshot.skipped.push(Skipped {
+                path,
+                reason: "symbolic link (not followed)".into(),
+            });
+            continue;
+        }
+        if mode == MODE_GITLINK {
+            snapshot.skipped.push(Skipped {
+                path,
+                reason: "submodule (not scanned)".into(),
+            });
+            continue;
+        }
+        if let Some(language) = Language::from_path(&path) {
+            let size = odb
+                .as_ref()
+                .and_then(|o| o.read_header(id).ok())
+                .map_or(0, |(size, _)| size as u64);
+            snapshot.sources.push(SourceFile {
+                is_test: rules.is_test(&path),
+                abs: PathBuf::new(),
+                blob: Some(id),
+                path: path.clone(),
+                language,
+                size,
+            });
+        }
+        snapshot.all_paths.push(path);
+    }
+    snapshot.all_paths.sort();
+    snapshot.sources.sort_by(|a, b| a.path.cmp(&b.path));
+    snapshot.skipped.sort();
+    snapshot
+}
+
+thread_local! {
+    /// One repository handle per thread: git2 handles are not shared across threads.
+    static REPO: RefCell<Option<(PathBuf, Repository)>> = const { RefCell::new(None) };
+}
+
+/// Reads file contents from blobs (or, for files without one, the working
+/// tree), in parallel with a repository handle per thread.
+pub struct BlobSource {
+    git_dir: PathBuf,
+}
+
+impl BlobSource {
+    pub fn new(repo: &Repository) -> BlobSource {
+        BlobSource {
+            git_dir: repo.path().to_path_buf(),
+        }
+    }
+}
+
+impl analyze::Source for BlobSource {
+    fn read(&self, file: &SourceFile) -> std::io::Result<Vec<u8>> {
+        let Some(id) = file.blob else {
+            return std::fs::read(&file.abs);
+        };
+        REPO.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            if cell.as_ref().is_none_or(|(dir, _)| dir != &self.git_dir) {
+                let repo = Repository::open(Path::new(&self.git_dir)).map_err(io_error)?;
+                *cell = Some((self.git_dir.clone(), repo));
+            }
+            let Some((_, repo)) = cell.as_ref() else {
+                return Err(std::io::Error::other("no repository"));
+            };
+            let blob = repo.find_blob(id).map_err(io_error)?;
+            Ok(blob.content().to_vec())
+        })
+    }
+}
+
+fn io_error(e: git2::Error) -> std::io::Error {
+    std::io::Error::other(e.message().to_string())
+}
