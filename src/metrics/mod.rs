@@ -5,6 +5,7 @@
 //! compliance and offenders, and [`evaluate`] turns that into values, verdicts
 //! and the overall score the same way for every kind.
 
+pub mod baseline;
 pub mod change_size;
 pub mod hot_files;
 pub mod interface_width;
