@@ -257,3 +257,22 @@ pub fn crate_name(manifest: &str) -> Option<String> {
         .and_then(|n| n.as_str());
     lib.or(package).map(|n| n.replace('-', "_"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_manifests() {
+        assert_eq!(
+            crate_name("[package]\nname = \"my-tool\"\n").as_deref(),
+            Some("my_tool")
+        );
+        assert_eq!(
+            crate_name("[package]\nname = \"x\"\n[lib]\nname = \"x_core\"\n").as_deref(),
+            Some("x_core")
+        );
+        assert_eq!(crate_name("[workspace]\nmembers = []\n"), None);
+        assert_eq!(crate_name("not toml ["), None);
+    }
+}

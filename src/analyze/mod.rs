@@ -268,3 +268,70 @@ impl Source for WorkingTree {
         std::fs::read(&file.abs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            abs: path.into(),
+            blob: None,
+            language: Language::from_path(path).unwrap(),
+            is_test: false,
+            size: 0,
+        }
+    }
+
+    fn reason(path: &str, bytes: &[u8], max: u64) -> String {
+        analyze_bytes(&file(path), bytes, max).unwrap_err().reason
+    }
+
+    #[test]
+    fn bad_content_is_skipped_with_a_reason() {
+        assert_eq!(
+            reason("a.py", b"x = 1\0", 100),
+            "binary (contains a NUL byte)"
+        );
+        assert_eq!(
+            reason("a.py", b"x = '\xff'", 100),
+            "invalid UTF-8 at byte 5"
+        );
+        assert!(reason("a.py", b"x = 1\n", 3).starts_with("larger than max_file_bytes"));
+        assert_eq!(
+            reason("a.py", b"x = 1\ndef broken(:\n", 100),
+            "does not parse (syntax error at line 2)"
+        );
+    }
+
+    /// A source that counts its reads, to show the cache saves them.
+    struct Counting(std::sync::atomic::AtomicUsize, &'static [u8]);
+
+    impl Source for Counting {
+        fn read(&self, _: &SourceFile) -> std::io::Result<Vec<u8>> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(self.1.to_vec())
+        }
+    }
+
+    #[test]
+    fn identical_blobs_are_analyzed_once_per_cache() {
+        let src = Counting(Default::default(), b"def f(x): ...\n");
+        let blob = git2::Oid::hash_object(git2::ObjectType::Blob, src.1).unwrap();
+        let mut a = file("a.py");
+        a.blob = Some(blob);
+        let mut b = file("pkg/b.py");
+        b.blob = Some(blob);
+        let cache = FactsCache::default();
+        let first = analyze_cached(std::slice::from_ref(&a), &src, 1000, &cache);
+        let second = analyze_cached(std::slice::from_ref(&b), &src, 1000, &cache);
+        assert_eq!(src.0.load(std::sync::atomic::Ordering::Relaxed), 1);
+        assert_eq!(first.files[0].functions, second.files[0].functions);
+        assert_eq!(second.files[0].path, "pkg/b.py");
+        // A working-tree file with the same content hits the cache by its hash.
+        let third = analyze_cached(&[file("c.py")], &src, 1000, &cache);
+        assert_eq!(third.files[0].path, "c.py");
+        assert_eq!(third.files[0].functions.len(), 1);
+    }
+}

@@ -95,3 +95,38 @@ impl std::fmt::Display for Language {
         f.write_str(self.name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_by_extension() {
+        assert_eq!(Language::from_path("a/b.py"), Some(Language::Python));
+        assert_eq!(Language::from_path("stubs/x.pyi"), Some(Language::Python));
+        assert_eq!(
+            Language::from_path("web/app.mjs"),
+            Some(Language::JavaScript)
+        );
+        assert_eq!(
+            Language::from_path("web/App.tsx"),
+            Some(Language::TypeScript)
+        );
+        assert_eq!(
+            Language::from_path("types/index.d.ts"),
+            Some(Language::TypeScript)
+        );
+        assert_eq!(Language::from_path("src/lib.rs"), Some(Language::Rust));
+        assert_eq!(Language::from_path("README.md"), None);
+        assert_eq!(Language::from_path("Makefile"), None);
+    }
+
+    #[test]
+    fn names_round_trip_and_families() {
+        for l in Language::ALL {
+            assert_eq!(Language::from_name(l.name()), Some(l));
+        }
+        assert_eq!(Language::TypeScript.family(), Language::JavaScript);
+        assert_eq!(Language::Python.family(), Language::Python);
+    }
+}
