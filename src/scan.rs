@@ -26,6 +26,8 @@ pub struct Request {
     pub config: Option<PathBuf>,
     /// Overrides `[gate] min_score`.
     pub min_score: Option<f64>,
+    /// Told how reading the history advances (the CLI's progress bar).
+    pub progress: history::ProgressHook,
 }
 
 /// Where a scan runs: the root folder and, when there is one, its repository.
@@ -76,11 +78,21 @@ pub fn locate(path: &Path) -> Result<Place, Error> {
 pub fn run(req: &Request) -> Result<Report, Error> {
     let place = locate(&req.path)?;
     let def = config::load(&place.root, req.config.as_deref())?;
-    scan(&place, &def, req.min_score)
+    scan_with(&place, &def, req.min_score, &req.progress)
 }
 
 /// Scans the working tree of `place` against `def`.
 pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<Report, Error> {
+    scan_with(place, def, min_score, &history::ProgressHook::default())
+}
+
+/// [`scan`], reporting how reading the history advances.
+pub fn scan_with(
+    place: &Place,
+    def: &Definition,
+    min_score: Option<f64>,
+    progress: &history::ProgressHook,
+) -> Result<Report, Error> {
     let mut notes = Vec::new();
     if def.origin == Origin::BuiltIn {
         notes.push(
@@ -119,7 +131,10 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
                 None,
                 Some("not a git repository: history metrics are skipped".to_string()),
             ),
-            Some(repo) => match history::read(repo, &def.history) {
+            Some(repo) => match match &progress.0 {
+                Some(p) => history::read_with(repo, &def.history, p.as_ref()),
+                None => history::read(repo, &def.history),
+            } {
                 Ok(h) => (Some(h), None),
                 Err(why) => (None, Some(why)),
             },
@@ -149,10 +164,20 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
     let score = metrics::score(&results);
     let min_score = min_score.or(def.gate.min_score);
     let failures = metrics::gate_failures(min_score, score, &results);
+    // Hotspots rank files by code lines, a fact of parsed files: they are
+    // listed when the definition has file metrics too, and files are never
+    // parsed for them alone.
     let hotspots = history
         .as_ref()
-        .map(|h| metrics::hotspots(h, &analysis.files, &snapshot.all_paths))
+        .map(|h| metrics::hotspots(h, &analysis.files))
         .unwrap_or_default();
+    if history.is_some() && !needs(Source::Files) {
+        notes.push(
+            "hotspots are not listed: they need code-line counts, which qscan takes only \
+             when a file metric (e.g. large-files) is defined"
+                .to_string(),
+        );
+    }
 
     let mut by_language = std::collections::BTreeMap::new();
     for f in &analysis.files {
@@ -197,6 +222,7 @@ fn history_report(h: &HistoryFacts) -> HistoryReport {
         first_time: oldest.map(|u| crate::report::rfc3339(u.time)),
         last_time: newest.map(|u| crate::report::rfc3339(u.time)),
         shallow: h.shallow,
+        reaches: h.reaches.map(crate::report::rfc3339),
     }
 }
 

@@ -7,11 +7,14 @@
 
 pub mod change_size;
 pub mod hot_files;
+pub mod hotspots;
 pub mod interface_width;
 pub mod large_files;
 pub mod preferred_library;
 pub mod test_association;
 pub mod typed;
+
+pub use hotspots::hotspots;
 
 use serde::Serialize;
 
@@ -294,15 +297,4 @@ mod tests {
         assert_eq!(suggest_kind("large-file"), Some("large-files"));
         assert_eq!(suggest_kind("zzzzzz"), None);
     }
-}
-
-/// Hotspots: files that still exist, ranked by (change units that changed
-/// them) × (their code lines now).
-pub fn hotspots(
-    history: &HistoryFacts,
-    files: &[FileFacts],
-    all_paths: &[String],
-) -> Vec<crate::report::Hotspot> {
-    let _ = (history, files, all_paths);
-    Vec::new()
 }
