@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn multi_line_comment_spans_lines() {
         let src = b"/* a\n b */ x\ny";
-        let mut comments = vec![0..10];
+        let mut comments: Vec<std::ops::Range<usize>> = std::iter::once(0..10).collect();
         let counts = count(src, &mut comments);
         assert_eq!(
             counts,

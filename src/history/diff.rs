@@ -181,32 +181,39 @@ fn pair_renames(
     new: &Tree<'_>,
     changes: &mut Changes,
 ) -> Result<(), git2::Error> {
-    // Exact renames: same blob id. Like git, the empty blob and submodules are
-    // never rename sources.
-    let empty = Oid::hash_object(git2::ObjectType::Blob, b"")?;
+    // Exact renames: same blob id (the empty blob too, as git pairs it); like
+    // git, a source with the destination's file name is preferred, then the
+    // first in tree order. Submodules are never renamed.
     let mut sources: HashMap<Oid, Vec<usize>> = HashMap::new();
-    for (k, (_, id, mode)) in changes.deleted.iter().enumerate().rev() {
-        if *id != empty && *mode != MODE_GITLINK {
+    for (k, (_, id, mode)) in changes.deleted.iter().enumerate() {
+        if *mode != MODE_GITLINK {
             sources.entry(*id).or_default().push(k);
         }
     }
     let mut renamed = vec![false; changes.deleted.len()];
     let mut unpaired_adds = Vec::new();
     for (path, id, mode) in &changes.added {
-        let source = (*mode != MODE_GITLINK)
-            .then(|| sources.get_mut(id).and_then(Vec::pop))
-            .flatten();
-        match source {
+        if *mode == MODE_GITLINK {
+            continue;
+        }
+        let candidates = sources.get_mut(id);
+        let pick = candidates.and_then(|c| {
+            let at = c
+                .iter()
+                .position(|&k| file_name(&changes.deleted[k].0) == file_name(path))
+                .or((!c.is_empty()).then_some(0))?;
+            Some(c.remove(at))
+        });
+        match pick {
             Some(k) => renamed[k] = true,
-            None if *id != empty && *mode != MODE_GITLINK => unpaired_adds.push(path.clone()),
-            None => {}
+            None => unpaired_adds.push(path.clone()),
         }
     }
     let unpaired_deletes: Vec<Vec<u8>> = changes
         .deleted
         .iter()
         .zip(&renamed)
-        .filter(|((_, id, mode), done)| !**done && *id != empty && *mode != MODE_GITLINK)
+        .filter(|((_, _, mode), done)| !**done && *mode != MODE_GITLINK)
         .map(|((p, _, _), _)| p.clone())
         .collect();
     if !unpaired_adds.is_empty() && !unpaired_deletes.is_empty() {
@@ -224,6 +231,10 @@ fn pair_renames(
     let mut keep = renamed.iter().map(|r| !r);
     changes.deleted.retain(|_| keep.next().unwrap_or(true));
     Ok(())
+}
+
+fn file_name(path: &[u8]) -> &[u8] {
+    path.rsplit(|&b| b == b'/').next().unwrap_or(path)
 }
 
 /// The old paths of inexact renames among these adds and deletes, found by

@@ -215,7 +215,13 @@ fn start_commit(
                 .and_then(|r| r.symbolic_target().map(str::to_string))
                 .map(|t| t.trim_start_matches("refs/heads/").to_string())
                 .unwrap_or_else(|| "HEAD".to_string());
-            if repo.is_empty().unwrap_or(true) {
+            // libgit2's `is_empty` only knows the default branch name; a
+            // repository without a single reference has no commits at all.
+            let no_refs = repo
+                .references()
+                .map(|mut refs| refs.next().is_none())
+                .unwrap_or(true);
+            if no_refs {
                 Err("the repository has no commits yet: history metrics are skipped".to_string())
             } else {
                 Err(format!(

@@ -62,8 +62,16 @@ pub fn offenders(report: &Value, name: &str) -> Vec<String> {
         .expect("offenders")
         .iter()
         .map(|o| {
-            let line = o["line"].as_u64().map(|l| format!(":{l}")).unwrap_or_default();
-            format!("{}{} {}", o["path"].as_str().unwrap_or(""), line, o["item"].as_str().unwrap_or(""))
+            let line = o["line"]
+                .as_u64()
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            format!(
+                "{}{} {}",
+                o["path"].as_str().unwrap_or(""),
+                line,
+                o["item"].as_str().unwrap_or("")
+            )
         })
         .collect()
 }
