@@ -102,19 +102,39 @@ pub fn scan_with(
     }
     let rules = PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
         .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))?;
-    let snapshot = discover::walk(&place.root, &rules);
     let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
 
-    let mut analysis = if needs(Source::Files) {
-        FILES_PARSED.fetch_add(snapshot.sources.len(), Ordering::Relaxed);
-        analyze::analyze_all(
-            &snapshot.sources,
-            &analyze::WorkingTree,
-            def.scan.max_file_bytes,
-        )
-    } else {
-        Analysis::default()
-    };
+    // History is read on its own thread while the working tree is walked and
+    // parsed: the two share nothing, and on a long history the walk is the
+    // slower of the two.
+    let git_dir = place.repo.as_ref().map(|r| r.path().to_path_buf());
+    let (snapshot, mut analysis, (history, history_note)) = std::thread::scope(|s| {
+        let reader = needs(Source::History)
+            .then(|| s.spawn(|| read_history(git_dir.as_deref(), &def.history, progress)));
+        let snapshot = discover::walk(&place.root, &rules);
+        let analysis = if needs(Source::Files) {
+            FILES_PARSED.fetch_add(snapshot.sources.len(), Ordering::Relaxed);
+            analyze::analyze_all(
+                &snapshot.sources,
+                &analyze::WorkingTree,
+                def.scan.max_file_bytes,
+            )
+        } else {
+            Analysis::default()
+        };
+        let history = match reader.map(|r| r.join()) {
+            None => (None, None),
+            Some(Ok(read)) => read,
+            Some(Err(_)) => (
+                None,
+                Some(
+                    "reading the history failed unexpectedly: history metrics are skipped"
+                        .to_string(),
+                ),
+            ),
+        };
+        (snapshot, analysis, history)
+    });
     analysis.skipped.extend(snapshot.skipped.iter().cloned());
     analysis.skipped.sort();
     if snapshot.sources.is_empty() {
@@ -125,23 +145,6 @@ pub fn scan_with(
     }
     let crates = rust_crates(&place.root, &snapshot.all_paths, &analysis);
 
-    let (history, history_note) = if needs(Source::History) {
-        match &place.repo {
-            None => (
-                None,
-                Some("not a git repository: history metrics are skipped".to_string()),
-            ),
-            Some(repo) => match match &progress.0 {
-                Some(p) => history::read_with(repo, &def.history, p.as_ref()),
-                None => history::read(repo, &def.history),
-            } {
-                Ok(h) => (Some(h), None),
-                Err(why) => (None, Some(why)),
-            },
-        }
-    } else {
-        (None, None)
-    };
     if let Some(note) = &history_note {
         notes.push(note.clone());
     }
@@ -209,6 +212,36 @@ pub fn scan_with(
         hotspots,
         notes,
     })
+}
+
+/// The history facts, or the note saying why there are none.
+fn read_history(
+    git_dir: Option<&Path>,
+    settings: &config::History,
+    progress: &history::ProgressHook,
+) -> (Option<HistoryFacts>, Option<String>) {
+    let Some(git_dir) = git_dir else {
+        return (
+            None,
+            Some("not a git repository: history metrics are skipped".to_string()),
+        );
+    };
+    // A handle of this thread's own: libgit2 handles are not shared.
+    let read = git2::Repository::open(git_dir)
+        .map_err(|e| {
+            format!(
+                "cannot open the repository ({}): history metrics are skipped",
+                e.message()
+            )
+        })
+        .and_then(|repo| match &progress.0 {
+            Some(p) => history::read_with(&repo, settings, p.as_ref()),
+            None => history::read(&repo, settings),
+        });
+    match read {
+        Ok(h) => (Some(h), None),
+        Err(why) => (None, Some(why)),
+    }
 }
 
 fn history_report(h: &HistoryFacts) -> HistoryReport {

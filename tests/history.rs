@@ -775,8 +775,9 @@ fn not_a_repository_skips_history_metrics() {
 }
 
 #[test]
-fn many_units_are_diffed_in_parallel_in_order() {
-    // More units than the sequential cut-off, so the parallel path runs.
+fn a_long_history_reuses_trees_between_units_correctly() {
+    // Each unit's parent tree is the next unit's tree, and the differ keeps
+    // the last two units' trees: 400 units over 7 folders exercise that.
     let r = Repo::new();
     let mut head = r.commit(T0, &[], &[("f0.txt", Some("0"))], "root");
     let mut expected = vec![(head.to_string(), vec!["f0.txt".to_string()])];
@@ -791,5 +792,32 @@ fn many_units_are_diffed_in_parallel_in_order() {
     assert_eq!(as_git(&h), expected);
     if let Some(git) = git_log(r.path(), &[]) {
         assert_eq!(as_git(&h), git);
+    }
+}
+
+/// The benchmark's repository against git, unit by unit:
+/// `QSCAN_HISTORY_REPO=/tmp/qscan-bench-history cargo test --test history -- --ignored`
+/// (bench/gen_history.py makes one).
+#[test]
+#[ignore = "needs a generated repository in QSCAN_HISTORY_REPO"]
+fn matches_git_log_on_a_generated_repository() {
+    let Some(dir) = std::env::var_os("QSCAN_HISTORY_REPO") else {
+        return;
+    };
+    let dir = Path::new(&dir);
+    let repo = Repository::open(dir).expect("open");
+    let h = history::read(
+        &repo,
+        &History {
+            window: None,
+            since: Some(i64::MAX / 2),
+            branch: None,
+        },
+    )
+    .expect("history");
+    let git = git_log(dir, &[]).expect("git is installed");
+    assert_eq!(h.units.len(), git.len());
+    for (ours, theirs) in as_git(&h).iter().zip(&git) {
+        assert_eq!(ours, theirs);
     }
 }

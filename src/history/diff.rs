@@ -1,66 +1,267 @@
 //! The paths one change unit changed: a tree-to-tree diff against its first
-//! parent, done by hand on tree objects because that is the hot path.
+//! parent, done by hand on raw tree objects because that is the hot path.
 //!
 //! Entries of two trees are merged in git's tree order; a subtree whose id did
-//! not change is skipped without being read, and no blob is ever read for the
-//! common case. Renames are reported under the new path, as `git log` does by
-//! default: an added path whose blob id equals a deleted path's is an exact
-//! rename; only when adds and deletes remain unpaired is libgit2's similarity
-//! search run, on those paths alone (it reads their blobs).
+//! not change is skipped without being read, and no blob is read in the common
+//! case. Trees are read straight from the object database and parsed here:
+//! libgit2's object layer (its cache, parsed entries, locks) cost more than the
+//! reading itself. A unit's parent tree is the next unit's tree, so the trees
+//! of the last two units are kept. Renames are reported under the new path, as
+//! `git log` does by default: an added path whose blob id equals a deleted
+//! path's is an exact rename; only when adds and deletes remain unpaired is
+//! libgit2's similarity search run, on those paths alone (it reads their blobs).
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
-use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Tree};
+use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Odb, OdbObject, Oid, Repository};
 
-const MODE_TREE: i32 = 0o040000;
-const MODE_GITLINK: i32 = 0o160000;
+const MODE_TREE: u32 = 0o040000;
+const MODE_GITLINK: u32 = 0o160000;
+/// SHA-1 ids: libgit2 as git2 builds it knows no other.
+const ID_LEN: usize = 20;
 
 /// What changed between two trees, by path (bytes, joined with `/`).
 #[derive(Debug, Default)]
 struct Changes {
     modified: Vec<Vec<u8>>,
-    added: Vec<(Vec<u8>, Oid, i32)>,
-    deleted: Vec<(Vec<u8>, Oid, i32)>,
+    added: Vec<(Vec<u8>, Oid, u32)>,
+    deleted: Vec<(Vec<u8>, Oid, u32)>,
 }
 
-/// The paths changed from `old` (None: the empty tree) to `new`: added,
-/// modified and deleted files, renames under their new path only; sorted.
-pub fn changed_paths(
-    repo: &Repository,
-    old: Option<Oid>,
-    new: Oid,
-) -> Result<Vec<String>, git2::Error> {
-    if old == Some(new) {
-        return Ok(Vec::new());
+/// Object ids are already uniformly random: their first bytes are the hash.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    let old_tree = old.map(|id| repo.find_tree(id)).transpose()?;
-    let new_tree = repo.find_tree(new)?;
-    let mut changes = Changes::default();
-    let mut prefix = Vec::new();
-    diff_trees(
-        repo,
-        old_tree.as_ref(),
-        Some(&new_tree),
-        &mut prefix,
-        &mut changes,
-    )?;
-    if !changes.added.is_empty() && !changes.deleted.is_empty() {
-        pair_renames(repo, old_tree.as_ref(), &new_tree, &mut changes)?;
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().take(8) {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
     }
-    let mut paths: Vec<String> = changes
-        .modified
-        .into_iter()
-        .chain(changes.added.into_iter().map(|(p, _, _)| p))
-        .chain(changes.deleted.into_iter().map(|(p, _, _)| p))
-        .map(|p| match String::from_utf8(p) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        })
-        .collect();
-    paths.sort_unstable();
-    paths.dedup();
-    Ok(paths)
+}
+
+type Trees<'o> = HashMap<Oid, Rc<OdbObject<'o>>, BuildHasherDefault<IdHasher>>;
+
+/// Diffs the units one after the other, keeping the trees of the last two.
+pub struct TreeDiff<'o> {
+    repo: &'o Repository,
+    odb: &'o Odb<'o>,
+    recent: Trees<'o>,
+    older: Trees<'o>,
+}
+
+impl<'o> TreeDiff<'o> {
+    pub fn new(repo: &'o Repository, odb: &'o Odb<'o>) -> TreeDiff<'o> {
+        TreeDiff {
+            repo,
+            odb,
+            recent: Trees::default(),
+            older: Trees::default(),
+        }
+    }
+
+    /// The paths changed from `old` (None: the empty tree) to `new`: added,
+    /// modified and deleted files, renames under their new path only; sorted.
+    pub fn changed_paths(
+        &mut self,
+        old: Option<Oid>,
+        new: Oid,
+    ) -> Result<Vec<String>, git2::Error> {
+        std::mem::swap(&mut self.recent, &mut self.older);
+        self.recent.clear();
+        if old == Some(new) {
+            return Ok(Vec::new());
+        }
+        let mut changes = Changes::default();
+        let mut prefix = Vec::new();
+        let old_tree = old.map(|id| self.tree(id)).transpose()?;
+        let new_tree = self.tree(new)?;
+        self.diff_trees(
+            old_tree.as_ref().map(|t| t.data()),
+            Some(new_tree.data()),
+            &mut prefix,
+            &mut changes,
+        )?;
+        if !changes.added.is_empty() && !changes.deleted.is_empty() {
+            pair_renames(self.repo, old, new, &mut changes)?;
+        }
+        let mut paths: Vec<String> = changes
+            .modified
+            .into_iter()
+            .chain(changes.added.into_iter().map(|(p, _, _)| p))
+            .chain(changes.deleted.into_iter().map(|(p, _, _)| p))
+            .map(|p| match String::from_utf8(p) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            })
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        Ok(paths)
+    }
+
+    /// A tree object's raw entries, from the last two units' trees or the odb.
+    fn tree(&mut self, id: Oid) -> Result<Rc<OdbObject<'o>>, git2::Error> {
+        if let Some(t) = self.recent.get(&id) {
+            return Ok(t.clone());
+        }
+        let data = match self.older.remove(&id) {
+            Some(t) => t,
+            None => {
+                let object = self.odb.read(id)?;
+                if object.kind() != ObjectType::Tree {
+                    return Err(git2::Error::from_str(&format!("{id} is not a tree")));
+                }
+                Rc::new(object)
+            }
+        };
+        self.recent.insert(id, data.clone());
+        Ok(data)
+    }
+
+    fn diff_trees(
+        &mut self,
+        old: Option<&[u8]>,
+        new: Option<&[u8]>,
+        prefix: &mut Vec<u8>,
+        out: &mut Changes,
+    ) -> Result<(), git2::Error> {
+        let mut a_iter = Entries(old.unwrap_or_default());
+        let mut b_iter = Entries(new.unwrap_or_default());
+        let mut a = a_iter.next().transpose()?;
+        let mut b = b_iter.next().transpose()?;
+        loop {
+            let order = match (&a, &b) {
+                (Some(x), Some(y)) => {
+                    tree_order(x.name, x.mode == MODE_TREE, y.name, y.mode == MODE_TREE)
+                }
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => return Ok(()),
+            };
+            match order {
+                Ordering::Less => {
+                    if let Some(x) = &a {
+                        self.one_side(x, prefix, out, false)?;
+                    }
+                    a = a_iter.next().transpose()?;
+                }
+                Ordering::Greater => {
+                    if let Some(y) = &b {
+                        self.one_side(y, prefix, out, true)?;
+                    }
+                    b = b_iter.next().transpose()?;
+                }
+                Ordering::Equal => {
+                    if let (Some(x), Some(y)) = (&a, &b)
+                        && (x.id != y.id || x.mode != y.mode)
+                    {
+                        let len = push_name(prefix, x.name);
+                        if x.mode == MODE_TREE {
+                            let ta = self.tree(x.oid()?)?;
+                            let tb = self.tree(y.oid()?)?;
+                            self.diff_trees(Some(ta.data()), Some(tb.data()), prefix, out)?;
+                        } else {
+                            out.modified.push(prefix.clone());
+                        }
+                        prefix.truncate(len);
+                    }
+                    a = a_iter.next().transpose()?;
+                    b = b_iter.next().transpose()?;
+                }
+            }
+        }
+    }
+
+    /// An entry only one side has: a file added or deleted, or every file of
+    /// a subtree added or deleted.
+    fn one_side(
+        &mut self,
+        entry: &Entry<'_>,
+        prefix: &mut Vec<u8>,
+        out: &mut Changes,
+        added: bool,
+    ) -> Result<(), git2::Error> {
+        let len = push_name(prefix, entry.name);
+        if entry.mode == MODE_TREE {
+            let tree = self.tree(entry.oid()?)?;
+            if added {
+                self.diff_trees(None, Some(tree.data()), prefix, out)?;
+            } else {
+                self.diff_trees(Some(tree.data()), None, prefix, out)?;
+            }
+        } else {
+            let item = (prefix.clone(), entry.oid()?, entry.mode);
+            if added {
+                out.added.push(item);
+            } else {
+                out.deleted.push(item);
+            }
+        }
+        prefix.truncate(len);
+        Ok(())
+    }
+}
+
+/// One entry of a raw tree object: `MODE SP NAME NUL ID`.
+struct Entry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    id: &'a [u8; ID_LEN],
+}
+
+impl Entry<'_> {
+    fn oid(&self) -> Result<Oid, git2::Error> {
+        Oid::from_bytes(self.id)
+    }
+}
+
+/// The entries of a raw tree object, in stored (git tree) order.
+struct Entries<'a>(&'a [u8]);
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = Result<Entry<'a>, git2::Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let corrupt = || Some(Err(git2::Error::from_str("corrupt tree object")));
+        let Some(space) = self.0.iter().position(|&b| b == b' ') else {
+            return corrupt();
+        };
+        let mut mode = 0u32;
+        for &d in &self.0[..space] {
+            if !(b'0'..=b'7').contains(&d) || mode > 0o7777777 {
+                return corrupt();
+            }
+            mode = mode * 8 + u32::from(d - b'0');
+        }
+        let rest = &self.0[space + 1..];
+        let Some(nul) = rest.iter().position(|&b| b == 0) else {
+            return corrupt();
+        };
+        let Some(Ok(id)) = rest
+            .get(nul + 1..nul + 1 + ID_LEN)
+            .map(<&[u8; ID_LEN]>::try_from)
+        else {
+            return corrupt();
+        };
+        let entry = Entry {
+            mode,
+            name: &rest[..nul],
+            id,
+        };
+        self.0 = &rest[nul + 1 + ID_LEN..];
+        Some(Ok(entry))
+    }
 }
 
 /// git's tree order: names compare bytewise, a tree as if it ended in `/`.
@@ -78,92 +279,6 @@ fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
     next(a, a_tree).cmp(&next(b, b_tree))
 }
 
-fn diff_trees(
-    repo: &Repository,
-    old: Option<&Tree<'_>>,
-    new: Option<&Tree<'_>>,
-    prefix: &mut Vec<u8>,
-    out: &mut Changes,
-) -> Result<(), git2::Error> {
-    let (old_len, new_len) = (old.map_or(0, Tree::len), new.map_or(0, Tree::len));
-    let (mut i, mut j) = (0, 0);
-    while i < old_len || j < new_len {
-        let a = old.and_then(|t| t.get(i)).filter(|_| i < old_len);
-        let b = new.and_then(|t| t.get(j)).filter(|_| j < new_len);
-        let order = match (&a, &b) {
-            (Some(a), Some(b)) => tree_order(
-                a.name_bytes(),
-                a.filemode() == MODE_TREE,
-                b.name_bytes(),
-                b.filemode() == MODE_TREE,
-            ),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => break,
-        };
-        match order {
-            Ordering::Less => {
-                if let Some(a) = &a {
-                    one_side(repo, a, prefix, out, false)?;
-                }
-                i += 1;
-            }
-            Ordering::Greater => {
-                if let Some(b) = &b {
-                    one_side(repo, b, prefix, out, true)?;
-                }
-                j += 1;
-            }
-            Ordering::Equal => {
-                if let (Some(a), Some(b)) = (&a, &b)
-                    && (a.id() != b.id() || a.filemode() != b.filemode())
-                {
-                    let len = push_name(prefix, a.name_bytes());
-                    if a.filemode() == MODE_TREE {
-                        let (ta, tb) = (repo.find_tree(a.id())?, repo.find_tree(b.id())?);
-                        diff_trees(repo, Some(&ta), Some(&tb), prefix, out)?;
-                    } else {
-                        out.modified.push(prefix.clone());
-                    }
-                    prefix.truncate(len);
-                }
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// An entry only one side has: a file added or deleted, or every file of a
-/// subtree added or deleted.
-fn one_side(
-    repo: &Repository,
-    entry: &git2::TreeEntry<'_>,
-    prefix: &mut Vec<u8>,
-    out: &mut Changes,
-    added: bool,
-) -> Result<(), git2::Error> {
-    let len = push_name(prefix, entry.name_bytes());
-    if entry.filemode() == MODE_TREE {
-        let tree = repo.find_tree(entry.id())?;
-        if added {
-            diff_trees(repo, None, Some(&tree), prefix, out)?;
-        } else {
-            diff_trees(repo, Some(&tree), None, prefix, out)?;
-        }
-    } else {
-        let item = (prefix.clone(), entry.id(), entry.filemode());
-        if added {
-            out.added.push(item);
-        } else {
-            out.deleted.push(item);
-        }
-    }
-    prefix.truncate(len);
-    Ok(())
-}
-
 /// Appends `/name` (or `name` at the root) and returns the length to restore.
 fn push_name(prefix: &mut Vec<u8>, name: &[u8]) -> usize {
     let len = prefix.len();
@@ -177,8 +292,8 @@ fn push_name(prefix: &mut Vec<u8>, name: &[u8]) -> usize {
 /// Drops the old path of each rename from the deleted paths.
 fn pair_renames(
     repo: &Repository,
-    old: Option<&Tree<'_>>,
-    new: &Tree<'_>,
+    old: Option<Oid>,
+    new: Oid,
     changes: &mut Changes,
 ) -> Result<(), git2::Error> {
     // Exact renames: same blob id (the empty blob too, as git pairs it); like
@@ -241,11 +356,13 @@ fn file_name(path: &[u8]) -> &[u8] {
 /// libgit2's similarity search (50% similar, git's default).
 fn similar_renames(
     repo: &Repository,
-    old: Option<&Tree<'_>>,
-    new: &Tree<'_>,
+    old: Option<Oid>,
+    new: Oid,
     adds: &[Vec<u8>],
     deletes: &[Vec<u8>],
 ) -> Result<Vec<Vec<u8>>, git2::Error> {
+    let old = old.map(|id| repo.find_tree(id)).transpose()?;
+    let new = repo.find_tree(new)?;
     let mut opts = DiffOptions::new();
     opts.disable_pathspec_match(true)
         .skip_binary_check(true)
@@ -253,7 +370,7 @@ fn similar_renames(
     for p in adds.iter().chain(deletes) {
         opts.pathspec(p.as_slice());
     }
-    let mut diff = repo.diff_tree_to_tree(old, Some(new), Some(&mut opts))?;
+    let mut diff = repo.diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut opts))?;
     let mut find = DiffFindOptions::new();
     find.renames(true)
         .rename_threshold(50)
@@ -270,6 +387,27 @@ fn similar_renames(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_raw_tree_entries() {
+        let mut raw = b"100644 a.txt\0".to_vec();
+        raw.extend([1u8; 20]);
+        raw.extend(b"40000 dir\0");
+        raw.extend([2u8; 20]);
+        let entries: Vec<_> = Entries(&raw)
+            .map(|e| e.map(|e| (e.mode, e.name.to_vec(), e.id[0])))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            entries,
+            [
+                (0o100644, b"a.txt".to_vec(), 1),
+                (0o40000, b"dir".to_vec(), 2)
+            ]
+        );
+        assert!(Entries(&raw[..raw.len() - 1]).nth(1).unwrap().is_err());
+        assert!(Entries(b"10x644 a\0").next().unwrap().is_err());
+    }
 
     #[test]
     fn git_tree_order() {
