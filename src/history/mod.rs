@@ -287,11 +287,11 @@ fn end_note(end: &End, steps: &[Step], window: Window, shallow_repo: bool) -> Op
 /// "500 change units", "180 days", "500 change units or 180 days".
 fn describe(window: Window) -> String {
     let span = window.since.map(|s| {
-        if s % 86_400 == 0 {
-            crate::metrics::plural((s / 86_400) as u64, "day")
-        } else {
-            crate::metrics::plural(s as u64, "second")
-        }
+        let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
+            .into_iter()
+            .find(|(secs, _)| s % secs == 0)
+            .map_or((s, "second"), |(secs, unit)| (s / secs, unit));
+        crate::metrics::plural(n.unsigned_abs(), unit)
     });
     let units = window
         .max_units
@@ -330,4 +330,19 @@ fn diff_all(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_windows() {
+        let w = |max_units, since| describe(Window { max_units, since });
+        assert_eq!(w(Some(500), None), "500 change units");
+        assert_eq!(w(Some(1), Some(86_400)), "1 change unit or 1 day");
+        assert_eq!(w(None, Some(12 * 3600)), "12 hours");
+        assert_eq!(w(None, Some(90)), "90 seconds");
+        assert_eq!(w(None, None), "the whole history");
+    }
 }
