@@ -1,12 +1,15 @@
 //! The command line: flags (clap derive; the doc comments are the help),
 //! printing, and exit codes: 0 the gate passed, 1 it failed, 2 an error.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
+use crate::history::{Progress, ProgressHook};
 use crate::report::{self, Format};
 use crate::scan::{self, Request};
 
@@ -128,6 +131,7 @@ pub fn run(cli: &Cli) -> i32 {
         path: cli.path.clone(),
         config: cli.config.clone(),
         min_score: cli.min_score,
+        progress: progress_bar(cli.format),
     };
     if cli.dump_facts {
         return match scan::facts(&request) {
@@ -147,7 +151,14 @@ pub fn run(cli: &Cli) -> i32 {
             }
         };
     }
-    match scan::run(&request) {
+    let result = scan::run(&request);
+    if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!(
+            "trace: parsed {} files",
+            scan::FILES_PARSED.load(std::sync::atomic::Ordering::Relaxed)
+        );
+    }
+    match result {
         Ok(report) => {
             let text = report::render(&report, cli.format, cli.quiet);
             if let Err(code) = emit(&text, cli.color) {
@@ -211,6 +222,59 @@ fn emit(text: &str, when: ColorWhen) -> Result<(), i32> {
             Err(Error::EXIT_CODE)
         }
         _ => Ok(()),
+    }
+}
+
+/// A progress bar for reading a long history: only for the text report on a
+/// terminal's stderr, so JSON output and logs never carry one.
+fn progress_bar(format: Format) -> ProgressHook {
+    if format != Format::Text || !std::io::stderr().is_terminal() {
+        return ProgressHook::default();
+    }
+    ProgressHook(Some(Arc::new(HistoryBar::new())))
+}
+
+/// Shows itself only once reading has taken half a second, so a short
+/// history leaves no trace on the terminal.
+struct HistoryBar {
+    bar: indicatif::ProgressBar,
+    started: Instant,
+}
+
+impl HistoryBar {
+    const DELAY: Duration = Duration::from_millis(500);
+
+    fn new() -> HistoryBar {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{prefix} [{bar:30}] {pos}/{len} change units ({eta} left)",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix("reading history");
+        HistoryBar {
+            bar,
+            started: Instant::now(),
+        }
+    }
+}
+
+impl Progress for HistoryBar {
+    fn start(&self, units: u64) {
+        self.bar.set_length(units);
+    }
+
+    fn advance(&self, done: u64) {
+        if self.bar.is_hidden() && self.started.elapsed() >= Self::DELAY {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.set_position(done);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
 

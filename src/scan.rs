@@ -26,6 +26,8 @@ pub struct Request {
     pub config: Option<PathBuf>,
     /// Overrides `[gate] min_score`.
     pub min_score: Option<f64>,
+    /// Told how reading the history advances (the CLI's progress bar).
+    pub progress: history::ProgressHook,
 }
 
 /// Where a scan runs: the root folder and, when there is one, its repository.
@@ -76,7 +78,7 @@ pub fn locate(path: &Path) -> Result<Place, Error> {
 pub fn run(req: &Request) -> Result<Report, Error> {
     let place = locate(&req.path)?;
     let def = config::load(&place.root, req.config.as_deref())?;
-    scan(&place, &def, req.min_score)
+    scan_with(&place, &def, req.min_score, &req.progress)
 }
 
 /// Discovers and analyzes every source file, without evaluating metrics.
@@ -95,6 +97,16 @@ pub fn facts(req: &Request) -> Result<Analysis, Error> {
 
 /// Scans the working tree of `place` against `def`.
 pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<Report, Error> {
+    scan_with(place, def, min_score, &history::ProgressHook::default())
+}
+
+/// [`scan`], reporting how reading the history advances.
+pub fn scan_with(
+    place: &Place,
+    def: &Definition,
+    min_score: Option<f64>,
+    progress: &history::ProgressHook,
+) -> Result<Report, Error> {
     let mut notes = Vec::new();
     if def.origin == Origin::BuiltIn {
         notes.push(
@@ -111,19 +123,39 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
     }
     let rules = PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
         .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))?;
-    let snapshot = discover::walk(&place.root, &rules);
     let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
 
-    let mut analysis = if needs(Source::Files) {
-        FILES_PARSED.fetch_add(snapshot.sources.len(), Ordering::Relaxed);
-        analyze::analyze_all(
-            &snapshot.sources,
-            &analyze::WorkingTree,
-            def.scan.max_file_bytes,
-        )
-    } else {
-        Analysis::default()
-    };
+    // History is read on its own thread while the working tree is walked and
+    // parsed: the two share nothing, and on a long history the walk is the
+    // slower of the two.
+    let git_dir = place.repo.as_ref().map(|r| r.path().to_path_buf());
+    let (snapshot, mut analysis, (history, history_note)) = std::thread::scope(|s| {
+        let reader = needs(Source::History)
+            .then(|| s.spawn(|| read_history(git_dir.as_deref(), &def.history, progress)));
+        let snapshot = discover::walk(&place.root, &rules);
+        let analysis = if needs(Source::Files) {
+            FILES_PARSED.fetch_add(snapshot.sources.len(), Ordering::Relaxed);
+            analyze::analyze_all(
+                &snapshot.sources,
+                &analyze::WorkingTree,
+                def.scan.max_file_bytes,
+            )
+        } else {
+            Analysis::default()
+        };
+        let history = match reader.map(|r| r.join()) {
+            None => (None, None),
+            Some(Ok(read)) => read,
+            Some(Err(_)) => (
+                None,
+                Some(
+                    "reading the history failed unexpectedly: history metrics are skipped"
+                        .to_string(),
+                ),
+            ),
+        };
+        (snapshot, analysis, history)
+    });
     analysis.skipped.extend(snapshot.skipped.iter().cloned());
     analysis.skipped.sort();
     if snapshot.sources.is_empty() {
@@ -134,20 +166,6 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
     }
     let crates = rust_crates(&place.root, &snapshot.all_paths, &analysis);
 
-    let (history, history_note) = if needs(Source::History) {
-        match &place.repo {
-            None => (
-                None,
-                Some("not a git repository: history metrics are skipped".to_string()),
-            ),
-            Some(repo) => match history::read(repo, &def.history) {
-                Ok(h) => (Some(h), None),
-                Err(why) => (None, Some(why)),
-            },
-        }
-    } else {
-        (None, None)
-    };
     if let Some(note) = &history_note {
         notes.push(note.clone());
     }
@@ -170,10 +188,20 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
     let score = metrics::score(&results);
     let min_score = min_score.or(def.gate.min_score);
     let failures = metrics::gate_failures(min_score, score, &results);
+    // Hotspots rank files by code lines, a fact of parsed files: they are
+    // listed when the definition has file metrics too, and files are never
+    // parsed for them alone.
     let hotspots = history
         .as_ref()
-        .map(|h| metrics::hotspots(h, &analysis.files, &snapshot.all_paths))
+        .map(|h| metrics::hotspots(h, &analysis.files))
         .unwrap_or_default();
+    if history.is_some() && !needs(Source::Files) {
+        notes.push(
+            "hotspots are not listed: they need code-line counts, which qscan takes only \
+             when a file metric (e.g. large-files) is defined"
+                .to_string(),
+        );
+    }
 
     let mut by_language = std::collections::BTreeMap::new();
     for f in &analysis.files {
@@ -207,6 +235,36 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
     })
 }
 
+/// The history facts, or the note saying why there are none.
+fn read_history(
+    git_dir: Option<&Path>,
+    settings: &config::History,
+    progress: &history::ProgressHook,
+) -> (Option<HistoryFacts>, Option<String>) {
+    let Some(git_dir) = git_dir else {
+        return (
+            None,
+            Some("not a git repository: history metrics are skipped".to_string()),
+        );
+    };
+    // A handle of this thread's own: libgit2 handles are not shared.
+    let read = git2::Repository::open(git_dir)
+        .map_err(|e| {
+            format!(
+                "cannot open the repository ({}): history metrics are skipped",
+                e.message()
+            )
+        })
+        .and_then(|repo| match &progress.0 {
+            Some(p) => history::read_with(&repo, settings, p.as_ref()),
+            None => history::read(&repo, settings),
+        });
+    match read {
+        Ok(h) => (Some(h), None),
+        Err(why) => (None, Some(why)),
+    }
+}
+
 fn history_report(h: &HistoryFacts) -> HistoryReport {
     // Units are newest first; the window's first unit is the oldest.
     let oldest = h.units.last();
@@ -218,6 +276,7 @@ fn history_report(h: &HistoryFacts) -> HistoryReport {
         first_time: oldest.map(|u| crate::report::rfc3339(u.time)),
         last_time: newest.map(|u| crate::report::rfc3339(u.time)),
         shallow: h.shallow,
+        reaches: h.reaches.map(crate::report::rfc3339),
     }
 }
 

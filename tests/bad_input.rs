@@ -386,7 +386,8 @@ fn symlink_loops_do_not_hang_and_are_counted() {
 // 14
 #[test]
 fn folder_outside_a_repository_is_scanned() {
-    // The default definition has no history metric, so nothing is said about history.
+    // The default definition has history metrics: outside a repository they
+    // are skipped, and the report says so.
     let dir = tempfile::tempdir().expect("temp dir");
     write(dir.path(), "a.py", b"x = 1\n");
     let r = run(&[path(dir.path())]);
@@ -396,7 +397,12 @@ fn folder_outside_a_repository_is_scanned() {
         "{}",
         r.stdout
     );
-    assert!(!r.stdout.contains("history"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("note: not a git repository: history metrics are skipped"),
+        "{}",
+        r.stdout
+    );
 
     // With a history metric, the report says it is skipped and why; the
     // skipped metric is left out of the score and the gate.

@@ -1,7 +1,25 @@
 //! History: change units read from the repository's first-parent line through
 //! libgit2, as plain facts for the history metrics.
+//!
+//! [`walk`] follows first parents from HEAD (or `[history] branch`) until the
+//! window is full, reading commits only; [`diff`] then lists each unit's
+//! changed paths by diffing raw trees against the first parent.
+//! Whatever limits the history (a shallow clone, a short history, a detached
+//! HEAD) becomes a note, never a silent number; when nothing can be read the
+//! error is the note and the history metrics are skipped. Nothing here prints:
+//! progress goes through [`Progress`].
 
+pub mod diff;
+pub mod subject;
+pub mod walk;
+
+use std::sync::Arc;
+
+use git2::{Oid, Repository};
 use serde::Serialize;
+
+use crate::config::History;
+use walk::{End, Step, Window};
 
 /// One change unit: a first-parent commit (a merge stands for its pull request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -9,6 +27,8 @@ pub struct ChangeUnit {
     pub id: String,
     /// Commit time, seconds since the epoch.
     pub time: i64,
+    /// The author's name, as recorded (qscan keeps no per-author scores).
+    pub author: String,
     /// The pull request number when the subject names one.
     pub pr: Option<u64>,
     pub subject: String,
@@ -20,19 +40,309 @@ pub struct ChangeUnit {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HistoryFacts {
     pub units: Vec<ChangeUnit>,
-    /// The history ends at a shallow boundary: older units are missing.
+    /// The repository is a shallow clone; see `reaches` for where it is cut.
     pub shallow: bool,
+    /// When the window was cut by a shallow boundary: that commit's time (the
+    /// history reaches back to it, but its own changes are unknown).
+    pub reaches: Option<i64>,
     /// Things the report should say about the history (truncation, limits).
     pub notes: Vec<String>,
+}
+
+/// Told how far the reading has come, so the CLI can draw a progress bar.
+/// Called from several threads.
+pub trait Progress: Send + Sync {
+    /// The number of change units about to be diffed.
+    fn start(&self, units: u64);
+    /// `done` units of them are diffed.
+    fn advance(&self, done: u64);
+    fn finish(&self);
+}
+
+/// A shareable progress sink for requests; none by default.
+#[derive(Clone, Default)]
+pub struct ProgressHook(pub Option<Arc<dyn Progress>>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ProgressHook(..)"
+        } else {
+            "ProgressHook(None)"
+        })
+    }
+}
+
+struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
 }
 
 /// Reads the change units of the window from HEAD's first-parent line (or the
 /// configured branch). The error is a note for the report: history metrics are
 /// then skipped.
-pub fn read(
-    repo: &git2::Repository,
-    settings: &crate::config::History,
+pub fn read(repo: &Repository, settings: &History) -> Result<HistoryFacts, String> {
+    read_with(repo, settings, &NoProgress)
+}
+
+/// [`read`], reporting progress.
+pub fn read_with(
+    repo: &Repository,
+    settings: &History,
+    progress: &dyn Progress,
 ) -> Result<HistoryFacts, String> {
-    let _ = (repo, settings);
-    Err("history reading is not implemented yet".into())
+    // libgit2 re-hashes every object it reads unless told not to; git itself
+    // does not (checking objects is fsck's job), and the hashing was a fifth
+    // of the walk's time. qscan only reads objects, so this loses nothing.
+    git2::opts::strict_hash_verification(false);
+    // Each commit and tree is read about once, so libgit2's object cache
+    // only costs time and memory here (a third of the walk); it is off while
+    // history is read, and on again for whatever reads objects later.
+    git2::opts::enable_caching(false);
+    let facts = read_units(repo, settings, progress);
+    git2::opts::enable_caching(true);
+    facts
+}
+
+fn read_units(
+    repo: &Repository,
+    settings: &History,
+    progress: &dyn Progress,
+) -> Result<HistoryFacts, String> {
+    let mut notes = Vec::new();
+    let start = start_commit(repo, settings, &mut notes)?;
+    let window = Window {
+        max_units: settings.window,
+        since: settings.since,
+    };
+    let (steps, end) = walk::first_parent_line(repo, start, window).map_err(|e| {
+        format!(
+            "cannot read the history: {}: history metrics are skipped",
+            e.message()
+        )
+    })?;
+    let shallow = repo.is_shallow() || matches!(end, End::Shallow { .. });
+    let reaches = match end {
+        End::Shallow { time, .. } => Some(time),
+        _ => None,
+    };
+    if steps.is_empty() {
+        return Err(match end {
+            End::Shallow { id, time } => format!(
+                "shallow clone: the history is cut at HEAD's own commit {} ({}), whose changes \
+                 are unknown: history metrics are skipped",
+                short(id),
+                crate::report::rfc3339(time)
+            ),
+            End::Missing { child, parent } => format!(
+                "the history is incomplete: the parent {} of {} is missing: history metrics are skipped",
+                short(parent),
+                short(child)
+            ),
+            _ => "no change unit in the window: history metrics are skipped".to_string(),
+        });
+    }
+    notes.extend(end_note(&end, &steps, window, repo.is_shallow()));
+
+    progress.start(steps.len() as u64);
+    let paths = diff_all(repo, &steps, progress);
+    progress.finish();
+    let paths = paths.map_err(|e| {
+        format!(
+            "cannot diff the history: {}: history metrics are skipped",
+            e.message()
+        )
+    })?;
+    let units = steps
+        .into_iter()
+        .zip(paths)
+        .map(|(s, paths)| ChangeUnit {
+            id: s.id.to_string(),
+            time: s.time,
+            pr: subject::pr_number(&s.subject),
+            author: s.author,
+            subject: s.subject,
+            paths,
+        })
+        .collect();
+    Ok(HistoryFacts {
+        units,
+        shallow,
+        reaches,
+        notes,
+    })
+}
+
+/// The commit the walk starts from, with a note when HEAD is detached; the
+/// error when there is none.
+fn start_commit(
+    repo: &Repository,
+    settings: &History,
+    notes: &mut Vec<String>,
+) -> Result<Oid, String> {
+    if let Some(branch) = &settings.branch {
+        let found = [
+            format!("refs/heads/{branch}"),
+            format!("refs/remotes/{branch}"),
+            branch.clone(),
+        ]
+        .iter()
+        .find_map(|name| repo.find_reference(name).ok())
+        .and_then(|r| r.peel_to_commit().ok())
+        .or_else(|| {
+            repo.revparse_single(branch)
+                .ok()
+                .and_then(|o| o.peel_to_commit().ok())
+        });
+        return found.map(|c| c.id()).ok_or_else(|| {
+            format!(
+                "[history] branch `{branch}` is not a branch or commit of this repository: \
+                 history metrics are skipped"
+            )
+        });
+    }
+    match repo.head() {
+        Ok(head) => {
+            let commit = head.peel_to_commit().map_err(|e| {
+                format!(
+                    "HEAD does not point to a commit ({}): history metrics are skipped",
+                    e.message()
+                )
+            })?;
+            if repo.head_detached().unwrap_or(false) {
+                notes.push(format!(
+                    "HEAD is detached at {}: history is read along that commit's first-parent line",
+                    short(commit.id())
+                ));
+            }
+            Ok(commit.id())
+        }
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => {
+            let branch = repo
+                .find_reference("HEAD")
+                .ok()
+                .and_then(|r| r.symbolic_target().map(str::to_string))
+                .map(|t| t.trim_start_matches("refs/heads/").to_string())
+                .unwrap_or_else(|| "HEAD".to_string());
+            // libgit2's `is_empty` only knows the default branch name; a
+            // repository without a single reference has no commits at all.
+            let no_refs = repo
+                .references()
+                .map(|mut refs| refs.next().is_none())
+                .unwrap_or(true);
+            if no_refs {
+                Err("the repository has no commits yet: history metrics are skipped".to_string())
+            } else {
+                Err(format!(
+                    "HEAD is on branch `{branch}`, which has no commits yet: history metrics are \
+                     skipped (set [history] branch to read another branch)"
+                ))
+            }
+        }
+        Err(e) => Err(format!(
+            "cannot read HEAD ({}): history metrics are skipped",
+            e.message()
+        )),
+    }
+}
+
+/// What the report should say about where the walk stopped.
+fn end_note(end: &End, steps: &[Step], window: Window, shallow_repo: bool) -> Option<String> {
+    let n = steps.len();
+    let oldest = steps.last().map(|s| crate::report::rfc3339(s.time))?;
+    let wanted = describe(window);
+    match end {
+        End::WindowFull | End::SinceReached => shallow_repo.then(|| {
+            format!(
+                "shallow clone, but the window's {} all lie within the history it holds",
+                crate::metrics::plural(n as u64, "change unit")
+            )
+        }),
+        End::Root if window.max_units.is_some_and(|m| n as u64 >= m) => None,
+        End::Root => Some(format!(
+            "the whole history is {} (back to {oldest}), less than the window of {wanted}: all of it is counted",
+            crate::metrics::plural(n as u64, "change unit")
+        )),
+        End::Shallow { id, time } => Some(format!(
+            "shallow clone: the history is truncated at {} ({}); it reaches back {} to \
+             {oldest}, less than the window of {wanted} (the boundary commit's own changes are \
+             unknown and not counted)",
+            short(*id),
+            crate::report::rfc3339(*time),
+            crate::metrics::plural(n as u64, "change unit")
+        )),
+        End::Missing { child, parent } => Some(format!(
+            "the history is incomplete: the parent {} of {} is missing, so the window stops \
+             there after {}",
+            short(*parent),
+            short(*child),
+            crate::metrics::plural(n as u64, "change unit")
+        )),
+    }
+}
+
+/// "500 change units", "180 days", "500 change units or 180 days".
+fn describe(window: Window) -> String {
+    let span = window.since.map(|s| {
+        let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
+            .into_iter()
+            .find(|(secs, _)| s % secs == 0)
+            .map_or((s, "second"), |(secs, unit)| (s / secs, unit));
+        crate::metrics::plural(n.unsigned_abs(), unit)
+    });
+    let units = window
+        .max_units
+        .map(|m| crate::metrics::plural(m, "change unit"));
+    match (units, span) {
+        (Some(u), Some(s)) => format!("{u} or {s}"),
+        (Some(u), None) => u,
+        (None, Some(s)) => s,
+        (None, None) => "the whole history".to_string(),
+    }
+}
+
+fn short(id: Oid) -> String {
+    let s = id.to_string();
+    s[..12.min(s.len())].to_string()
+}
+
+/// Each step's changed paths, in step order, diffed one after the other.
+///
+/// Not spread over cores: libgit2 shares one handle per pack file (its locks
+/// and its delta-base cache) between all repository handles of a process, so
+/// threads diffing in parallel contend on every object read; measured on
+/// 20,000 units, two threads took 1.7 times as long as one.
+fn diff_all(
+    repo: &Repository,
+    steps: &[Step],
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<String>>, git2::Error> {
+    let odb = repo.odb()?;
+    let mut differ = diff::TreeDiff::new(repo, &odb);
+    let mut out = Vec::with_capacity(steps.len());
+    for (n, s) in steps.iter().enumerate() {
+        out.push(differ.changed_paths(s.parent_tree, s.tree)?);
+        if n % 64 == 63 {
+            progress.advance(n as u64 + 1);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_windows() {
+        let w = |max_units, since| describe(Window { max_units, since });
+        assert_eq!(w(Some(500), None), "500 change units");
+        assert_eq!(w(Some(1), Some(86_400)), "1 change unit or 1 day");
+        assert_eq!(w(None, Some(12 * 3600)), "12 hours");
+        assert_eq!(w(None, Some(90)), "90 seconds");
+        assert_eq!(w(None, None), "the whole history");
+    }
 }

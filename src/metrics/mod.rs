@@ -8,11 +8,14 @@
 pub mod baseline;
 pub mod change_size;
 pub mod hot_files;
+pub mod hotspots;
 pub mod interface_width;
 pub mod large_files;
 pub mod preferred_library;
 pub mod test_association;
 pub mod typed;
+
+pub use hotspots::hotspots;
 
 use serde::Serialize;
 
@@ -276,17 +279,6 @@ pub fn plural(n: u64, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
-}
-
-/// Hotspots: files that still exist, ranked by (change units that changed
-/// them) × (their code lines now).
-pub fn hotspots(
-    history: &HistoryFacts,
-    files: &[FileFacts],
-    all_paths: &[String],
-) -> Vec<crate::report::Hotspot> {
-    let _ = (history, files, all_paths);
-    Vec::new()
 }
 
 #[cfg(test)]

@@ -54,6 +54,10 @@ pub struct HistoryReport {
     pub first_time: Option<String>,
     pub last_time: Option<String>,
     pub shallow: bool,
+    /// When a shallow clone cut the window: the time of the boundary commit,
+    /// as far back as the history reaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaches: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

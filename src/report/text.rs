@@ -74,8 +74,12 @@ pub fn render(r: &Report, quiet: bool) -> String {
                 h.last_time.as_deref().unwrap_or("")
             );
         }
-        if h.shallow {
-            out.push_str(" (shallow clone: history truncated)");
+        match (&h.reaches, h.shallow) {
+            (Some(date), _) => {
+                let _ = write!(out, " (shallow clone: history truncated, reaches {date})");
+            }
+            (None, true) => out.push_str(" (shallow clone)"),
+            (None, false) => {}
         }
         out.push('\n');
     }
@@ -147,7 +151,11 @@ pub fn render(r: &Report, quiet: bool) -> String {
                 h.path,
                 paint(
                     DIM,
-                    &format!("{} changes × {} lines", h.changes, h.code_lines)
+                    &format!(
+                        "{} × {}",
+                        crate::metrics::plural(h.changes, "change"),
+                        crate::metrics::plural(u64::from(h.code_lines), "code line")
+                    )
                 )
             );
         }
