@@ -84,6 +84,49 @@ pub enum Command {
         #[arg(long, hide = true)]
         markdown: bool,
     },
+    /// Write a starter quality.toml fitted to this repository: metrics for the
+    /// languages and history found, each `min` just below today's value so the
+    /// gate passes today and ratchets from there. Never replaces an existing
+    /// file without --force.
+    Init {
+        /// A folder inside the repository; the file goes to its root.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace an existing definition.
+        #[arg(long)]
+        force: bool,
+        /// Write to FILE instead of ROOT/quality.toml, e.g.
+        /// `--config ci/quality.toml`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Install or remove the git pre-commit hook that runs `qscan --staged`.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Write the pre-commit hook (under core.hooksPath when it is set). An
+    /// existing hook that qscan did not write is left alone unless --force.
+    Install {
+        /// A folder inside the repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace a hook qscan did not write, keeping it as
+        /// pre-commit.qscan-backup (uninstall puts it back).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove qscan's pre-commit hook and put back the hook it replaced; a
+    /// hook qscan did not write is left alone.
+    Uninstall {
+        /// A folder inside the repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -125,6 +168,16 @@ pub fn run(cli: &Cli) -> i32 {
                 config,
                 markdown,
             } => explain(topic.as_deref(), config.as_deref(), *markdown),
+            Command::Init {
+                path,
+                force,
+                config,
+            } => init(&crate::init::Options {
+                path: path.clone(),
+                force: *force,
+                output: config.clone(),
+            }),
+            Command::Hook { action } => hook(action),
         };
     }
     let request = Request {
@@ -205,6 +258,105 @@ fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool
         },
     };
     emit(&text, ColorWhen::Never).err().unwrap_or(EXIT_PASSED)
+}
+
+/// `qscan init`: what was written goes to stderr, like cargo's "Created";
+/// stdout stays empty.
+fn init(opts: &crate::init::Options) -> i32 {
+    let written = match crate::init::init(opts) {
+        Ok(w) => w,
+        Err(e) => {
+            report_error(&e);
+            return Error::EXIT_CODE;
+        }
+    };
+    let mut err = std::io::stderr().lock();
+    let verb = if written.replaced {
+        "replaced"
+    } else {
+        "wrote"
+    };
+    let _ = writeln!(err, "qscan: {verb} {}", written.path.display());
+    if written.by_language.is_empty() {
+        let _ = writeln!(
+            err,
+            "  note: no source files found (qscan reads Python, JavaScript, TypeScript and Rust)"
+        );
+    }
+    let width = written
+        .metrics
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(0);
+    for m in &written.metrics {
+        let _ = match (&m.measured, &m.skipped) {
+            (Some((value, min)), _) => {
+                writeln!(err, "  {:width$}  {value:5.1}%  min {min}", m.name)
+            }
+            (None, why) => writeln!(
+                err,
+                "  {:width$}  not measured ({}): written commented out",
+                m.name,
+                why.as_deref().unwrap_or("no result")
+            ),
+        };
+    }
+    let _ = writeln!(
+        err,
+        "  score {:.1}, min_score {}: the gate passes today; raise each min as values improve",
+        written.score, written.min_score
+    );
+    EXIT_PASSED
+}
+
+/// `qscan hook install|uninstall`: a line on stderr saying what changed.
+fn hook(action: &HookAction) -> i32 {
+    use crate::hook::{Installed, Uninstalled};
+    let message = match action {
+        HookAction::Install { path, force } => crate::hook::install(path, *force).map(|o| {
+            let place = if o.hooks_path {
+                " (core.hooksPath)"
+            } else {
+                ""
+            };
+            let hook = o.hook.display();
+            match o.what {
+                Installed::Fresh => format!("installed {hook}{place}: it runs `qscan --staged`"),
+                Installed::Updated => format!("rewrote qscan's hook {hook}{place}"),
+                Installed::Replaced { backup } => format!(
+                    "installed {hook}{place}; the hook that was there is now {}",
+                    backup.display()
+                ),
+            }
+        }),
+        HookAction::Uninstall { path } => crate::hook::uninstall(path).map(|o| {
+            let hook = o.hook.display();
+            match o.what {
+                Uninstalled::Removed => format!("removed {hook}"),
+                Uninstalled::Restored { backup, removed } => format!(
+                    "{}put back the hook qscan had replaced: {} is now {hook}",
+                    if removed {
+                        "removed qscan's hook and "
+                    } else {
+                        ""
+                    },
+                    backup.display()
+                ),
+                Uninstalled::Nothing => format!("nothing to uninstall: there is no hook at {hook}"),
+            }
+        }),
+    };
+    match message {
+        Ok(m) => {
+            eprintln!("qscan: {m}");
+            EXIT_PASSED
+        }
+        Err(e) => {
+            report_error(&e);
+            Error::EXIT_CODE
+        }
+    }
 }
 
 /// Writes output to stdout, stripping styles when colour is off. A closed pipe

@@ -125,7 +125,7 @@ fn settings(m: &MetricDef) -> String {
     parts.join(", ")
 }
 
-fn wrap(text: &str, width: usize, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut line = 0;
     for word in text.split_whitespace() {

@@ -16,6 +16,8 @@ pub mod error;
 pub mod explain;
 pub mod facts;
 pub mod history;
+pub mod hook;
+pub mod init;
 pub mod lang;
 pub mod metrics;
 pub mod report;

@@ -1,0 +1,502 @@
+//! `qscan init`: a starter `quality.toml` fitted to the repository as it is
+//! today, so a team starts from a gate that passes and ratchets up from there.
+//!
+//! The metrics are chosen from what the repository holds (its languages, its
+//! history, the HTTP clients it imports) and measured with the same scan as
+//! `qscan`; each threshold is today's value rounded down to a whole percent.
+//! The comments come from the kind registry, like `qscan explain`, so the file
+//! documents itself without a second copy of the docs. Nothing is overwritten
+//! without `--force`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Origin};
+use crate::error::Error;
+use crate::lang::Language;
+use crate::metrics::{self, Kind, MetricResult};
+use crate::report::Report;
+use crate::scan;
+
+/// What `qscan init` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A folder inside the repository.
+    pub path: PathBuf,
+    /// Replace an existing definition.
+    pub force: bool,
+    /// Where to write instead of `ROOT/quality.toml`.
+    pub output: Option<PathBuf>,
+}
+
+/// What was written, for the command line to show.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
+    /// An existing file was replaced (`--force`).
+    pub replaced: bool,
+    pub by_language: BTreeMap<String, usize>,
+    pub metrics: Vec<Fitted>,
+    pub score: f64,
+    pub min_score: f64,
+}
+
+/// One metric of the written definition.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    pub name: String,
+    /// Today's value and the `min` written; None when it could not be
+    /// measured (it is then written commented out).
+    pub measured: Option<(f64, f64)>,
+    /// Why it was not measured.
+    pub skipped: Option<String>,
+}
+
+/// A metric of the candidate definition, before it is measured.
+struct Spec {
+    name: &'static str,
+    kind: Kind,
+    /// Kind-specific keys: (key, TOML value, end-of-line comment).
+    keys: Vec<(&'static str, String, &'static str)>,
+    /// Extra comment lines on why it is set up this way.
+    why: Vec<String>,
+}
+
+/// The name of the HTTP client metric init writes when the code uses one.
+const HTTP_METRIC: &str = "http-client";
+
+/// The threshold written for a value: the whole percent at or below it, so
+/// the gate passes today and fails once a change crosses a whole percent
+/// downwards. Values are rounded to one decimal, so `floor` never lands above.
+pub fn threshold(value: f64) -> f64 {
+    value.floor().clamp(0.0, 100.0)
+}
+
+/// Writes a fitted definition, refusing to replace one unless forced.
+pub fn init(opts: &Options) -> Result<Written, Error> {
+    let place = scan::locate(&opts.path)?;
+    let target = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| place.root.join("quality.toml"));
+    let exists = std::fs::symlink_metadata(&target).is_ok();
+    if exists && !opts.force {
+        return Err(Error::usage(
+            format!(
+                "{} already exists; qscan init never replaces a quality definition",
+                target.display()
+            ),
+            Some(
+                "`qscan init --force` replaces it (commit or copy it first), or `--config FILE` writes elsewhere",
+            ),
+        ));
+    }
+
+    let mut specs = candidate(&place);
+    let mut report = measure(&place, &specs, &target)?;
+    if let Some(preferred) = preferred_http(&report) {
+        // The HTTP metric's value depends on the preferred clients picked
+        // from the first scan; every other value is the same in both scans.
+        set_preferred(&mut specs, &preferred);
+        report = measure(&place, &specs, &target)?;
+    } else {
+        // The probe is not written, so it must not count in the score the
+        // gate's minimum is taken from.
+        specs.retain(|s| s.name != HTTP_METRIC);
+        report.metrics.retain(|m| m.name != HTTP_METRIC);
+        report.score = metrics::score(&report.metrics);
+    }
+
+    let text = definition_text(&specs, Some(&report));
+    // The file must read back as a valid definition; anything else is a bug
+    // here, reported rather than written.
+    config::parse(&text, &target.display().to_string(), Origin::BuiltIn)?;
+    write(&target, &text, opts.force)?;
+
+    let metrics = specs
+        .iter()
+        .map(|s| {
+            let r = result(&report, s.name);
+            Fitted {
+                name: s.name.to_string(),
+                measured: r
+                    .filter(|r| r.skipped.is_none())
+                    .map(|r| (r.value, threshold(r.value))),
+                skipped: r.and_then(|r| r.skipped.clone()),
+            }
+        })
+        .collect();
+    Ok(Written {
+        path: target,
+        replaced: exists,
+        by_language: report.files.by_language.clone(),
+        metrics,
+        score: report.score,
+        min_score: threshold(report.score),
+    })
+}
+
+/// The metrics to propose for this repository, with their settings.
+fn candidate(place: &scan::Place) -> Vec<Spec> {
+    let mut specs = vec![
+        Spec {
+            name: "typed",
+            kind: Kind::Typed,
+            // Only shown for Python (see `render`); it is the default anyway.
+            keys: vec![(
+                "python",
+                toml_str("complete"),
+                "every parameter and the return annotated; \"mypy\": any annotation",
+            )],
+            why: Vec::new(),
+        },
+        Spec {
+            name: "test-association",
+            kind: Kind::TestAssociation,
+            keys: Vec::new(),
+            why: Vec::new(),
+        },
+        Spec {
+            name: "large-files",
+            kind: Kind::LargeFiles,
+            keys: vec![(
+                "max_lines",
+                "500".into(),
+                "code lines (not blank, not comment)",
+            )],
+            why: Vec::new(),
+        },
+        Spec {
+            name: "interface-width",
+            kind: Kind::InterfaceWidth,
+            keys: vec![("max_items", "20".into(), "public items per module")],
+            why: Vec::new(),
+        },
+        // A probe: with no preferred library, every file that uses an HTTP
+        // client is an offender naming the clients it uses.
+        Spec {
+            name: HTTP_METRIC,
+            kind: Kind::PreferredLibrary,
+            keys: vec![
+                (
+                    "family",
+                    toml_str("http"),
+                    "the built-in HTTP clients of each language",
+                ),
+                ("preferred", "[]".into(), ""),
+            ],
+            why: Vec::new(),
+        },
+    ];
+    if has_commits(place) {
+        // Looked up by name, so init proposes the history kinds exactly when
+        // this build knows them.
+        for (name, key, value, comment) in [
+            (
+                "hot-files",
+                "share",
+                "0.5",
+                "hot: changed in more than this share of the change units",
+            ),
+            (
+                "change-size",
+                "max_files",
+                "25",
+                "files a change unit may touch",
+            ),
+        ] {
+            if let Some(kind) = Kind::from_name(name) {
+                let keys = if kind.info().keys.contains(&key) {
+                    vec![(key, value.to_string(), comment)]
+                } else {
+                    Vec::new()
+                };
+                specs.push(Spec {
+                    name: kind.name(),
+                    kind,
+                    keys,
+                    why: Vec::new(),
+                });
+            }
+        }
+    }
+    specs
+}
+
+fn has_commits(place: &scan::Place) -> bool {
+    place
+        .repo
+        .as_ref()
+        .is_some_and(|repo| repo.head().and_then(|h| h.peel_to_commit()).is_ok())
+}
+
+/// Scans the working tree with the specs as a definition without thresholds.
+fn measure(place: &scan::Place, specs: &[Spec], target: &Path) -> Result<Report, Error> {
+    let text = definition_text(specs, None);
+    let def = config::parse(
+        &text,
+        "qscan init's candidate definition",
+        Origin::File(target.to_path_buf()),
+    )?;
+    scan::scan(place, &def, None)
+}
+
+fn result<'a>(report: &'a Report, name: &str) -> Option<&'a MetricResult> {
+    report.metrics.iter().find(|m| m.name == name)
+}
+
+/// The preferred HTTP client of each language that uses one: the client the
+/// most files import, ties going to the one listed first in the built-in
+/// family (the common choice leads each list). With its counts, for the
+/// comment. None when no file uses an HTTP client.
+fn preferred_http(report: &Report) -> Option<Vec<(Language, String, usize, usize)>> {
+    let probe = result(report, HTTP_METRIC)?;
+    if probe.total == 0 {
+        return None;
+    }
+    let family = metrics::preferred_library::family("http")?;
+    // Per language: library → files using it, and files using any.
+    let mut uses: BTreeMap<Language, (BTreeMap<&str, usize>, usize)> = BTreeMap::new();
+    for offender in &probe.offenders {
+        let Some(lang) = Language::from_path(&offender.path) else {
+            continue;
+        };
+        let entry = uses.entry(lang).or_default();
+        entry.1 += 1;
+        for lib in offender.item.split(", ") {
+            *entry.0.entry(lib).or_default() += 1;
+        }
+    }
+    let picks: Vec<_> = uses
+        .into_iter()
+        .filter_map(|(lang, (libs, files))| {
+            let order = family
+                .iter()
+                .find(|(l, _)| *l == lang)
+                .map(|(_, libs)| libs.as_slice())
+                .unwrap_or_default();
+            let rank = |lib: &str| order.iter().position(|l| l == lib).unwrap_or(usize::MAX);
+            let (lib, n) = libs
+                .into_iter()
+                .max_by(|(a, na), (b, nb)| na.cmp(nb).then_with(|| rank(b).cmp(&rank(a))))?;
+            Some((lang, lib.to_string(), n, files))
+        })
+        .collect();
+    (!picks.is_empty()).then_some(picks)
+}
+
+fn set_preferred(specs: &mut [Spec], picks: &[(Language, String, usize, usize)]) {
+    let Some(spec) = specs.iter_mut().find(|s| s.name == HTTP_METRIC) else {
+        return;
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for (_, lib, _, _) in picks {
+        if !names.contains(&lib.as_str()) {
+            names.push(lib);
+        }
+    }
+    let list = names
+        .iter()
+        .map(|n| toml_str(n))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for key in &mut spec.keys {
+        if key.0 == "preferred" {
+            key.1 = format!("[{list}]");
+        }
+    }
+    spec.why
+        .push("preferred: the HTTP client most files use today, per language:".to_string());
+    for (lang, lib, n, files) in picks {
+        spec.why.push(format!(
+            "  {}: {lib} ({n} of {files} {})",
+            lang.name(),
+            if *files == 1 { "file" } else { "files" }
+        ));
+    }
+}
+
+/// The definition as TOML: bare (for measuring) when `report` is None, else
+/// commented and with today's thresholds.
+fn definition_text(specs: &[Spec], report: Option<&Report>) -> String {
+    let mut out = String::new();
+    let Some(report) = report else {
+        for s in specs {
+            let _ = writeln!(
+                out,
+                "[metrics.{}]\nkind = {}",
+                s.name,
+                toml_str(s.kind.name())
+            );
+            for (key, value, _) in &s.keys {
+                let _ = writeln!(out, "{key} = {value}");
+            }
+        }
+        return out;
+    };
+    header(&mut out, report);
+    let history = specs
+        .iter()
+        .any(|s| s.kind.info().source == metrics::Source::History);
+    out.push_str("[scan]\n");
+    line(
+        &mut out,
+        "exclude = []",
+        "globs on top of .gitignore, e.g. [\"docs/**\", \"**/migrations/**\"]",
+    );
+    if history {
+        out.push_str("\n[history]\n");
+        line(
+            &mut out,
+            &format!("window = {}", config::DEFAULT_WINDOW),
+            "the last N change units of HEAD's first-parent line",
+        );
+    }
+    let _ = writeln!(out, "\n# today: a score of {:.1}", report.score);
+    out.push_str("[gate]\n");
+    line(
+        &mut out,
+        &format!("min_score = {}", threshold(report.score)),
+        "the overall score below this fails the run",
+    );
+    let python = report
+        .files
+        .by_language
+        .contains_key(Language::Python.name());
+    for s in specs {
+        out.push('\n');
+        metric_text(&mut out, s, result(report, s.name), python);
+    }
+    out
+}
+
+fn header(out: &mut String, report: &Report) {
+    let languages = if report.files.by_language.is_empty() {
+        "no source files qscan reads yet".to_string()
+    } else {
+        report
+            .files
+            .by_language
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "# quality.toml: this repository's definition of technical quality, read by qscan.\n\
+         #\n\
+         # Written by `qscan init` from a scan of the working tree ({} files: {languages}).\n\
+         # Each metric's `min` is today's value rounded down to a whole percent, and\n\
+         # [gate] min_score is today's score rounded down, so the gate passes today and\n\
+         # fails when a change makes things worse. Ratchet from here: when a value\n\
+         # rises, raise its `min` (and min_score) to keep the gain.\n\
+         #\n\
+         # Every key is documented in qscan's README; `qscan explain KIND` tells what a\n\
+         # metric measures and how; `qscan` shows the worklist, worst offenders first.\n",
+        report.files.scanned
+    );
+}
+
+fn metric_text(out: &mut String, s: &Spec, r: Option<&MetricResult>, python: bool) {
+    let info = s.kind.info();
+    comment(out, info.summary);
+    for why in &s.why {
+        let _ = writeln!(out, "# {why}");
+    }
+    let measured = r.filter(|r| r.skipped.is_none());
+    let prefix = if measured.is_some() { "" } else { "# " };
+    match (measured, r.and_then(|r| r.skipped.as_deref())) {
+        (Some(r), _) => {
+            let _ = writeln!(
+                out,
+                "# today: {:.1}% ({}/{} compliant; unit: {})",
+                r.value, r.compliant, r.total, info.unit
+            );
+        }
+        (None, why) => {
+            comment(
+                out,
+                &format!(
+                    "Not measured today ({}). Uncomment it once `qscan` measures it, with `min` \
+                     just below its value.",
+                    why.unwrap_or("no result")
+                ),
+            );
+        }
+    }
+    let _ = writeln!(out, "{prefix}[metrics.{}]", s.name);
+    if Kind::from_name(s.name) != Some(s.kind) {
+        let _ = writeln!(out, "{prefix}kind = {}", toml_str(s.kind.name()));
+    }
+    if let Some(r) = measured {
+        let _ = writeln!(out, "min = {}", threshold(r.value));
+    }
+    for (key, value, note) in &s.keys {
+        if *key == "python" && !python {
+            continue;
+        }
+        line(out, &format!("{prefix}{key} = {value}"), note);
+    }
+}
+
+/// A key line with its end-of-line comment aligned.
+fn line(out: &mut String, code: &str, note: &str) {
+    if note.is_empty() {
+        let _ = writeln!(out, "{code}");
+    } else {
+        let _ = writeln!(out, "{code:<23} # {note}");
+    }
+}
+
+fn comment(out: &mut String, text: &str) {
+    let _ = writeln!(out, "# {}", crate::explain::wrap(text, 76, "# "));
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Writes the file; without `force` only if it still does not exist (another
+/// process may have created it since the check).
+fn write(target: &Path, text: &str, force: bool) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Io {
+        message: format!("cannot write {}: {e}", target.display()),
+    };
+    if force {
+        return std::fs::write(target, text).map_err(io);
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+        .map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_the_whole_percent_at_or_below() {
+        assert_eq!(threshold(69.7), 69.0);
+        assert_eq!(threshold(60.0), 60.0);
+        assert_eq!(threshold(100.0), 100.0);
+        assert_eq!(threshold(0.4), 0.0);
+        // Every one-decimal value stays at or above its threshold.
+        for tenths in 0..=1000u32 {
+            let v = metrics::round1(f64::from(tenths) / 10.0);
+            assert!(threshold(v) <= v, "{v}");
+            assert!(v - threshold(v) < 1.0, "{v}");
+        }
+    }
+
+    #[test]
+    fn toml_strings_are_quoted() {
+        assert_eq!(toml_str("requests"), "\"requests\"");
+        assert_eq!(toml_str("@scope/pkg"), "\"@scope/pkg\"");
+    }
+}
