@@ -232,6 +232,7 @@ pub fn scan_with(
         history: history.as_ref().map(history_report),
         hotspots,
         notes,
+        baseline_revision: None,
     })
 }
 
