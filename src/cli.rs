@@ -27,7 +27,7 @@ pub const EXIT_FAILED: i32 = 1;
     name = "qscan",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how"
+    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -62,6 +62,31 @@ pub struct Cli {
     /// e.g. in a pre-commit hook: `qscan --quiet`.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Scan a commit instead of the working tree, read from the object
+    /// database (nothing is checked out), e.g. `--rev HEAD~3`.
+    #[arg(long, value_name = "REV", conflicts_with = "staged")]
+    pub rev: Option<String>,
+
+    /// Scan what is staged (the index, not the working tree) against HEAD and
+    /// fail only on new offenders the commit introduces: the pre-commit mode.
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Compare with a baseline revision, e.g. `--baseline origin/main`: each
+    /// metric's change and its new offenders are reported.
+    #[arg(long, value_name = "REV")]
+    pub baseline: Option<String>,
+
+    /// With --baseline: fail when any metric's value drops or a new offender
+    /// appears (also `[gate] no_regression = true`).
+    #[arg(long)]
+    pub fail_on_regression: bool,
+
+    /// With --baseline: judge only what changed (new offenders); the minimum
+    /// score and the metrics' thresholds do not fail the run.
+    #[arg(long, requires = "baseline")]
+    pub new_only: bool,
 
     /// Print the facts analysis found for every source file as JSON instead of
     /// a report (for debugging qscan and comparing it with other tools).
@@ -185,6 +210,14 @@ pub fn run(cli: &Cli) -> i32 {
         config: cli.config.clone(),
         min_score: cli.min_score,
         progress: progress_bar(cli.format),
+        target: match (&cli.rev, cli.staged) {
+            (Some(rev), _) => scan::Target::Revision(rev.clone()),
+            (None, true) => scan::Target::Index,
+            (None, false) => scan::Target::WorkingTree,
+        },
+        baseline: cli.baseline.clone(),
+        fail_on_regression: cli.fail_on_regression,
+        new_only: cli.new_only,
     };
     if cli.dump_facts {
         return match scan::facts(&request) {

@@ -61,6 +61,8 @@ pub struct Snapshot {
     pub sources: Vec<SourceFile>,
     /// Entries that could not be taken in (links, unreadable folders).
     pub skipped: Vec<Skipped>,
+    /// Blob ids of `Cargo.toml` files, when the snapshot comes from git.
+    pub manifests: Vec<(String, git2::Oid)>,
 }
 
 /// Compiled path rules: excludes and test-file patterns.

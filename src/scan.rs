@@ -5,7 +5,6 @@
 //! file is parsed, with no history metric no history is read.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::analyze::{self, Analysis};
 use crate::config::{self, Definition, Origin};
@@ -13,11 +12,23 @@ use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::facts::RustCrate;
 use crate::history::{self, HistoryFacts};
-use crate::metrics::{self, Facts, Source};
+use crate::metrics::{self, Facts, MetricResult, Source};
 use crate::report::{FilesReport, GateReport, HistoryReport, Report};
 
 /// How many files this process has parsed (for traces and tests).
-pub static FILES_PARSED: AtomicUsize = AtomicUsize::new(0);
+pub use crate::analyze::FILES_PARSED;
+
+/// Which snapshot of the repository to measure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Target {
+    /// The files on disk, respecting .gitignore.
+    #[default]
+    WorkingTree,
+    /// What is staged (`--staged`): the index, read from the object database.
+    Index,
+    /// A commit (`--rev REV`), read from the object database.
+    Revision(String),
+}
 
 /// What to scan and how.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +39,14 @@ pub struct Request {
     pub min_score: Option<f64>,
     /// Told how reading the history advances (the CLI's progress bar).
     pub progress: history::ProgressHook,
+    pub target: Target,
+    /// Compare with this revision (`--baseline`).
+    pub baseline: Option<String>,
+    /// Fail when a metric drops or a new offender appears (`--fail-on-regression`,
+    /// or `[gate] no_regression`).
+    pub fail_on_regression: bool,
+    /// Judge only what changed: the thresholds and min score do not apply (`--new-only`).
+    pub new_only: bool,
 }
 
 /// Where a scan runs: the root folder and, when there is one, its repository.
@@ -78,35 +97,156 @@ pub fn locate(path: &Path) -> Result<Place, Error> {
 pub fn run(req: &Request) -> Result<Report, Error> {
     let place = locate(&req.path)?;
     let def = config::load(&place.root, req.config.as_deref())?;
-    scan_with(&place, &def, req.min_score, &req.progress)
+    scan_request(&place, &def, req)
 }
 
 /// Discovers and analyzes every source file, without evaluating metrics.
 pub fn facts(req: &Request) -> Result<Analysis, Error> {
     let place = locate(&req.path)?;
     let def = config::load(&place.root, req.config.as_deref())?;
-    let rules = PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
-        .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))?;
-    let snapshot = discover::walk(&place.root, &rules);
+    let rules = path_rules(&def)?;
+    let snap = resolve(&place, &req.target)?;
+    let (snapshot, source) = list_files(&place, &snap, &rules)?;
     Ok(analyze::analyze_all(
         &snapshot.sources,
-        &analyze::WorkingTree,
+        source.as_ref(),
         def.scan.max_file_bytes,
     ))
 }
 
 /// Scans the working tree of `place` against `def`.
 pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<Report, Error> {
-    scan_with(place, def, min_score, &history::ProgressHook::default())
+    let req = Request {
+        min_score,
+        ..Request::default()
+    };
+    scan_request(place, def, &req)
 }
 
-/// [`scan`], reporting how reading the history advances.
-pub fn scan_with(
+/// A snapshot resolved to what it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Snap {
+    WorkingTree,
+    Index,
+    Commit(git2::Oid),
+    /// The baseline of an unborn branch: nothing yet.
+    Nothing,
+}
+
+fn path_rules(def: &Definition) -> Result<PathRules, Error> {
+    PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
+        .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))
+}
+
+fn repo_of<'a>(place: &'a Place, what: &str) -> Result<&'a git2::Repository, Error> {
+    place.repo.as_ref().ok_or_else(|| {
+        Error::usage(
+            format!("{what} needs a git repository, and {} is none", place.root.display()),
+            None,
+        )
+    })
+}
+
+fn resolve(place: &Place, target: &Target) -> Result<Snap, Error> {
+    match target {
+        Target::WorkingTree => Ok(Snap::WorkingTree),
+        Target::Index => repo_of(place, "--staged").map(|_| Snap::Index),
+        Target::Revision(rev) => resolve_rev(place, rev, "--rev").map(Snap::Commit),
+    }
+}
+
+fn resolve_rev(place: &Place, rev: &str, flag: &str) -> Result<git2::Oid, Error> {
+    let repo = repo_of(place, flag)?;
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map(|c| c.id())
+        .map_err(|e| {
+            Error::usage(
+                format!("{flag} {rev}: not a commit of this repository ({})", e.message()),
+                Some("give a branch, tag or commit id, e.g. `HEAD~1` or `origin/main`"),
+            )
+        })
+}
+
+/// The files of a snapshot, and where their contents are read from.
+fn list_files(
     place: &Place,
-    def: &Definition,
-    min_score: Option<f64>,
-    progress: &history::ProgressHook,
-) -> Result<Report, Error> {
+    snap: &Snap,
+    rules: &PathRules,
+) -> Result<(discover::Snapshot, Box<dyn analyze::Source>), Error> {
+    let git_error = |e: git2::Error| Error::Io {
+        message: format!("cannot read the repository: {}", e.message()),
+    };
+    Ok(match snap {
+        Snap::WorkingTree => (
+            discover::walk(&place.root, rules),
+            Box::new(analyze::WorkingTree),
+        ),
+        Snap::Nothing => (
+            discover::Snapshot::default(),
+            Box::new(analyze::WorkingTree),
+        ),
+        Snap::Index => {
+            let repo = repo_of(place, "--staged")?;
+            let snapshot = match std::env::var_os("GIT_INDEX_FILE") {
+                // git points hooks at the index being committed (`commit -a`,
+                // `commit PATH` use a temporary one).
+                Some(file) => {
+                    let path = place.root.join(PathBuf::from(file));
+                    let index = git2::Index::open(&path).map_err(git_error)?;
+                    discover::git::from_index_file(repo, &index, rules)
+                }
+                None => discover::git::from_index(repo, rules).map_err(git_error)?,
+            };
+            (snapshot, Box::new(discover::git::BlobSource::new(repo)))
+        }
+        Snap::Commit(id) => {
+            let repo = repo_of(place, "--rev")?;
+            let tree = repo
+                .find_commit(*id)
+                .and_then(|c| c.tree())
+                .map_err(git_error)?;
+            (
+                discover::git::from_tree(repo, &tree, rules),
+                Box::new(discover::git::BlobSource::new(repo)),
+            )
+        }
+    })
+}
+
+/// One measured snapshot.
+struct Measured {
+    snapshot: discover::Snapshot,
+    analysis: Analysis,
+    history: Option<HistoryFacts>,
+    history_note: Option<String>,
+    results: Vec<MetricResult>,
+}
+
+/// Scans what the request asks for: a snapshot, and a baseline to compare with.
+pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Report, Error> {
+    let rules = path_rules(def)?;
+    let cache = analyze::FactsCache::default();
+    let current = resolve(place, &req.target)?;
+    // --staged compares with HEAD unless told otherwise.
+    let baseline = match (&req.baseline, &req.target) {
+        (Some(rev), _) => Some(Snap::Commit(resolve_rev(place, rev, "--baseline")?)),
+        (None, Target::Index) => Some(head_or_nothing(place)?),
+        (None, _) => None,
+    };
+    let now = measure(place, def, &current, &rules, &cache, &req.progress)?;
+    let before = match &baseline {
+        Some(snap) => Some(measure(
+            place,
+            def,
+            snap,
+            &rules,
+            &cache,
+            &history::ProgressHook::default(),
+        )?),
+        None => None,
+    };
+
     let mut notes = Vec::new();
     if def.origin == Origin::BuiltIn {
         notes.push(
@@ -121,87 +261,72 @@ pub fn scan_with(
                 .to_string(),
         );
     }
-    let rules = PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
-        .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))?;
-    let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
-
-    // History is read on its own thread while the working tree is walked and
-    // parsed: the two share nothing, and on a long history the walk is the
-    // slower of the two.
-    let git_dir = place.repo.as_ref().map(|r| r.path().to_path_buf());
-    let (snapshot, mut analysis, (history, history_note)) = std::thread::scope(|s| {
-        let reader = needs(Source::History)
-            .then(|| s.spawn(|| read_history(git_dir.as_deref(), &def.history, progress)));
-        let snapshot = discover::walk(&place.root, &rules);
-        let analysis = if needs(Source::Files) {
-            FILES_PARSED.fetch_add(snapshot.sources.len(), Ordering::Relaxed);
-            analyze::analyze_all(
-                &snapshot.sources,
-                &analyze::WorkingTree,
-                def.scan.max_file_bytes,
-            )
-        } else {
-            Analysis::default()
-        };
-        let history = match reader.map(|r| r.join()) {
-            None => (None, None),
-            Some(Ok(read)) => read,
-            Some(Err(_)) => (
-                None,
-                Some(
-                    "reading the history failed unexpectedly: history metrics are skipped"
-                        .to_string(),
-                ),
-            ),
-        };
-        (snapshot, analysis, history)
-    });
-    analysis.skipped.extend(snapshot.skipped.iter().cloned());
-    analysis.skipped.sort();
-    if snapshot.sources.is_empty() {
+    if now.snapshot.sources.is_empty() {
         notes.push(format!(
             "no source files found under {} (qscan reads Python, JavaScript, TypeScript and Rust)",
             place.root.display()
         ));
     }
-    let crates = rust_crates(&place.root, &snapshot.all_paths, &analysis);
-
-    if let Some(note) = &history_note {
+    if let Some(note) = &now.history_note {
         notes.push(note.clone());
     }
-    if let Some(h) = &history {
+    if let Some(h) = &now.history {
         notes.extend(h.notes.iter().cloned());
     }
+    if baseline == Some(Snap::Nothing) {
+        notes.push("HEAD has no commit yet: the baseline is empty, so every offender is new".into());
+    }
 
-    let facts = Facts {
-        files: &analysis.files,
-        all_paths: &snapshot.all_paths,
-        crates: &crates,
-        history: history.as_ref(),
-        history_note: history_note.as_deref(),
-    };
-    let results: Vec<_> = def
-        .metrics
-        .iter()
-        .map(|m| metrics::evaluate(m, &facts))
-        .collect();
+    let Measured {
+        snapshot,
+        mut analysis,
+        history,
+        mut results,
+        ..
+    } = now;
+    if let Some(before) = &before {
+        for (r, b) in results.iter_mut().zip(&before.results) {
+            metrics::compare(r, b);
+        }
+    }
     let score = metrics::score(&results);
-    let min_score = min_score.or(def.gate.min_score);
-    let failures = metrics::gate_failures(min_score, score, &results);
+    let min_score = req.min_score.or(def.gate.min_score);
+    let staged = req.target == Target::Index;
+    let mut failures = if req.new_only || staged {
+        Vec::new()
+    } else {
+        metrics::gate_failures(min_score, score, &results)
+    };
+    if before.is_some() {
+        let regression = req.fail_on_regression || def.gate.no_regression;
+        // A pre-commit hook blocks only what the commit adds; a CI baseline
+        // gate also blocks a metric that gets worse.
+        failures.extend(metrics::regression_failures(
+            &results,
+            regression || staged || req.new_only,
+            regression && !staged,
+        ));
+    }
     // Hotspots rank files by code lines, a fact of parsed files: they are
     // listed when the definition has file metrics too, and files are never
     // parsed for them alone.
+    let needs_files = def
+        .metrics
+        .iter()
+        .any(|m| m.kind.info().source == Source::Files);
     let hotspots = history
         .as_ref()
         .map(|h| metrics::hotspots(h, &analysis.files))
         .unwrap_or_default();
-    if history.is_some() && !needs(Source::Files) {
+    if history.is_some() && !needs_files {
         notes.push(
             "hotspots are not listed: they need code-line counts, which qscan takes only \
              when a file metric (e.g. large-files) is defined"
                 .to_string(),
         );
     }
+    analysis.skipped.extend(snapshot.skipped.iter().cloned());
+    analysis.skipped.sort();
 
     let mut by_language = std::collections::BTreeMap::new();
     for f in &analysis.files {
@@ -212,7 +337,20 @@ pub fn scan_with(
     Ok(Report {
         version: env!("CARGO_PKG_VERSION").to_string(),
         root: place.root.display().to_string(),
-        revision: None,
+        revision: match current {
+            Snap::Commit(id) => Some(id.to_string()),
+            _ => None,
+        },
+        snapshot: match current {
+            Snap::Index => "index",
+            Snap::Commit(_) => "revision",
+            _ => "working tree",
+        }
+        .to_string(),
+        baseline_revision: match &baseline {
+            Some(Snap::Commit(id)) => Some(id.to_string()),
+            _ => None,
+        },
         definition: match &def.origin {
             Origin::File(p) => p.display().to_string(),
             Origin::BuiltIn => "built-in default".to_string(),
@@ -232,7 +370,84 @@ pub fn scan_with(
         history: history.as_ref().map(history_report),
         hotspots,
         notes,
-        baseline_revision: None,
+    })
+}
+
+fn head_or_nothing(place: &Place) -> Result<Snap, Error> {
+    let repo = repo_of(place, "--staged")?;
+    match repo.head().and_then(|h| h.peel_to_commit()) {
+        Ok(c) => Ok(Snap::Commit(c.id())),
+        Err(_) => Ok(Snap::Nothing),
+    }
+}
+
+/// Lists, analyzes and evaluates one snapshot. History is read as of the
+/// snapshot's commit (HEAD for the working tree and the index), on its own
+/// thread while the files are analyzed.
+fn measure(
+    place: &Place,
+    def: &Definition,
+    snap: &Snap,
+    rules: &PathRules,
+    cache: &analyze::FactsCache,
+    progress: &history::ProgressHook,
+) -> Result<Measured, Error> {
+    let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
+    let (snapshot, source) = list_files(place, snap, rules)?;
+    let git_dir = place.repo.as_ref().map(|r| r.path().to_path_buf());
+    let mut settings = def.history.clone();
+    if let Snap::Commit(id) = snap {
+        settings.branch = Some(id.to_string());
+    }
+    let (analysis, (history, history_note)) = std::thread::scope(|s| {
+        let reader = (needs(Source::History) && *snap != Snap::Nothing)
+            .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress)));
+        let analysis = if needs(Source::Files) {
+            analyze::analyze_cached(
+                &snapshot.sources,
+                source.as_ref(),
+                def.scan.max_file_bytes,
+                cache,
+            )
+        } else {
+            Analysis::default()
+        };
+        let history = match reader.map(|r| r.join()) {
+            None if needs(Source::History) => (
+                None,
+                Some("no commits yet: history metrics are skipped".to_string()),
+            ),
+            None => (None, None),
+            Some(Ok(read)) => read,
+            Some(Err(_)) => (
+                None,
+                Some(
+                    "reading the history failed unexpectedly: history metrics are skipped"
+                        .to_string(),
+                ),
+            ),
+        };
+        (analysis, history)
+    });
+    let crates = rust_crates(place, &snapshot, &analysis, source.as_ref());
+    let facts = Facts {
+        files: &analysis.files,
+        all_paths: &snapshot.all_paths,
+        crates: &crates,
+        history: history.as_ref(),
+        history_note: history_note.as_deref(),
+    };
+    let results = def
+        .metrics
+        .iter()
+        .map(|m| metrics::evaluate(m, &facts))
+        .collect();
+    Ok(Measured {
+        snapshot,
+        analysis,
+        history,
+        history_note,
+        results,
     })
 }
 
@@ -282,7 +497,12 @@ fn history_report(h: &HistoryFacts) -> HistoryReport {
 }
 
 /// Rust packages from the snapshot's `Cargo.toml` files, when Rust files exist.
-fn rust_crates(root: &Path, all_paths: &[String], analysis: &Analysis) -> Vec<RustCrate> {
+fn rust_crates(
+    place: &Place,
+    snapshot: &discover::Snapshot,
+    analysis: &Analysis,
+    source: &dyn analyze::Source,
+) -> Vec<RustCrate> {
     if !analysis
         .files
         .iter()
@@ -290,11 +510,26 @@ fn rust_crates(root: &Path, all_paths: &[String], analysis: &Analysis) -> Vec<Ru
     {
         return Vec::new();
     }
-    all_paths
+    let blobs: std::collections::HashMap<&str, git2::Oid> = snapshot
+        .manifests
+        .iter()
+        .map(|(p, id)| (p.as_str(), *id))
+        .collect();
+    snapshot
+        .all_paths
         .iter()
         .filter(|p| *p == "Cargo.toml" || p.ends_with("/Cargo.toml"))
         .filter_map(|p| {
-            let text = std::fs::read_to_string(root.join(p)).ok()?;
+            let file = discover::SourceFile {
+                path: p.clone(),
+                abs: place.root.join(p),
+                blob: blobs.get(p.as_str()).copied(),
+                language: crate::lang::Language::Rust,
+                is_test: false,
+                size: 0,
+            };
+            let bytes = source.read(&file).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
             let dir = p
                 .strip_suffix("Cargo.toml")?
                 .trim_end_matches('/')

@@ -174,8 +174,13 @@ fn too_large(size: u64, max_file_bytes: u64) -> String {
     format!("larger than max_file_bytes = {max_file_bytes} ({size} bytes)")
 }
 
+/// How many files this process has parsed (for traces and tests: a scan that
+/// needs no file facts parses nothing, and the facts cache saves parses).
+pub static FILES_PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Parses and analyzes UTF-8 text; the error is a skip reason.
 pub fn analyze_text(file: &SourceFile, text: &str) -> Result<FileFacts, String> {
+    FILES_PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tree = parse(file.language, &file.path, text)?;
     let root = tree.root_node();
     if root.has_error() {

@@ -72,6 +72,8 @@ pub struct History {
 #[derive(Debug, Clone)]
 pub struct Gate {
     pub min_score: Option<f64>,
+    /// With a baseline: fail when a metric's value drops or a new offender appears.
+    pub no_regression: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -428,7 +430,10 @@ impl Validator<'_> {
                 since,
                 branch: plain(history.branch),
             },
-            gate: Gate { min_score },
+            gate: Gate {
+                min_score,
+                no_regression: gate.no_regression.is_some_and(|v| *v.get_ref()),
+            },
             metrics,
         }
     }

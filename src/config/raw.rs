@@ -37,6 +37,7 @@ pub struct RawHistory {
 #[serde(deny_unknown_fields)]
 pub struct RawGate {
     pub min_score: S<f64>,
+    pub no_regression: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -39,7 +39,12 @@ pub fn from_tree(repo: &Repository, tree: &git2::Tree, rules: &PathRules) -> Sna
 
 /// The snapshot of the index (what `git commit` would record).
 pub fn from_index(repo: &Repository, rules: &PathRules) -> Result<Snapshot, git2::Error> {
-    let index = repo.index()?;
+    Ok(from_index_file(repo, &repo.index()?, rules))
+}
+
+/// The snapshot of a given index (git hands hooks a temporary one for
+/// `commit -a` and `commit PATH`, through GIT_INDEX_FILE).
+pub fn from_index_file(repo: &Repository, index: &git2::Index, rules: &PathRules) -> Snapshot {
     let mut entries = Vec::new();
     let mut conflicted: Vec<String> = Vec::new();
     for e in index.iter() {
@@ -66,7 +71,7 @@ pub fn from_index(repo: &Repository, rules: &PathRules) -> Result<Snapshot, git2
             reason: "unresolved merge conflict in the index".into(),
         }));
     snapshot.skipped.sort();
-    Ok(snapshot)
+    snapshot
 }
 
 fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules) -> Snapshot {
@@ -82,6 +87,9 @@ fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules)
                 reason: "symbolic link (not followed)".into(),
             });
             continue;
+        }
+        if path == "Cargo.toml" || path.ends_with("/Cargo.toml") {
+            snapshot.manifests.push((path.clone(), id));
         }
         if mode == MODE_GITLINK {
             snapshot.skipped.push(Skipped {

@@ -169,6 +169,9 @@ pub struct MetricResult {
     pub max_offenders: Option<u64>,
     pub weight: f64,
     pub passed: bool,
+    /// What to do about an offender, in one line.
+    #[serde(skip)]
+    pub hint: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
     pub offenders: Vec<Offender>,
@@ -226,6 +229,7 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         max_offenders: def.max_offenders,
         weight: def.weight,
         passed,
+        hint: fix_hint(def.kind),
         skipped: outcome.skipped,
         offenders: outcome.offenders,
         baseline: None,
@@ -262,6 +266,64 @@ pub fn score(results: &[MetricResult]) -> f64 {
     }
 }
 
+/// Fills in a result's baseline: the baseline's numbers, the change in value,
+/// and the offenders the baseline did not have.
+pub fn compare(current: &mut MetricResult, baseline: &MetricResult) {
+    if current.skipped.is_some() || baseline.skipped.is_some() {
+        return;
+    }
+    current.baseline = Some(BaselineValue {
+        value: baseline.value,
+        compliant: baseline.compliant,
+        total: baseline.total,
+    });
+    current.delta = Some(round1(current.value - baseline.value));
+    current.new_offenders = Some(baseline::new_offenders(
+        &current.offenders,
+        &baseline.offenders,
+    ));
+}
+
+/// Regressions against the baseline that fail the run: new offenders (when
+/// `offenders`), and metrics whose value dropped (when `values`).
+pub fn regression_failures(results: &[MetricResult], offenders: bool, values: bool) -> Vec<String> {
+    let mut failures = Vec::new();
+    for r in results {
+        if values
+            && let (Some(delta), Some(base)) = (r.delta, &r.baseline)
+            && delta < 0.0
+        {
+            failures.push(format!(
+                "metric '{}' fell from {:.1}% to {:.1}% ({delta:+.1})",
+                r.name, base.value, r.value
+            ));
+        }
+        if offenders && let Some(new) = &r.new_offenders && !new.is_empty() {
+            failures.push(format!(
+                "metric '{}' has {} new {}: {}",
+                r.name,
+                new.len(),
+                if new.len() == 1 { "offender" } else { "offenders" },
+                r.hint
+            ));
+        }
+    }
+    failures
+}
+
+/// What to do about an offender of a kind, in one line.
+pub fn fix_hint(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Typed => "annotate every parameter and the return",
+        Kind::TestAssociation => "add a test named after the file, or one that imports it",
+        Kind::LargeFiles => "split the file by responsibility",
+        Kind::InterfaceWidth => "make helpers private (a leading _ in Python, no pub/export) or split the module",
+        Kind::PreferredLibrary => "use the preferred library instead",
+        Kind::HotFiles => "split the file so unrelated changes stop meeting in it",
+        Kind::ChangeSize => "split the change into smaller pull requests",
+    }
+}
+
 /// The gate: why the run fails, if it does.
 pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult]) -> Vec<String> {
     let mut failures = Vec::new();
@@ -283,9 +345,10 @@ pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult
             && r.offenders.len() as u64 > max
         {
             failures.push(format!(
-                "metric '{}' has {} offenders, more than its maximum {max}",
+                "metric '{}' has {} {}, more than its maximum {max}",
                 r.name,
-                r.offenders.len()
+                r.offenders.len(),
+                if r.offenders.len() == 1 { "offender" } else { "offenders" }
             ));
         }
     }

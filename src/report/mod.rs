@@ -15,8 +15,10 @@ use crate::metrics::MetricResult;
 pub struct Report {
     pub version: String,
     pub root: String,
-    /// The commit scanned, or None for the working tree.
+    /// The commit scanned, or None for the working tree and the index.
     pub revision: Option<String>,
+    /// What was scanned: "working tree", "index" (`--staged`) or "revision".
+    pub snapshot: String,
     /// The quality definition used: a path, or "built-in default".
     pub definition: String,
     pub score: f64,

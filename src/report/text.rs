@@ -36,9 +36,10 @@ pub fn render(r: &Report, quiet: bool) -> String {
         r.root,
         paint(
             DIM,
-            &match &r.revision {
-                Some(rev) => format!("(revision {})", &rev[..rev.len().min(12)]),
-                None => "(working tree)".to_string(),
+            &match (&r.revision, r.snapshot.as_str()) {
+                (Some(rev), _) => format!("(revision {})", &rev[..rev.len().min(12)]),
+                (None, "index") => "(staged changes: the index)".to_string(),
+                (None, _) => "(working tree)".to_string(),
             }
         )
     );
