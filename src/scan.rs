@@ -204,6 +204,7 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
         history: history.as_ref().map(history_report),
         hotspots,
         notes,
+        baseline_revision: None,
     })
 }
 

@@ -168,6 +168,23 @@ pub struct MetricResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
     pub offenders: Vec<Offender>,
+    /// The metric at the baseline revision (`--baseline REV`), when compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineValue>,
+    /// `value` minus the baseline's value, when compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<f64>,
+    /// The offenders that the baseline does not have, when compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_offenders: Option<Vec<Offender>>,
+}
+
+/// A metric's numbers at the baseline revision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineValue {
+    pub value: f64,
+    pub compliant: u64,
+    pub total: u64,
 }
 
 /// Evaluates one metric.
@@ -207,6 +224,9 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         passed,
         skipped: outcome.skipped,
         offenders: outcome.offenders,
+        baseline: None,
+        delta: None,
+        new_offenders: None,
     }
 }
 

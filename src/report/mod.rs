@@ -30,6 +30,9 @@ pub struct Report {
     pub hotspots: Vec<Hotspot>,
     /// Things the reader should know (built-in definition, no history, …).
     pub notes: Vec<String>,
+    /// The revision compared with (`--baseline REV`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_revision: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
