@@ -27,7 +27,7 @@ pub const EXIT_FAILED: i32 = 1;
     name = "qscan",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)"
+    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --format sarif -o qscan.sarif   SARIF for code scanning, into a file\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -44,9 +44,17 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// Output format: `text` for people, `json` for scripts (the report
-    /// object documented in the README), e.g. `--format json`.
+    /// object documented in the README), `sarif` for code scanning (SARIF
+    /// 2.1.0), `github` for GitHub Actions annotations (and the markdown
+    /// summary appended to $GITHUB_STEP_SUMMARY when it is set), `markdown`
+    /// for a pull-request comment, e.g. `--format sarif`.
     #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
+
+    /// Write the report to FILE instead of stdout (any format; the exit code
+    /// is the same), e.g. `--format sarif --output qscan.sarif`.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Fail (exit 1) when the overall score is below N, overriding the
     /// definition's `[gate] min_score`, e.g. `--min-score 80`.
@@ -59,7 +67,7 @@ pub struct Cli {
     pub color: ColorWhen,
 
     /// Print only the gate's failures (nothing when it passes) and no notes,
-    /// e.g. in a pre-commit hook: `qscan --quiet`.
+    /// e.g. in a pre-commit hook: `qscan --quiet` (text format only).
     #[arg(long, short)]
     pub quiet: bool,
 
@@ -247,7 +255,16 @@ pub fn run(cli: &Cli) -> i32 {
     match result {
         Ok(report) => {
             let text = report::render(&report, cli.format, cli.quiet);
-            if let Err(code) = emit(&text, cli.color) {
+            let written = match &cli.output {
+                Some(file) => write_file(file, &text, cli.color),
+                None => emit(&text, cli.color),
+            };
+            if let Err(code) = written {
+                return code;
+            }
+            if cli.format == Format::Github
+                && let Err(code) = append_step_summary(&report)
+            {
                 return code;
             }
             if report.passed {
@@ -461,6 +478,45 @@ impl Progress for HistoryBar {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// Writes the report to `--output FILE`, with styles stripped unless colour
+/// is forced.
+fn write_file(path: &std::path::Path, text: &str, when: ColorWhen) -> Result<(), i32> {
+    let written = match when {
+        ColorWhen::Always => std::fs::write(path, text),
+        _ => std::fs::write(path, anstream::adapter::strip_str(text).to_string()),
+    };
+    written.map_err(|e| {
+        report_error(&Error::Io {
+            message: format!("cannot write the output to {}: {e}", path.display()),
+        });
+        Error::EXIT_CODE
+    })
+}
+
+/// In GitHub Actions, `--format github` also appends the markdown summary to
+/// the step summary file, where it shows on the run's page.
+fn append_step_summary(report: &report::Report) -> Result<(), i32> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    let summary = report::markdown::render(report);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(format!("{summary}\n").as_bytes()))
+        .map_err(|e| {
+            report_error(&Error::Io {
+                message: format!(
+                    "cannot append the summary to $GITHUB_STEP_SUMMARY ({}): {e}",
+                    path.display()
+                ),
+            });
+            Error::EXIT_CODE
+        })
 }
 
 fn report_error(e: &Error) {

@@ -141,7 +141,10 @@ fn path_rules(def: &Definition) -> Result<PathRules, Error> {
 fn repo_of<'a>(place: &'a Place, what: &str) -> Result<&'a git2::Repository, Error> {
     place.repo.as_ref().ok_or_else(|| {
         Error::usage(
-            format!("{what} needs a git repository, and {} is none", place.root.display()),
+            format!(
+                "{what} needs a git repository, and {} is none",
+                place.root.display()
+            ),
             None,
         )
     })
@@ -162,7 +165,10 @@ fn resolve_rev(place: &Place, rev: &str, flag: &str) -> Result<git2::Oid, Error>
         .map(|c| c.id())
         .map_err(|e| {
             Error::usage(
-                format!("{flag} {rev}: not a commit of this repository ({})", e.message()),
+                format!(
+                    "{flag} {rev}: not a commit of this repository ({})",
+                    e.message()
+                ),
                 Some("give a branch, tag or commit id, e.g. `HEAD~1` or `origin/main`"),
             )
         })
@@ -274,7 +280,8 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         notes.extend(h.notes.iter().cloned());
     }
     if baseline == Some(Snap::Nothing) {
-        notes.push("HEAD has no commit yet: the baseline is empty, so every offender is new".into());
+        notes
+            .push("HEAD has no commit yet: the baseline is empty, so every offender is new".into());
     }
 
     let Measured {

@@ -490,7 +490,8 @@ fn bad_flag_values_are_usage_errors() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("[possible values: text, json]"),
+        r.stderr
+            .contains("[possible values: text, json, sarif, github, markdown]"),
         "{}",
         r.stderr
     );

@@ -298,12 +298,19 @@ pub fn regression_failures(results: &[MetricResult], offenders: bool, values: bo
                 r.name, base.value, r.value
             ));
         }
-        if offenders && let Some(new) = &r.new_offenders && !new.is_empty() {
+        if offenders
+            && let Some(new) = &r.new_offenders
+            && !new.is_empty()
+        {
             failures.push(format!(
                 "metric '{}' has {} new {}: {}",
                 r.name,
                 new.len(),
-                if new.len() == 1 { "offender" } else { "offenders" },
+                if new.len() == 1 {
+                    "offender"
+                } else {
+                    "offenders"
+                },
                 r.hint
             ));
         }
@@ -317,7 +324,9 @@ pub fn fix_hint(kind: Kind) -> &'static str {
         Kind::Typed => "annotate every parameter and the return",
         Kind::TestAssociation => "add a test named after the file, or one that imports it",
         Kind::LargeFiles => "split the file by responsibility",
-        Kind::InterfaceWidth => "make helpers private (a leading _ in Python, no pub/export) or split the module",
+        Kind::InterfaceWidth => {
+            "make helpers private (a leading _ in Python, no pub/export) or split the module"
+        }
         Kind::PreferredLibrary => "use the preferred library instead",
         Kind::HotFiles => "split the file so unrelated changes stop meeting in it",
         Kind::ChangeSize => "split the change into smaller pull requests",
@@ -348,7 +357,11 @@ pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult
                 "metric '{}' has {} {}, more than its maximum {max}",
                 r.name,
                 r.offenders.len(),
-                if r.offenders.len() == 1 { "offender" } else { "offenders" }
+                if r.offenders.len() == 1 {
+                    "offender"
+                } else {
+                    "offenders"
+                }
             ));
         }
     }

@@ -1,7 +1,10 @@
 //! Reports: the result of a run as one serializable value, and one renderer
 //! per output format. Renderers are pure functions of the report.
 
+pub mod github;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -9,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analyze::Skipped;
-use crate::metrics::MetricResult;
+use crate::metrics::{MetricResult, Offender};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -78,14 +81,39 @@ pub struct Hotspot {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 /// Renders a report in a format. Text may carry ANSI styles; the caller strips
-/// them when colour is off.
+/// them when colour is off. `quiet` applies to text only.
 pub fn render(report: &Report, format: Format, quiet: bool) -> String {
     match format {
         Format::Text => text::render(report, quiet),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+/// Whether an offender is one the baseline did not have. False when the
+/// report has no baseline.
+pub fn is_new(metric: &MetricResult, offender: &Offender) -> bool {
+    metric.new_offenders.as_ref().is_some_and(|new| {
+        new.iter()
+            .any(|n| n.path == offender.path && n.line == offender.line && n.item == offender.item)
+    })
+}
+
+/// A metric's threshold in words: `≥ 60%`, `≤ 0 offenders`, both, or `—`.
+pub fn threshold(m: &MetricResult) -> String {
+    match (m.min, m.max_offenders) {
+        (Some(min), Some(max)) => format!("≥ {min}%, ≤ {max} offenders"),
+        (Some(min), None) => format!("≥ {min}%"),
+        (None, Some(max)) => format!("≤ {max} offenders"),
+        (None, None) => "—".into(),
     }
 }
 
@@ -109,8 +137,159 @@ pub fn rfc3339(secs: i64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::metrics::BaselineValue;
+
+    pub(crate) fn offender(path: &str, line: Option<u32>, item: &str, detail: &str) -> Offender {
+        Offender {
+            path: path.into(),
+            line,
+            item: item.into(),
+            detail: detail.into(),
+            weight: 1.0,
+        }
+    }
+
+    fn metric(
+        name: &str,
+        kind: &'static str,
+        unit: &'static str,
+        (compliant, total): (u64, u64),
+        min: Option<f64>,
+        offenders: Vec<Offender>,
+    ) -> MetricResult {
+        let value = crate::metrics::share(compliant, total);
+        MetricResult {
+            name: name.into(),
+            kind,
+            unit,
+            value,
+            compliant,
+            total,
+            min,
+            max_offenders: None,
+            weight: 1.0,
+            passed: min.is_none_or(|m| value >= m),
+            hint: "",
+            skipped: None,
+            offenders,
+            baseline: None,
+            delta: None,
+            new_offenders: None,
+        }
+    }
+
+    /// A hand-built report: `typed` fails, `large-files` passes with a
+    /// whole-file offender, `change-size` passes with a commit offender. With
+    /// `baseline`, typed's second offender and large-files' one are new.
+    pub(crate) fn sample(baseline: bool) -> Report {
+        let typed_new = offender(
+            "pkg/models.py",
+            Some(3),
+            "Item.__init__",
+            "the return unannotated",
+        );
+        let big = offender("pkg/big.py", None, "big.py", "32 code lines (max 30)");
+        let mut metrics = vec![
+            metric(
+                "typed",
+                "typed",
+                "function",
+                (41, 100),
+                Some(60.0),
+                vec![
+                    offender(
+                        "pkg/api.py",
+                        Some(12),
+                        "post",
+                        "2 parameters and the return unannotated",
+                    ),
+                    typed_new.clone(),
+                ],
+            ),
+            metric(
+                "large-files",
+                "large-files",
+                "source file",
+                (9, 10),
+                Some(90.0),
+                vec![big.clone()],
+            ),
+            metric(
+                "change-size",
+                "change-size",
+                "change unit",
+                (4, 5),
+                None,
+                vec![offender(
+                    "",
+                    None,
+                    "#12 (abc123def456)",
+                    "touches 40 files (max 25): Big refactor",
+                )],
+            ),
+        ];
+        if baseline {
+            let b = [
+                (
+                    BaselineValue {
+                        value: 43.5,
+                        compliant: 87,
+                        total: 200,
+                    },
+                    -2.5,
+                    vec![typed_new],
+                ),
+                (
+                    BaselineValue {
+                        value: 100.0,
+                        compliant: 9,
+                        total: 9,
+                    },
+                    -10.0,
+                    vec![big],
+                ),
+                (
+                    BaselineValue {
+                        value: 80.0,
+                        compliant: 4,
+                        total: 5,
+                    },
+                    0.0,
+                    vec![],
+                ),
+            ];
+            for (m, (value, delta, new)) in metrics.iter_mut().zip(b) {
+                m.baseline = Some(value);
+                m.delta = Some(delta);
+                m.new_offenders = Some(new);
+            }
+        }
+        Report {
+            version: "0.1.0".into(),
+            root: "/abs/repo".into(),
+            revision: None,
+            snapshot: "working tree".into(),
+            definition: "/abs/repo/quality.toml".into(),
+            score: 70.3,
+            passed: false,
+            gate: GateReport {
+                min_score: Some(70.0),
+                failures: vec!["metric 'typed' is 41.0%, below its minimum 60%".into()],
+            },
+            metrics,
+            files: FilesReport {
+                scanned: 12,
+                by_language: BTreeMap::from([("python".to_string(), 12)]),
+                skipped: vec![],
+            },
+            history: None,
+            hotspots: vec![],
+            notes: vec![],
+            baseline_revision: baseline.then(|| "abc123".to_string()),
+        }
+    }
 
     #[test]
     fn rfc3339_dates() {

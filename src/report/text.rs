@@ -187,12 +187,7 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
     let rows: Vec<[String; 5]> = metrics
         .iter()
         .map(|m| {
-            let threshold = match (m.min, m.max_offenders) {
-                (Some(min), Some(max)) => format!("≥ {min}%, ≤ {max} offenders"),
-                (Some(min), None) => format!("≥ {min}%"),
-                (None, Some(max)) => format!("≤ {max} offenders"),
-                (None, None) => "—".into(),
-            };
+            let threshold = super::threshold(m);
             let (value, result) = match &m.skipped {
                 Some(_) => ("n/a".to_string(), "skipped".to_string()),
                 None if m.passed => (format!("{:.1}%", m.value), "pass".to_string()),
