@@ -103,6 +103,31 @@ pub fn render(r: &Report, quiet: bool) -> String {
     for f in &r.gate.failures {
         let _ = writeln!(out, "  {} {f}", paint(RED, "✗"));
     }
+    // With a baseline, what the change introduced comes first: that is what
+    // a reviewer (or a pre-commit hook) acts on.
+    let new: Vec<_> = r
+        .metrics
+        .iter()
+        .filter_map(|m| m.new_offenders.as_ref().map(|n| (m, n)))
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    if let Some(base) = &r.baseline_revision {
+        let total: usize = new.iter().map(|(_, n)| n.len()).sum();
+        let _ = writeln!(
+            out,
+            "\n{} against {}: {total}",
+            paint(BOLD, "new offenders"),
+            &base[..base.len().min(12)]
+        );
+    } else if !new.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "new offenders"));
+    }
+    for (m, offenders) in &new {
+        let _ = writeln!(out, "  {} — {}", paint(BOLD, &m.name), m.hint);
+        for o in offenders.iter() {
+            let _ = writeln!(out, "    {} — {}", location(o), o.detail);
+        }
+    }
     // The worklist: failing metrics first, then the others that have offenders.
     let failing = r.metrics.iter().filter(|m| !m.passed);
     let passing = r.metrics.iter().filter(|m| m.passed);
@@ -116,13 +141,7 @@ pub fn render(r: &Report, quiet: bool) -> String {
             if m.offenders.len() == 1 { "" } else { "s" }
         );
         for o in m.offenders.iter().take(WORST) {
-            // A whole-file offender is named by its path alone.
-            let what = match (o.path.is_empty(), o.line) {
-                (true, _) => paint(BOLD, &o.item),
-                (false, Some(line)) => format!("{}:{line} {}", o.path, paint(BOLD, &o.item)),
-                (false, None) => paint(BOLD, &o.path),
-            };
-            let _ = writeln!(out, "  {what} — {}", o.detail);
+            let _ = writeln!(out, "  {} — {}", location(o), o.detail);
         }
         if m.offenders.len() > WORST {
             let _ = writeln!(
@@ -183,6 +202,16 @@ pub fn render(r: &Report, quiet: bool) -> String {
     out
 }
 
+/// `path:line item`; a whole-file offender is named by its path alone, a
+/// change unit by its item.
+fn location(o: &crate::metrics::Offender) -> String {
+    match (o.path.is_empty(), o.line) {
+        (true, _) => paint(BOLD, &o.item),
+        (false, Some(line)) => format!("{}:{line} {}", o.path, paint(BOLD, &o.item)),
+        (false, None) => paint(BOLD, &o.path),
+    }
+}
+
 fn table(out: &mut String, metrics: &[MetricResult]) {
     let rows: Vec<[String; 5]> = metrics
         .iter()
@@ -190,8 +219,13 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
             let threshold = super::threshold(m);
             let (value, result) = match &m.skipped {
                 Some(_) => ("n/a".to_string(), "skipped".to_string()),
-                None if m.passed => (format!("{:.1}%", m.value), "pass".to_string()),
-                None => (format!("{:.1}%", m.value), "FAIL".to_string()),
+                None => (
+                    match m.delta {
+                        Some(d) => format!("{:.1}% ({d:+.1})", m.value),
+                        None => format!("{:.1}%", m.value),
+                    },
+                    if m.passed { "pass" } else { "FAIL" }.to_string(),
+                ),
             };
             let units = match &m.skipped {
                 Some(why) => why.clone(),
