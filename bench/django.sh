@@ -16,6 +16,7 @@ if [ ! -d "$tree" ]; then
   tar -xzf "$work"/[Dd]jango-5.1.4.tar.gz -C "$work"
   [ -d "$tree" ] || mv "$work/django-5.1.4" "$tree"
 fi
+[ "${1:-}" = --fetch-only ] && exit 0
 for tool in tokei ast-grep; do
   command -v "$tool" >/dev/null || { echo "missing $tool: cargo install --locked tokei ast-grep" >&2; exit 2; }
 done

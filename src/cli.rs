@@ -96,6 +96,11 @@ pub struct Cli {
     #[arg(long, requires = "baseline")]
     pub new_only: bool,
 
+    /// Neither read nor write the facts cache (kept in the user's cache
+    /// folder, keyed by file content, so unchanged files are not parsed again).
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// Print the facts analysis found for every source file as JSON instead of
     /// a report (for debugging qscan and comparing it with other tools).
     #[arg(long, hide = true)]
@@ -226,6 +231,7 @@ pub fn run(cli: &Cli) -> i32 {
         baseline: cli.baseline.clone(),
         fail_on_regression: cli.fail_on_regression,
         new_only: cli.new_only,
+        no_cache: cli.no_cache,
     };
     if cli.dump_facts {
         return match scan::facts(&request) {

@@ -47,6 +47,8 @@ pub struct Request {
     pub fail_on_regression: bool,
     /// Judge only what changed: the thresholds and min score do not apply (`--new-only`).
     pub new_only: bool,
+    /// Neither read nor write the facts cache on disk (`--no-cache`).
+    pub no_cache: bool,
 }
 
 /// Where a scan runs: the root folder and, when there is one, its repository.
@@ -232,7 +234,14 @@ struct Measured {
 /// Scans what the request asks for: a snapshot, and a baseline to compare with.
 pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Report, Error> {
     let rules = path_rules(def)?;
-    let cache = analyze::FactsCache::default();
+    let stored = (!req.no_cache)
+        .then(|| analyze::store::location(&place.root))
+        .flatten();
+    let salt = analyze::store::salt(def.scan.max_file_bytes);
+    let cache = match &stored {
+        Some(path) => analyze::store::load(path, &salt),
+        None => analyze::FactsCache::default(),
+    };
     let current = resolve(place, &req.target)?;
     // --staged compares with HEAD unless told otherwise.
     let baseline = match (&req.baseline, &req.target) {
@@ -252,6 +261,9 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         )?),
         None => None,
     };
+    if let Some(path) = &stored {
+        analyze::store::save(&cache, path, &salt);
+    }
 
     let mut notes = Vec::new();
     if def.origin == Origin::BuiltIn {

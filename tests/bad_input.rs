@@ -547,6 +547,7 @@ fn broken_pipe_is_not_an_error() {
             write(dir.path(), &format!("blobs/blob_{i:04}.py"), b"\0");
         }
         let mut child = Command::new(env!("CARGO_BIN_EXE_qscan"))
+            .env("QSCAN_NO_CACHE", "1")
             .args(["--format", "json", path(dir.path())])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

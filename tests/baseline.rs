@@ -467,3 +467,49 @@ fn git_snapshot_errors_exit_2() {
         assert!(stderr.contains("needs a git repository"), "{stderr}");
     }
 }
+
+/// Parses reported by `QSCAN_TRACE=1` for one run with the cache in `cache`.
+fn parses_with_cache(r: &Repo, cache: &Path, args: &[&str]) -> (usize, Value) {
+    let out = common::qscan()
+        .env_remove("QSCAN_NO_CACHE")
+        .env("QSCAN_CACHE_DIR", cache)
+        .env("QSCAN_TRACE", "1")
+        .args([r.path(), "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let parsed = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("trace: parsed "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no trace line in {stderr}"));
+    let report = serde_json::from_slice(&out.stdout).expect("json");
+    (parsed, report)
+}
+
+#[test]
+fn the_facts_cache_spares_unchanged_files_and_changes_no_number() {
+    let r = Repo::clean();
+    regressing_change(&r);
+    r.stage(&["app/util.py", "app/big.py", "app/legacy.py"]);
+    let cache = tempfile::tempdir().unwrap();
+    // Cold: HEAD's api.py and the three staged files, each parsed once
+    // (the index and HEAD share api.py's blob).
+    let (cold, cold_report) = parses_with_cache(&r, cache.path(), &["--staged"]);
+    assert_eq!(cold, 4);
+    // Warm: nothing to parse, the same report.
+    let (warm, warm_report) = parses_with_cache(&r, cache.path(), &["--staged"]);
+    assert_eq!(warm, 0);
+    assert_eq!(cold_report["metrics"], warm_report["metrics"]);
+    // A changed file is parsed again, and only it.
+    r.write("app/util.py", "def helper(x: int) -> int:\n    return x\n");
+    r.stage(&["app/util.py"]);
+    let (after, report) = parses_with_cache(&r, cache.path(), &["--staged"]);
+    assert_eq!(after, 1);
+    assert_eq!(common::counts(&report, "typed"), (2, 2));
+    // --no-cache reads nothing from it.
+    let (off, _) = parses_with_cache(&r, cache.path(), &["--staged", "--no-cache"]);
+    assert_eq!(off, 4);
+}

@@ -5,6 +5,7 @@
 //! reason instead of stopping the run.
 
 pub mod lines;
+pub mod store;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -57,11 +58,41 @@ pub fn analyze_all(files: &[SourceFile], source: &dyn Source, max_file_bytes: u6
 #[derive(Default)]
 pub struct FactsCache {
     map: Mutex<HashMap<CacheKey, Result<FileFacts, String>>>,
+    /// Keys read or written in this run: what a saved cache keeps.
+    touched: Mutex<std::collections::HashSet<CacheKey>>,
+    /// Whether this run added facts the saved cache does not have.
+    added: std::sync::atomic::AtomicBool,
 }
 
-type CacheKey = (git2::Oid, Language, bool, bool);
+pub(crate) type CacheKey = (git2::Oid, Language, bool, bool);
 
 impl FactsCache {
+    /// A cache holding `entries` (read back from disk by [`store`]).
+    pub(crate) fn with(entries: HashMap<CacheKey, Result<FileFacts, String>>) -> FactsCache {
+        FactsCache {
+            map: Mutex::new(entries),
+            ..FactsCache::default()
+        }
+    }
+
+    /// The entries this run used, if it added any (else nothing needs saving).
+    pub(crate) fn used_if_changed(&self) -> Option<Vec<(CacheKey, Result<FileFacts, String>)>> {
+        let added = self.added.load(std::sync::atomic::Ordering::Relaxed);
+        let map = self.map.lock().ok()?;
+        let touched = self.touched.lock().ok()?;
+        // Entries this run did not use are dropped, so the cache holds one
+        // or two snapshots' worth and never grows without bound.
+        if !added && touched.len() == map.len() {
+            return None;
+        }
+        Some(
+            touched
+                .iter()
+                .filter_map(|k| map.get(k).map(|v| (*k, v.clone())))
+                .collect(),
+        )
+    }
+
     fn key(file: &SourceFile, content: git2::Oid) -> CacheKey {
         (
             content,
@@ -73,7 +104,11 @@ impl FactsCache {
 
     fn get(&self, key: &CacheKey, file: &SourceFile) -> Option<Result<FileFacts, Skipped>> {
         let map = self.map.lock().ok()?;
-        map.get(key).map(|hit| match hit {
+        let hit = map.get(key)?;
+        if let Ok(mut touched) = self.touched.lock() {
+            touched.insert(*key);
+        }
+        Some(match hit {
             Ok(facts) => Ok(FileFacts {
                 path: file.path.clone(),
                 ..facts.clone()
@@ -89,6 +124,10 @@ impl FactsCache {
         if let Ok(mut map) = self.map.lock() {
             map.insert(key, result.clone().map_err(|s| s.reason));
         }
+        if let Ok(mut touched) = self.touched.lock() {
+            touched.insert(key);
+        }
+        self.added.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -19,6 +19,8 @@ pub fn qscan() -> Command {
     cmd.env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        // Tests are hermetic: no facts cache in the user's home.
+        .env("QSCAN_NO_CACHE", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null");
     cmd
 }
