@@ -5,10 +5,12 @@
 //! file is parsed, with no history metric no history is read.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::analyze::query::QueryJob;
 use crate::analyze::{self, Analysis};
-use crate::config::{self, Definition, Origin};
+use crate::config::{self, Definition, Origin, Params};
 use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::facts::RustCrate;
@@ -90,7 +92,25 @@ pub fn facts(req: &Request) -> Result<Analysis, Error> {
         &snapshot.sources,
         &analyze::WorkingTree,
         def.scan.max_file_bytes,
+        &query_jobs(&def),
     ))
+}
+
+/// The query metrics' queries, to run while files are parsed.
+fn query_jobs(def: &Definition) -> Vec<QueryJob> {
+    def.metrics
+        .iter()
+        .filter_map(|m| match &m.params {
+            Params::Query {
+                language, query, ..
+            } => Some(QueryJob {
+                metric: m.name.clone(),
+                language: *language,
+                query: Arc::clone(query),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Scans the working tree of `place` against `def`.
@@ -113,6 +133,8 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
         .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))?;
     let snapshot = discover::walk(&place.root, &rules);
     let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
+    // Before parsing anything: a missing report stops the run at once.
+    let inputs = crate::ingest::gather(&place.root, def, &snapshot.all_paths)?;
 
     let mut analysis = if needs(Source::Files) {
         FILES_PARSED.fetch_add(snapshot.sources.len(), Ordering::Relaxed);
@@ -120,6 +142,7 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
             &snapshot.sources,
             &analyze::WorkingTree,
             def.scan.max_file_bytes,
+            &query_jobs(def),
         )
     } else {
         Analysis::default()
@@ -161,12 +184,24 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
         crates: &crates,
         history: history.as_ref(),
         history_note: history_note.as_deref(),
+        coverage: &inputs.coverage,
+        external: &inputs.external,
     };
     let results: Vec<_> = def
         .metrics
         .iter()
         .map(|m| metrics::evaluate(m, &facts))
         .collect();
+    for r in results.iter().filter(|r| !r.unmatched_report_paths.is_empty()) {
+        let n = r.unmatched_report_paths.len();
+        notes.push(format!(
+            "metric '{}': {} the coverage report names {} not in the repository (not scored): {}",
+            r.name,
+            metrics::plural(n as u64, "file"),
+            if n == 1 { "is" } else { "are" },
+            r.unmatched_report_paths.join(", ")
+        ));
+    }
     let score = metrics::score(&results);
     let min_score = min_score.or(def.gate.min_score);
     let failures = metrics::gate_failures(min_score, score, &results);

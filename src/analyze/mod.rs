@@ -5,6 +5,7 @@
 //! reason instead of stopping the run.
 
 pub mod lines;
+pub mod query;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -15,8 +16,9 @@ use serde::Serialize;
 use tree_sitter::{Parser, Tree};
 
 use crate::discover::SourceFile;
-use crate::facts::FileFacts;
+use crate::facts::{FileFacts, QueryHit};
 use crate::lang::{self, Language};
+use query::QueryJob;
 
 /// A file left out of the analysis, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -30,6 +32,9 @@ pub struct Skipped {
 pub struct Scratch {
     /// Byte ranges of comments and docstrings, for line counting.
     pub comments: Vec<Range<usize>>,
+    /// The byte range of each of `FileFacts::functions`, in the same order,
+    /// to find the function a query match is in.
+    pub function_ranges: Vec<Range<usize>>,
 }
 
 /// Result of analyzing a set of files, sorted by path.
@@ -44,8 +49,14 @@ pub trait Source: Sync {
     fn read(&self, file: &SourceFile) -> std::io::Result<Vec<u8>>;
 }
 
-/// Analyzes every file in parallel and returns facts sorted by path.
-pub fn analyze_all(files: &[SourceFile], source: &dyn Source, max_file_bytes: u64) -> Analysis {
+/// Analyzes every file in parallel and returns facts sorted by path; the
+/// query metrics' queries run on the trees as they are parsed.
+pub fn analyze_all(
+    files: &[SourceFile],
+    source: &dyn Source,
+    max_file_bytes: u64,
+    queries: &[QueryJob],
+) -> Analysis {
     let results: Vec<Result<FileFacts, Skipped>> = files
         .par_iter()
         .map(|f| {
@@ -59,7 +70,7 @@ pub fn analyze_all(files: &[SourceFile], source: &dyn Source, max_file_bytes: u6
                 path: f.path.clone(),
                 reason: format!("unreadable: {e}"),
             })?;
-            analyze_bytes(f, &bytes, max_file_bytes)
+            analyze_bytes(f, &bytes, max_file_bytes, queries)
         })
         .collect();
     let mut analysis = Analysis::default();
@@ -79,6 +90,7 @@ pub fn analyze_bytes(
     file: &SourceFile,
     bytes: &[u8],
     max_file_bytes: u64,
+    queries: &[QueryJob],
 ) -> Result<FileFacts, Skipped> {
     let skip = |reason: String| Skipped {
         path: file.path.clone(),
@@ -92,7 +104,7 @@ pub fn analyze_bytes(
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|e| skip(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-    analyze_text(file, text).map_err(skip)
+    analyze_text(file, text, queries).map_err(skip)
 }
 
 /// Names the limit, so a user sees which setting to raise.
@@ -101,7 +113,11 @@ fn too_large(size: u64, max_file_bytes: u64) -> String {
 }
 
 /// Parses and analyzes UTF-8 text; the error is a skip reason.
-pub fn analyze_text(file: &SourceFile, text: &str) -> Result<FileFacts, String> {
+pub fn analyze_text(
+    file: &SourceFile,
+    text: &str,
+    queries: &[QueryJob],
+) -> Result<FileFacts, String> {
     let tree = parse(file.language, &file.path, text)?;
     let root = tree.root_node();
     if root.has_error() {
@@ -123,7 +139,30 @@ pub fn analyze_text(file: &SourceFile, text: &str) -> Result<FileFacts, String> 
         Language::Rust => lang::rust::analyze(&tree, text, &mut facts, &mut scratch),
     }
     facts.lines = lines::count(text.as_bytes(), &mut scratch.comments);
+    let key = grammar(file.language, &file.path).0;
+    for job in queries.iter().filter(|j| j.language == file.language) {
+        for (at, line) in query::run(&job.query, key, &tree, text) {
+            let hit = QueryHit {
+                metric: job.metric.clone(),
+                line,
+                function: innermost(&scratch.function_ranges, at),
+            };
+            if !facts.query_hits.contains(&hit) {
+                facts.query_hits.push(hit);
+            }
+        }
+    }
     Ok(facts)
+}
+
+/// The index of the innermost range that holds `at` (the one starting last).
+fn innermost(ranges: &[Range<usize>], at: usize) -> Option<usize> {
+    ranges
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.contains(&at))
+        .max_by_key(|(_, r)| r.start)
+        .map(|(i, _)| i)
 }
 
 thread_local! {
@@ -142,6 +181,14 @@ fn grammar(language: Language, path: &str) -> (&'static str, tree_sitter::Langua
             tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         ),
         Language::Rust => ("rust", tree_sitter_rust::LANGUAGE.into()),
+    }
+}
+
+/// Every grammar of a language, by key (TypeScript has one for `.tsx`).
+pub fn grammars(language: Language) -> Vec<(&'static str, tree_sitter::Language)> {
+    match language {
+        Language::TypeScript => vec![grammar(language, "x.ts"), grammar(language, "x.tsx")],
+        other => vec![grammar(other, "")],
     }
 }
 
