@@ -168,7 +168,9 @@ pub fn run(cli: &Cli) -> i32 {
 
 fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool) -> i32 {
     if markdown {
-        return emit(&crate::explain::markdown_table(), ColorWhen::Never).err().unwrap_or(EXIT_PASSED);
+        return emit(&crate::explain::markdown_table(), ColorWhen::Never)
+            .err()
+            .unwrap_or(EXIT_PASSED);
     }
     // Metric names come from the definition of the repository around here,
     // when it can be read; kinds need none.

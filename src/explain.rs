@@ -31,10 +31,7 @@ pub fn explain(topic: &str, def: Option<&Definition>) -> Option<String> {
         out.push_str(&kind_text(metric.kind.info()));
         return Some(out);
     }
-    KINDS
-        .iter()
-        .find(|k| k.name == topic)
-        .map(kind_text)
+    KINDS.iter().find(|k| k.name == topic).map(kind_text)
 }
 
 /// The list of kinds, for `qscan explain` without a topic.
@@ -73,7 +70,11 @@ fn kind_text(k: &KindInfo) -> String {
         k.keys.join(", ")
     };
     let _ = writeln!(out, "keys:    {keys}");
-    let _ = writeln!(out, "         and the common keys {}", COMMON_KEYS.join(", "));
+    let _ = writeln!(
+        out,
+        "         and the common keys {}",
+        COMMON_KEYS.join(", ")
+    );
     let _ = writeln!(
         out,
         "value:   100 × compliant units / all units (100 when there are none); offenders are the non-compliant units, worst first"
@@ -172,12 +173,17 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
 
 /// The README's table of metric kinds, generated from the registry.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| kind | unit | compliant when | kind-specific keys |\n|---|---|---|---|\n");
+    let mut out =
+        String::from("| kind | unit | compliant when | kind-specific keys |\n|---|---|---|---|\n");
     for k in KINDS {
         let keys = if k.keys.is_empty() {
             "—".to_string()
         } else {
-            k.keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            k.keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let _ = writeln!(
             out,

@@ -192,7 +192,10 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
         .iter()
         .map(|m| metrics::evaluate(m, &facts))
         .collect();
-    for r in results.iter().filter(|r| !r.unmatched_report_paths.is_empty()) {
+    for r in results
+        .iter()
+        .filter(|r| !r.unmatched_report_paths.is_empty())
+    {
         let n = r.unmatched_report_paths.len();
         notes.push(format!(
             "metric '{}': {} the coverage report names {} not in the repository (not scored): {}",

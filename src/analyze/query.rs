@@ -29,7 +29,10 @@ impl CompiledQuery {
     }
 
     fn for_grammar(&self, key: &str) -> Option<&Query> {
-        self.grammars.iter().find(|(k, _)| *k == key).map(|(_, q)| q)
+        self.grammars
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, q)| q)
     }
 }
 
@@ -97,7 +100,9 @@ fn describe(kind: &QueryErrorKind, message: &str, grammar: &str) -> String {
             format!("invalid query: the {grammar} grammar has no field `{message}`")
         }
         QueryErrorKind::Capture => {
-            format!("invalid query: the predicate uses `@{message}`, which the pattern does not capture")
+            format!(
+                "invalid query: the predicate uses `@{message}`, which the pattern does not capture"
+            )
         }
         QueryErrorKind::Predicate => format!("invalid query: {message}"),
         QueryErrorKind::Structure => format!(
@@ -172,7 +177,12 @@ pub fn run(query: &CompiledQuery, key: &str, tree: &Tree, text: &str) -> Vec<(us
     let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
     let mut places = Vec::new();
     while let Some(m) = matches.next() {
-        if let Some(node) = m.captures.iter().map(|c| c.node).min_by_key(|n| n.start_byte()) {
+        if let Some(node) = m
+            .captures
+            .iter()
+            .map(|c| c.node)
+            .min_by_key(|n| n.start_byte())
+        {
             places.push((node.start_byte(), node.start_position().row as u32 + 1));
         }
     }
@@ -206,22 +216,40 @@ mod tests {
         let p = problem(Language::Python, "(call function: (identifier) @f");
         assert_eq!(p.message, "invalid query: syntax error");
         let p = problem(Language::Python, "(call nme: (identifier)) @f");
-        assert_eq!(p.message, "invalid query: the python grammar has no field `nme`");
+        assert_eq!(
+            p.message,
+            "invalid query: the python grammar has no field `nme`"
+        );
     }
 
     #[test]
     fn rejects_what_could_not_be_measured() {
-        assert_eq!(problem(Language::Rust, "; nothing\n").message, "the query has no pattern");
+        assert_eq!(
+            problem(Language::Rust, "; nothing\n").message,
+            "the query has no pattern"
+        );
         let p = problem(Language::Rust, "(function_item) @f\n(call_expression)");
         assert_eq!((p.row, p.column), (1, 0));
-        assert!(p.message.starts_with("this pattern captures no node"), "{}", p.message);
+        assert!(
+            p.message.starts_with("this pattern captures no node"),
+            "{}",
+            p.message
+        );
         let p = problem(Language::Rust, "((identifier) @i (#is-not? local))");
         assert!(p.message.contains("would be ignored"), "{}", p.message);
         let p = problem(Language::Rust, "((identifier) @i (#frob? @i))");
-        assert!(p.message.starts_with("predicate `#frob?` is not evaluated"), "{}", p.message);
+        assert!(
+            p.message.starts_with("predicate `#frob?` is not evaluated"),
+            "{}",
+            p.message
+        );
         // An optional capture alone is not enough.
         let p = problem(Language::Rust, "(function_item (visibility_modifier)? @v)");
-        assert!(p.message.starts_with("this pattern captures no node"), "{}", p.message);
+        assert!(
+            p.message.starts_with("this pattern captures no node"),
+            "{}",
+            p.message
+        );
     }
 
     #[test]

@@ -487,7 +487,10 @@ impl Validator<'_> {
     fn needs(&mut self, span: &Range<usize>, name: &str, kind: Kind, key: &str, what: &str) {
         self.error(
             span.clone(),
-            format!("metric `{name}` of kind `{}` needs {key}: {what}", kind.name()),
+            format!(
+                "metric `{name}` of kind `{}` needs {key}: {what}",
+                kind.name()
+            ),
         );
     }
 
@@ -513,9 +516,15 @@ impl Validator<'_> {
             return String::new();
         };
         if v.get_ref().trim().is_empty() {
-            self.error(v.span(), "report is empty; name the coverage report's path or glob");
+            self.error(
+                v.span(),
+                "report is empty; name the coverage report's path or glob",
+            );
         } else if let Err(e) = crate::ingest::report_glob(v.get_ref()) {
-            self.error(v.span(), format!("invalid glob `{}` in report: {e}", v.get_ref()));
+            self.error(
+                v.span(),
+                format!("invalid glob `{}` in report: {e}", v.get_ref()),
+            );
         }
         v.into_inner()
     }
@@ -786,11 +795,19 @@ impl Validator<'_> {
                 {
                     self.error(
                         span.clone(),
-                        format!("metric `{name}`: min ({lo}) is above max ({hi}), so no number passes"),
+                        format!(
+                            "metric `{name}`: min ({lo}) is above max ({hi}), so no number passes"
+                        ),
                     );
                 }
                 if lower.is_none() && max.is_none() {
-                    self.needs(&span, &name, kind, "`max` or `min`", "the bound on the number");
+                    self.needs(
+                        &span,
+                        &name,
+                        kind,
+                        "`max` or `min`",
+                        "the bound on the number",
+                    );
                 }
                 let file = match m.file {
                     Some(f) if f.get_ref().trim().is_empty() => {
@@ -799,7 +816,13 @@ impl Validator<'_> {
                     }
                     Some(f) => f.into_inner(),
                     None => {
-                        self.needs(&span, &name, kind, "`file`", "the JSON file to read, relative to the repository root");
+                        self.needs(
+                            &span,
+                            &name,
+                            kind,
+                            "`file`",
+                            "the JSON file to read, relative to the repository root",
+                        );
                         String::new()
                     }
                 };
@@ -863,7 +886,9 @@ fn query_offset(text: &str, span: Range<usize>, row: usize, column: usize) -> us
             None => break,
         }
     }
-    let mut at = (pos + column).min(span.end.saturating_sub(1)).max(span.start);
+    let mut at = (pos + column)
+        .min(span.end.saturating_sub(1))
+        .max(span.start);
     while !text.is_char_boundary(at) {
         at -= 1;
     }
@@ -1011,6 +1036,42 @@ mod tests {
                 "q.toml:11:2: unknown field `nope`, expected one of `scan`, `history`, `gate`, `metrics`",
             ],
             "{e}"
+        );
+    }
+
+    #[test]
+    fn query_errors_point_into_the_string() {
+        // Row 0 starts after the opening quote; a multi-line string's first
+        // newline is not part of its value.
+        let e = err("[metrics.q]\nkind = \"query\"\nlanguage = \"rust\"\nquery = '(blok) @b'\n");
+        assert!(
+            e.starts_with("q.toml:4:11: invalid query: the rust grammar has no node type `blok`"),
+            "{e}"
+        );
+        let e = err(
+            "[metrics.q]\nkind = \"query\"\nlanguage = \"rust\"\nquery = \"\"\"\n(function_item)@f\n (blok) @b\"\"\"\n",
+        );
+        assert!(e.starts_with("q.toml:6:3: invalid query"), "{e}");
+    }
+
+    #[test]
+    fn external_min_is_a_bound() {
+        let def = parse(
+            "[metrics.p95]\nkind = \"external\"\nfile = \"m.json\"\npointer = \"/p95\"\nmin = -5\nmax = 900.5\n",
+            "q",
+            Origin::BuiltIn,
+        )
+        .unwrap();
+        let m = &def.metrics[0];
+        assert_eq!(m.min, Some(100.0));
+        assert_eq!(
+            m.params,
+            Params::External {
+                file: "m.json".into(),
+                pointer: "/p95".into(),
+                min: Some(-5.0),
+                max: Some(900.5),
+            }
         );
     }
 

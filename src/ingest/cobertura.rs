@@ -14,8 +14,8 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
         allow_dtd: true,
         ..ParsingOptions::default()
     };
-    let doc = Document::parse_with_options(text, options)
-        .map_err(|e| format!("invalid XML: {e}"))?;
+    let doc =
+        Document::parse_with_options(text, options).map_err(|e| format!("invalid XML: {e}"))?;
     let root = doc.root_element();
     if root.tag_name().name() != "coverage" {
         return Err(format!(
@@ -33,7 +33,11 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
         .collect();
     let mut files = Vec::new();
     for class in root.descendants().filter(|n| n.has_tag_name("class")) {
-        let Some(name) = class.attribute("filename").map(str::trim).filter(|n| !n.is_empty()) else {
+        let Some(name) = class
+            .attribute("filename")
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        else {
             return Err(format!("line {}: <class> has no filename", line_of(class)));
         };
         let mut file = ReportFile::new(name);
@@ -111,7 +115,11 @@ mod tests {
         assert_eq!(files[0].name, "app/x.py");
         assert_eq!(files[0].candidates, ["/ci/checkout/src/app/x.py"]);
         assert_eq!(
-            files[0].lines.iter().map(|(l, h)| (*l, *h)).collect::<Vec<_>>(),
+            files[0]
+                .lines
+                .iter()
+                .map(|(l, h)| (*l, *h))
+                .collect::<Vec<_>>(),
             [(1, 1), (2, 0)]
         );
     }
@@ -120,10 +128,20 @@ mod tests {
     fn malformed_reports_say_where() {
         let e = parse("<coverage><packages><class filename=\"a.py\"><lines>\n<line number=\"x\" hits=\"1\"/></lines></class></packages></coverage>")
             .unwrap_err();
-        assert_eq!(e, "line 2: <line> needs number=\"LINE\" and hits=\"COUNT\", found number=\"x\" hits=\"1\"");
+        assert_eq!(
+            e,
+            "line 2: <line> needs number=\"LINE\" and hits=\"COUNT\", found number=\"x\" hits=\"1\""
+        );
         let e = parse("<coverage><class/></coverage>").unwrap_err();
         assert_eq!(e, "line 1: <class> has no filename");
-        assert!(parse("<coverage>\n<class>").unwrap_err().starts_with("invalid XML: "));
-        assert_eq!(parse("<coverage/>").unwrap_err(), "it holds no <class filename=…> elements");
+        assert!(
+            parse("<coverage>\n<class>")
+                .unwrap_err()
+                .starts_with("invalid XML: ")
+        );
+        assert_eq!(
+            parse("<coverage/>").unwrap_err(),
+            "it holds no <class filename=…> elements"
+        );
     }
 }

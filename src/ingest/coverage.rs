@@ -68,8 +68,8 @@ pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<Coverage
                 e.valid_up_to()
             )
         })?;
-        let files = parse(text)
-            .map_err(|e| format!("the coverage report `{shown}` is malformed: {e}"))?;
+        let files =
+            parse(text).map_err(|e| format!("the coverage report `{shown}` is malformed: {e}"))?;
         parsed.extend(files);
         reports.push(shown);
     }
@@ -186,7 +186,11 @@ fn normalize(path: &str) -> String {
         }
     }
     let joined = parts.join("/");
-    if absolute { format!("/{joined}") } else { joined }
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 #[cfg(test)]
@@ -199,7 +203,13 @@ mod tests {
 
     #[test]
     fn report_paths_map_to_the_repository() {
-        let all = paths(&["src/app/x.py", "app/x.py", "lib.rs", "src/lib.rs", "pkg/m.py"]);
+        let all = paths(&[
+            "src/app/x.py",
+            "app/x.py",
+            "lib.rs",
+            "src/lib.rs",
+            "pkg/m.py",
+        ]);
         let index = PathIndex::new(Path::new("/work/repo"), &all);
         let map = |c: &str| index.map_file(&ReportFile::new(c));
         assert_eq!(map("src/app/x.py"), Some("src/app/x.py"));
@@ -227,7 +237,11 @@ mod tests {
     #[test]
     fn formats_are_told_by_content() {
         assert_eq!(parse("  \n").unwrap_err(), "it is empty");
-        assert!(parse("<?xml version=\"1.0\"?>\n<report/>").unwrap_err().contains("Cobertura"));
+        assert!(
+            parse("<?xml version=\"1.0\"?>\n<report/>")
+                .unwrap_err()
+                .contains("Cobertura")
+        );
         assert!(parse("{\"x\": 1}").unwrap_err().contains("llvm-cov"));
         assert!(parse("hello\n").unwrap_err().contains("lcov"));
     }

@@ -9,8 +9,8 @@ use serde_json::Value;
 pub fn read(root: &Path, file: &str, pointer: &str) -> Result<f64, String> {
     let text = std::fs::read_to_string(root.join(file))
         .map_err(|e| format!("cannot read the JSON file `{file}`: {e}"))?;
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("`{file}` is not valid JSON: {e}"))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| format!("`{file}` is not valid JSON: {e}"))?;
     let shown = if pointer.is_empty() {
         "the whole document".to_string()
     } else {
@@ -64,7 +64,15 @@ mod tests {
             r("m.json", "/ok").unwrap_err(),
             "`m.json` holds the boolean true at `/ok`, not a number"
         );
-        assert!(r("bad.json", "").unwrap_err().starts_with("`bad.json` is not valid JSON: EOF"));
-        assert!(r("none.json", "").unwrap_err().starts_with("cannot read the JSON file `none.json`: "));
+        assert!(
+            r("bad.json", "")
+                .unwrap_err()
+                .starts_with("`bad.json` is not valid JSON: EOF")
+        );
+        assert!(
+            r("none.json", "")
+                .unwrap_err()
+                .starts_with("cannot read the JSON file `none.json`: ")
+        );
     }
 }

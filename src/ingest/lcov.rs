@@ -93,7 +93,11 @@ mod tests {
         assert_eq!(files.len(), 2);
         assert_eq!(files[0].name, "/ci/src/a.py");
         assert_eq!(
-            files[0].lines.iter().map(|(l, h)| (*l, *h)).collect::<Vec<_>>(),
+            files[0]
+                .lines
+                .iter()
+                .map(|(l, h)| (*l, *h))
+                .collect::<Vec<_>>(),
             [(1, 1), (2, 0), (3, 5)]
         );
         // A line named twice is covered when either run hit it.
@@ -103,8 +107,14 @@ mod tests {
     #[test]
     fn malformed_reports_say_where() {
         let e = |t: &str| parse(t).unwrap_err();
-        assert_eq!(e("SF:a.py\nDA:x,1\nend_of_record\n"), "line 2: `DA:x,1` is not DA:<line>,<hits>");
-        assert_eq!(e("DA:1,1\n"), "line 1: DA: outside a record (no SF: before it)");
+        assert_eq!(
+            e("SF:a.py\nDA:x,1\nend_of_record\n"),
+            "line 2: `DA:x,1` is not DA:<line>,<hits>"
+        );
+        assert_eq!(
+            e("DA:1,1\n"),
+            "line 1: DA: outside a record (no SF: before it)"
+        );
         assert_eq!(
             e("SF:a.py\nDA:1,1\n"),
             "the record for a.py has no end_of_record (is the report cut short?)"

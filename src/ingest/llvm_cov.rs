@@ -32,9 +32,7 @@ struct Segment {
 pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
     let doc: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
     let Some(data) = doc.get("data").and_then(Value::as_array) else {
-        return Err(
-            "it is JSON but not an llvm-cov export: it has no \"data\" array".to_string(),
-        );
+        return Err("it is JSON but not an llvm-cov export: it has no \"data\" array".to_string());
     };
     let mut files = Vec::new();
     for (d, export) in data.iter().enumerate() {
@@ -184,10 +182,15 @@ mod tests {
             "data[0].files[0] (a.rs) has no \"segments\"; export without --summary-only so lines can be counted"
         );
         assert_eq!(
-            parse(r#"{"data":[{"files":[{"filename":"a.rs","segments":[[1,2,3]]}]}]}"#).unwrap_err(),
+            parse(r#"{"data":[{"files":[{"filename":"a.rs","segments":[[1,2,3]]}]}]}"#)
+                .unwrap_err(),
             "data[0].files[0].segments[0] is not [line, column, count, has_count, is_region_entry, is_gap_region]"
         );
-        assert!(parse("{\"data\": [").unwrap_err().starts_with("invalid JSON: "));
+        assert!(
+            parse("{\"data\": [")
+                .unwrap_err()
+                .starts_with("invalid JSON: ")
+        );
         assert_eq!(parse(r#"{"data":[]}"#).unwrap_err(), "it names no files");
     }
 }

@@ -174,7 +174,10 @@ mod tests {
         assert_eq!(shown, ["cov/a/lcov.info", "cov/b/lcov.info"]);
         assert_eq!(resolve(root, "cov/**/*.info").unwrap().len(), 2);
         let e = resolve(root, "nope/*.info").unwrap_err();
-        assert!(e.starts_with("no file matches the coverage report pattern `nope/*.info`"), "{e}");
+        assert!(
+            e.starts_with("no file matches the coverage report pattern `nope/*.info`"),
+            "{e}"
+        );
         assert_eq!(resolve(root, "plain.info").unwrap()[0].1, "plain.info");
     }
 }

@@ -155,8 +155,7 @@ fn ts_check(program: Node, src: &str) -> bool {
             "hash_bang_line" => {}
             "comment" => {
                 let t = text(child, src);
-                if t
-                    .strip_prefix("//")
+                if t.strip_prefix("//")
                     .is_some_and(|c| c.trim_start().starts_with("@ts-check"))
                 {
                     return true;
@@ -795,7 +794,10 @@ const t = (<T,>(x: T) => x) as unknown;
         };
         let typing: Vec<Typing> = f.functions.iter().map(|f| f.typing.clone()).collect();
         // The implementations behind overloads are often `any`; they count.
-        assert_eq!(typing, [any(&["a"]), any(&["a"]), Typing::Static, Typing::Static]);
+        assert_eq!(
+            typing,
+            [any(&["a"]), any(&["a"]), Typing::Static, Typing::Static]
+        );
     }
 
     fn typings(f: &FileFacts) -> Vec<(String, Typing)> {
@@ -895,7 +897,9 @@ module.exports.one = x => x;
     #[test]
     fn jsdoc_param_tags() {
         assert_eq!(
-            param_tags("/** @param {Map<string, {a: number}>} m\n * @param [o] @argument {T} [p = 1] @param {T} q.r */"),
+            param_tags(
+                "/** @param {Map<string, {a: number}>} m\n * @param [o] @argument {T} [p = 1] @param {T} q.r */"
+            ),
             [
                 ("m".to_string(), true),
                 ("o".to_string(), false),

@@ -45,7 +45,7 @@ pub fn evaluate(def: &crate::config::MetricDef, facts: &Facts) -> Outcome {
         if uncovered > 0 {
             out.offenders.push(Offender {
                 path: file.path.clone(),
-                line: file.uncovered.first().copied(),
+                line: None,
                 item: file
                     .path
                     .rsplit('/')
@@ -77,7 +77,13 @@ fn ranges(lines: &[u32]) -> String {
     let mut parts: Vec<String> = spans
         .iter()
         .take(RANGES_SHOWN)
-        .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
         .collect();
     if spans.len() > RANGES_SHOWN {
         parts.push("…".to_string());

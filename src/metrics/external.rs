@@ -22,7 +22,8 @@ pub const INFO: KindInfo = KindInfo {
 };
 
 pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let (Some(found), Params::External { min, max, .. }) = (facts.external.get(&def.name), &def.params)
+    let (Some(found), Params::External { min, max, .. }) =
+        (facts.external.get(&def.name), &def.params)
     else {
         return Outcome {
             skipped: Some("the external number was not read".to_string()),
@@ -52,4 +53,60 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         weight: 1.0,
     }));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::ExternalValue;
+    use std::collections::BTreeMap;
+
+    fn outcome(value: f64, min: Option<f64>, max: Option<f64>) -> Outcome {
+        let def = MetricDef {
+            name: "n".into(),
+            kind: super::super::Kind::External,
+            min: Some(100.0),
+            max_offenders: None,
+            weight: 1.0,
+            languages: None,
+            exclude: globset::GlobSet::empty(),
+            params: Params::External {
+                file: "m.json".into(),
+                pointer: String::new(),
+                min,
+                max,
+            },
+        };
+        let mut external = BTreeMap::new();
+        external.insert(
+            "n".to_string(),
+            ExternalValue {
+                file: "m.json".into(),
+                pointer: String::new(),
+                value,
+            },
+        );
+        let facts = Facts {
+            files: &[],
+            all_paths: &[],
+            crates: &[],
+            history: None,
+            history_note: None,
+            coverage: &BTreeMap::new(),
+            external: &external,
+        };
+        evaluate(&def, &facts)
+    }
+
+    #[test]
+    fn bounds_are_inclusive() {
+        assert_eq!(outcome(800.0, None, Some(800.0)).compliant, 1);
+        assert_eq!(outcome(5.0, Some(5.0), Some(9.0)).compliant, 1);
+        let out = outcome(4.5, Some(5.0), Some(9.0));
+        assert_eq!((out.compliant, out.total, out.measured), (0, 1, Some(4.5)));
+        assert_eq!(
+            out.offenders[0].detail,
+            "the document is 4.5, below the minimum 5"
+        );
+    }
 }

@@ -6,13 +6,13 @@
 //! and the overall score the same way for every kind.
 
 pub mod change_size;
-pub mod coverage;
-pub mod external;
+mod coverage;
+mod external;
 pub mod hot_files;
 pub mod interface_width;
 pub mod large_files;
 pub mod preferred_library;
-pub mod query;
+mod query;
 pub mod test_association;
 pub mod typed;
 

@@ -46,17 +46,19 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         match unit {
             QueryUnit::File => {
                 let lines = hit_lines(file, &def.name, |_| true);
-                out.unit((!lines.is_empty()).then(|| Offender {
-                    path: file.path.clone(),
-                    line: lines.first().copied(),
-                    item: file
-                        .path
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or(&file.path)
-                        .to_string(),
-                    detail: detail(message, &lines),
-                    weight: lines.len() as f64,
+                out.unit((!lines.is_empty()).then(|| {
+                    Offender {
+                        path: file.path.clone(),
+                        line: None,
+                        item: file
+                            .path
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or(&file.path)
+                            .to_string(),
+                        detail: detail(message, &lines),
+                        weight: lines.len() as f64,
+                    }
                 }));
             }
             QueryUnit::Function => {
@@ -97,4 +99,95 @@ fn detail(message: &str, lines: &[u32]) -> String {
         if lines.len() == 1 { "" } else { "s" },
         at.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::query::compile;
+    use crate::facts::{Function, QueryHit, Typing};
+    use crate::lang::Language;
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    fn def(unit: QueryUnit) -> MetricDef {
+        MetricDef {
+            name: "q".into(),
+            kind: super::super::Kind::Query,
+            min: None,
+            max_offenders: None,
+            weight: 1.0,
+            languages: None,
+            exclude: globset::GlobSet::empty(),
+            params: Params::Query {
+                language: Language::Python,
+                unit,
+                message: None,
+                query: Arc::new(compile(Language::Python, "(identifier) @i").unwrap()),
+            },
+        }
+    }
+
+    fn function(name: &str, line: u32) -> Function {
+        Function {
+            name: name.into(),
+            line,
+            typed_unit: true,
+            typing: Typing::Static,
+        }
+    }
+
+    fn hit(metric: &str, line: u32, function: Option<usize>) -> QueryHit {
+        QueryHit {
+            metric: metric.into(),
+            line,
+            function,
+        }
+    }
+
+    #[test]
+    fn units_are_functions_or_files_of_the_language() {
+        let files = vec![
+            FileFacts {
+                path: "a.py".into(),
+                functions: vec![function("f", 1), function("g", 5)],
+                query_hits: vec![
+                    hit("q", 2, Some(0)),
+                    hit("q", 3, Some(0)),
+                    hit("other", 6, Some(1)),
+                    hit("q", 9, None),
+                ],
+                ..FileFacts::default()
+            },
+            FileFacts {
+                path: "b.py".into(),
+                functions: vec![function("h", 1)],
+                ..FileFacts::default()
+            },
+            FileFacts {
+                path: "c.rs".into(),
+                language: Language::Rust,
+                functions: vec![function("r", 1)],
+                query_hits: vec![hit("q", 1, Some(0))],
+                ..FileFacts::default()
+            },
+        ];
+        let empty = BTreeMap::new();
+        let facts = Facts {
+            files: &files,
+            all_paths: &[],
+            crates: &[],
+            history: None,
+            history_note: None,
+            coverage: &BTreeMap::new(),
+            external: &empty,
+        };
+        let out = evaluate(&def(QueryUnit::Function), &facts);
+        assert_eq!((out.compliant, out.total), (2, 3));
+        assert_eq!(out.offenders[0].item, "f");
+        assert_eq!(out.offenders[0].detail, "matches the query (lines 2, 3)");
+        let out = evaluate(&def(QueryUnit::File), &facts);
+        assert_eq!((out.compliant, out.total), (1, 2));
+        assert_eq!(out.offenders[0].detail, "matches the query (lines 2, 3, 9)");
+    }
 }

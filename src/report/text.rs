@@ -179,6 +179,8 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
         .iter()
         .map(|m| {
             let threshold = match (m.min, m.max_offenders) {
+                // An external number's bound is in its offender's detail.
+                _ if m.measured.is_some() => "within its bound".into(),
                 (Some(min), Some(max)) => format!("≥ {min}%, ≤ {max} offenders"),
                 (Some(min), None) => format!("≥ {min}%"),
                 (None, Some(max)) => format!("≤ {max} offenders"),
@@ -191,7 +193,10 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
             };
             let units = match &m.skipped {
                 Some(why) => why.clone(),
-                None => format!("{}/{} {}", m.compliant, m.total, m.unit),
+                None => match m.measured {
+                    Some(n) => format!("{} = {n}", m.unit),
+                    None => format!("{}/{} {}", m.compliant, m.total, m.unit),
+                },
             };
             [m.name.clone(), value, threshold, result, units]
         })
