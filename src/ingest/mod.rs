@@ -108,8 +108,11 @@ pub fn resolve(root: &Path, pattern: &str) -> Result<Vec<(PathBuf, String)>, Str
         n if absolute && n == 1 => PathBuf::from("/"),
         n => root.join(literal[..n].join("/")),
     };
+    // Without `**` a glob cannot match deeper than it has parts.
+    let depth = (!pattern.contains("**")).then(|| pattern.split('/').count() - literal.len());
     let mut found = Vec::new();
     let walker = ignore::WalkBuilder::new(&base)
+        .max_depth(depth)
         .standard_filters(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git")
@@ -173,6 +176,9 @@ mod tests {
             .collect();
         assert_eq!(shown, ["cov/a/lcov.info", "cov/b/lcov.info"]);
         assert_eq!(resolve(root, "cov/**/*.info").unwrap().len(), 2);
+        assert!(resolve(root, "*.info").is_err());
+        std::fs::write(root.join("top.info"), "").unwrap();
+        assert_eq!(resolve(root, "*.info").unwrap()[0].1, "top.info");
         let e = resolve(root, "nope/*.info").unwrap_err();
         assert!(
             e.starts_with("no file matches the coverage report pattern `nope/*.info`"),
