@@ -16,6 +16,12 @@ pub enum Error {
     },
     /// Reading or writing failed.
     Io { message: String },
+    /// A file the definition names (a coverage report, an external tool's
+    /// JSON) is missing or does not hold what the metric needs.
+    Input {
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 impl Error {
@@ -26,12 +32,19 @@ impl Error {
         }
     }
 
+    pub fn input(message: impl Into<String>, hint: Option<&str>) -> Error {
+        Error::Input {
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
+    }
+
     pub fn hint(&self) -> Option<&str> {
         match self {
             Error::Config(ConfigError::Invalid { .. }) => Some(
                 "every quality.toml key is documented in the README; `qscan explain KIND` lists a kind's keys",
             ),
-            Error::Usage { hint, .. } => hint.as_deref(),
+            Error::Usage { hint, .. } | Error::Input { hint, .. } => hint.as_deref(),
             _ => None,
         }
     }
@@ -44,7 +57,7 @@ impl fmt::Display for Error {
         match self {
             Error::Config(e) => write!(f, "{e}"),
             Error::Usage { message, .. } => f.write_str(message),
-            Error::Io { message } => f.write_str(message),
+            Error::Io { message } | Error::Input { message, .. } => f.write_str(message),
         }
     }
 }

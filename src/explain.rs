@@ -60,6 +60,7 @@ fn kind_text(k: &KindInfo) -> String {
         match k.source {
             Source::Files => "the files, through tree-sitter",
             Source::History => "the git history (first-parent change units)",
+            Source::Report => "a file another tool wrote, named in the metric's table",
         }
     );
     let _ = writeln!(out, "rule:    {}", wrap(k.rule, 70, "         "));
@@ -121,6 +122,33 @@ fn settings(m: &MetricDef) -> String {
         Params::HotFiles { share } => parts.push(format!("share = {share}")),
         Params::ChangeSize { max_files } => parts.push(format!("max_files = {max_files}")),
         Params::TestAssociation => {}
+        Params::Coverage { report } => parts.push(format!("report = {report:?}")),
+        Params::Query {
+            language,
+            unit,
+            message,
+            ..
+        } => {
+            parts.push(format!("language = \"{language}\""));
+            parts.push(format!("unit = \"{}\"", unit.name()));
+            if let Some(m) = message {
+                parts.push(format!("message = {m:?}"));
+            }
+        }
+        Params::External {
+            file,
+            pointer,
+            min,
+            max,
+        } => {
+            parts.push(format!("file = {file:?}, pointer = {pointer:?}"));
+            if let Some(min) = min {
+                parts.push(format!("at least {min}"));
+            }
+            if let Some(max) = max {
+                parts.push(format!("at most {max}"));
+            }
+        }
     }
     parts.join(", ")
 }

@@ -25,6 +25,22 @@ pub struct FileFacts {
     /// Rust: module paths this file names (`use a::b::c`, `a::b::f()`), joined
     /// with `::`. Only gathered for test files, where test association needs them.
     pub rust_paths: Vec<String>,
+    /// Matches of the definition's `query` metrics in this file.
+    // No skip_serializing_if: the facts cache uses a format that is not
+    // self-describing, where a skipped field breaks reading back.
+    pub query_hits: Vec<QueryHit>,
+}
+
+/// One match of a `query` metric's tree-sitter query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryHit {
+    /// The name of the query metric.
+    pub metric: String,
+    /// 1-based line of the match: where its first captured node starts.
+    pub line: u32,
+    /// Index in [`FileFacts::functions`] of the innermost function holding
+    /// the match; None outside every function.
+    pub function: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,8 +73,14 @@ pub struct Function {
 pub enum Typing {
     /// Typed by the language (Rust, TypeScript).
     Static,
-    /// Not typed by the language (JavaScript).
+    /// Not typed by the language (JavaScript without `// @ts-check`).
     Untyped,
+    /// TypeScript with an explicit `any`: the parameters annotated `any`
+    /// (as written), and whether the return is.
+    ExplicitAny { params: Vec<String>, ret: bool },
+    /// JavaScript in a `// @ts-check` file whose JSDoc leaves parameters
+    /// without a type: those parameters (as written).
+    JsDocMissing { params: Vec<String> },
     /// Python: annotation facts from which both modes are decided.
     Python {
         /// Parameters that need an annotation in `complete` mode and lack one.
@@ -99,4 +121,38 @@ pub struct RustCrate {
     pub dir: String,
     /// The library name as code writes it (hyphens as underscores).
     pub name: String,
+}
+
+/// What a coverage report says about the repository's files (the
+/// `coverage` metric's facts), after its paths are mapped to the repository.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageFacts {
+    /// The report files read (relative to the root when under it).
+    pub reports: Vec<String>,
+    /// Repository files the report covers, sorted by path.
+    pub files: Vec<FileCoverage>,
+    /// Paths the report names that match no file of the repository, as the
+    /// report writes them, sorted.
+    pub unmatched: Vec<String>,
+}
+
+/// The coverable lines of one repository file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCoverage {
+    /// Path relative to the repository root.
+    pub path: String,
+    /// Lines the report counts as coverable.
+    pub coverable: u64,
+    /// The coverable lines no test ran, ascending.
+    pub uncovered: Vec<u32>,
+}
+
+/// A number read from a JSON file another tool produced (the `external`
+/// metric's facts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExternalValue {
+    /// The file, as the definition names it.
+    pub file: String,
+    pub pointer: String,
+    pub value: f64,
 }

@@ -3,7 +3,8 @@
 //! gate.
 //!
 //! The data flows one way: [`discover`] finds the files, [`analyze`] turns each
-//! into [`facts`] once, [`history`] reads change units from git, [`metrics`]
+//! into [`facts`] once, [`history`] reads change units from git, [`ingest`]
+//! reads the reports other tools wrote (coverage, JSON numbers), [`metrics`]
 //! are pure functions of facts and the [`config`] definition, and [`report`]
 //! renders the result. [`cli`] is the edge that parses flags, prints and picks
 //! the exit code.
@@ -17,6 +18,7 @@ pub mod explain;
 pub mod facts;
 pub mod history;
 pub mod hook;
+pub mod ingest;
 pub mod init;
 pub mod lang;
 pub mod metrics;

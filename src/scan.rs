@@ -5,9 +5,11 @@
 //! file is parsed, with no history metric no history is read.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::analyze::query::QueryJob;
 use crate::analyze::{self, Analysis};
-use crate::config::{self, Definition, Origin};
+use crate::config::{self, Definition, Origin, Params};
 use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::facts::RustCrate;
@@ -113,7 +115,25 @@ pub fn facts(req: &Request) -> Result<Analysis, Error> {
         &snapshot.sources,
         source.as_ref(),
         def.scan.max_file_bytes,
+        &query_jobs(&def),
     ))
+}
+
+/// The query metrics' queries, to run while files are parsed.
+fn query_jobs(def: &Definition) -> Vec<QueryJob> {
+    def.metrics
+        .iter()
+        .filter_map(|m| match &m.params {
+            Params::Query {
+                language, query, ..
+            } => Some(QueryJob {
+                metric: m.name.clone(),
+                language: *language,
+                query: Arc::clone(query),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Scans the working tree of `place` against `def`.
@@ -222,8 +242,18 @@ fn list_files(
     })
 }
 
+/// What every snapshot of one run is measured with.
+struct Context<'a> {
+    place: &'a Place,
+    def: &'a Definition,
+    rules: &'a PathRules,
+    cache: &'a analyze::FactsCache,
+    jobs: &'a [QueryJob],
+}
+
 /// One measured snapshot.
 struct Measured {
+    inputs: crate::ingest::Inputs,
     snapshot: discover::Snapshot,
     analysis: Analysis,
     history: Option<HistoryFacts>,
@@ -237,7 +267,8 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     let stored = (!req.no_cache)
         .then(|| analyze::store::location(&place.root))
         .flatten();
-    let salt = analyze::store::salt(def.scan.max_file_bytes);
+    let jobs = query_jobs(def);
+    let salt = analyze::store::salt(def.scan.max_file_bytes, &jobs);
     let cache = match &stored {
         Some(path) => analyze::store::load(path, &salt),
         None => analyze::FactsCache::default(),
@@ -249,14 +280,21 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         (None, Target::Index) => Some(head_or_nothing(place)?),
         (None, _) => None,
     };
-    let now = measure(place, def, &current, &rules, &cache, &req.progress)?;
+    let ctx = Context {
+        place,
+        def,
+        rules: &rules,
+        cache: &cache,
+        jobs: &jobs,
+    };
+    let now = measure(&ctx, &current, None, &req.progress)?;
+    // Coverage reports and external numbers describe the tree they were
+    // produced for; a baseline reuses them (its values equal the current ones).
     let before = match &baseline {
         Some(snap) => Some(measure(
-            place,
-            def,
+            &ctx,
             snap,
-            &rules,
-            &cache,
+            Some(&now.inputs),
             &history::ProgressHook::default(),
         )?),
         None => None,
@@ -303,6 +341,19 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         mut results,
         ..
     } = now;
+    for r in results
+        .iter()
+        .filter(|r| !r.unmatched_report_paths.is_empty())
+    {
+        let n = r.unmatched_report_paths.len();
+        notes.push(format!(
+            "metric '{}': {} the coverage report names {} not in the repository (not scored): {}",
+            r.name,
+            metrics::plural(n as u64, "file"),
+            if n == 1 { "is" } else { "are" },
+            r.unmatched_report_paths.join(", ")
+        ));
+    }
     if let Some(before) = &before {
         for (r, b) in results.iter_mut().zip(&before.results) {
             metrics::compare(r, b);
@@ -404,15 +455,25 @@ fn head_or_nothing(place: &Place) -> Result<Snap, Error> {
 /// snapshot's commit (HEAD for the working tree and the index), on its own
 /// thread while the files are analyzed.
 fn measure(
-    place: &Place,
-    def: &Definition,
+    ctx: &Context,
     snap: &Snap,
-    rules: &PathRules,
-    cache: &analyze::FactsCache,
+    inputs: Option<&crate::ingest::Inputs>,
     progress: &history::ProgressHook,
 ) -> Result<Measured, Error> {
+    let Context {
+        place,
+        def,
+        rules,
+        cache,
+        jobs,
+    } = *ctx;
     let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
     let (snapshot, source) = list_files(place, snap, rules)?;
+    // Before parsing anything: a missing report stops the run at once.
+    let inputs = match inputs {
+        Some(i) => (*i).clone(),
+        None => crate::ingest::gather(&place.root, def, &snapshot.all_paths)?,
+    };
     let git_dir = place.repo.as_ref().map(|r| r.path().to_path_buf());
     let mut settings = def.history.clone();
     if let Snap::Commit(id) = snap {
@@ -426,6 +487,7 @@ fn measure(
                 &snapshot.sources,
                 source.as_ref(),
                 def.scan.max_file_bytes,
+                jobs,
                 cache,
             )
         } else {
@@ -455,6 +517,8 @@ fn measure(
         crates: &crates,
         history: history.as_ref(),
         history_note: history_note.as_deref(),
+        coverage: &inputs.coverage,
+        external: &inputs.external,
     };
     let results = def
         .metrics
@@ -462,6 +526,7 @@ fn measure(
         .map(|m| metrics::evaluate(m, &facts))
         .collect();
     Ok(Measured {
+        inputs,
         snapshot,
         analysis,
         history,

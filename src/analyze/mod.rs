@@ -5,6 +5,7 @@
 //! reason instead of stopping the run.
 
 pub mod lines;
+pub mod query;
 pub mod store;
 
 use std::cell::RefCell;
@@ -17,8 +18,9 @@ use serde::Serialize;
 use tree_sitter::{Parser, Tree};
 
 use crate::discover::SourceFile;
-use crate::facts::FileFacts;
+use crate::facts::{FileFacts, QueryHit};
 use crate::lang::{self, Language};
+use query::QueryJob;
 
 /// A file left out of the analysis, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -32,6 +34,9 @@ pub struct Skipped {
 pub struct Scratch {
     /// Byte ranges of comments and docstrings, for line counting.
     pub comments: Vec<Range<usize>>,
+    /// The byte range of each of `FileFacts::functions`, in the same order,
+    /// to find the function a query match is in.
+    pub function_ranges: Vec<Range<usize>>,
 }
 
 /// Result of analyzing a set of files, sorted by path.
@@ -46,9 +51,21 @@ pub trait Source: Sync {
     fn read(&self, file: &SourceFile) -> std::io::Result<Vec<u8>>;
 }
 
-/// Analyzes every file in parallel and returns facts sorted by path.
-pub fn analyze_all(files: &[SourceFile], source: &dyn Source, max_file_bytes: u64) -> Analysis {
-    analyze_cached(files, source, max_file_bytes, &FactsCache::default())
+/// Analyzes every file in parallel and returns facts sorted by path; the
+/// query metrics' queries run on the trees as they are parsed.
+pub fn analyze_all(
+    files: &[SourceFile],
+    source: &dyn Source,
+    max_file_bytes: u64,
+    queries: &[QueryJob],
+) -> Analysis {
+    analyze_cached(
+        files,
+        source,
+        max_file_bytes,
+        queries,
+        &FactsCache::default(),
+    )
 }
 
 /// Facts already computed in this run, keyed by content: a file whose content
@@ -133,10 +150,12 @@ impl FactsCache {
 
 /// Analyzes every file in parallel, reusing facts of identical content from
 /// `cache` (blob ids from git; working-tree files are hashed as git would).
+/// The cache must hold facts of the same `queries` (its salt says so).
 pub fn analyze_cached(
     files: &[SourceFile],
     source: &dyn Source,
     max_file_bytes: u64,
+    queries: &[QueryJob],
     cache: &FactsCache,
 ) -> Analysis {
     let results: Vec<Result<FileFacts, Skipped>> = files
@@ -167,10 +186,10 @@ pub fn analyze_cached(
                         }
                         key
                     }
-                    Err(_) => return analyze_bytes(f, &bytes, max_file_bytes),
+                    Err(_) => return analyze_bytes(f, &bytes, max_file_bytes, queries),
                 },
             };
-            let result = analyze_bytes(f, &bytes, max_file_bytes);
+            let result = analyze_bytes(f, &bytes, max_file_bytes, queries);
             cache.put(key, &result);
             result
         })
@@ -187,11 +206,16 @@ pub fn analyze_cached(
     analysis
 }
 
+/// How many files this process has parsed (for traces and tests: a scan that
+/// needs no file facts parses nothing, and the facts cache saves parses).
+pub static FILES_PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Analyzes one file's bytes. Checks size, binary content and UTF-8 first.
 pub fn analyze_bytes(
     file: &SourceFile,
     bytes: &[u8],
     max_file_bytes: u64,
+    queries: &[QueryJob],
 ) -> Result<FileFacts, Skipped> {
     let skip = |reason: String| Skipped {
         path: file.path.clone(),
@@ -205,7 +229,7 @@ pub fn analyze_bytes(
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|e| skip(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-    analyze_text(file, text).map_err(skip)
+    analyze_text(file, text, queries).map_err(skip)
 }
 
 /// Names the limit, so a user sees which setting to raise.
@@ -213,12 +237,12 @@ fn too_large(size: u64, max_file_bytes: u64) -> String {
     format!("larger than max_file_bytes = {max_file_bytes} ({size} bytes)")
 }
 
-/// How many files this process has parsed (for traces and tests: a scan that
-/// needs no file facts parses nothing, and the facts cache saves parses).
-pub static FILES_PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
 /// Parses and analyzes UTF-8 text; the error is a skip reason.
-pub fn analyze_text(file: &SourceFile, text: &str) -> Result<FileFacts, String> {
+pub fn analyze_text(
+    file: &SourceFile,
+    text: &str,
+    queries: &[QueryJob],
+) -> Result<FileFacts, String> {
     FILES_PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tree = parse(file.language, &file.path, text)?;
     let root = tree.root_node();
@@ -241,7 +265,30 @@ pub fn analyze_text(file: &SourceFile, text: &str) -> Result<FileFacts, String> 
         Language::Rust => lang::rust::analyze(&tree, text, &mut facts, &mut scratch),
     }
     facts.lines = lines::count(text.as_bytes(), &mut scratch.comments);
+    let key = grammar(file.language, &file.path).0;
+    for job in queries.iter().filter(|j| j.language == file.language) {
+        for (at, line) in query::run(&job.query, key, &tree, text) {
+            let hit = QueryHit {
+                metric: job.metric.clone(),
+                line,
+                function: innermost(&scratch.function_ranges, at),
+            };
+            if !facts.query_hits.contains(&hit) {
+                facts.query_hits.push(hit);
+            }
+        }
+    }
     Ok(facts)
+}
+
+/// The index of the innermost range that holds `at` (the one starting last).
+fn innermost(ranges: &[Range<usize>], at: usize) -> Option<usize> {
+    ranges
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.contains(&at))
+        .max_by_key(|(_, r)| r.start)
+        .map(|(i, _)| i)
 }
 
 thread_local! {
@@ -260,6 +307,14 @@ fn grammar(language: Language, path: &str) -> (&'static str, tree_sitter::Langua
             tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         ),
         Language::Rust => ("rust", tree_sitter_rust::LANGUAGE.into()),
+    }
+}
+
+/// Every grammar of a language, by key (TypeScript has one for `.tsx`).
+pub fn grammars(language: Language) -> Vec<(&'static str, tree_sitter::Language)> {
+    match language {
+        Language::TypeScript => vec![grammar(language, "x.ts"), grammar(language, "x.tsx")],
+        other => vec![grammar(other, "")],
     }
 }
 
@@ -329,7 +384,9 @@ mod tests {
     }
 
     fn reason(path: &str, bytes: &[u8], max: u64) -> String {
-        analyze_bytes(&file(path), bytes, max).unwrap_err().reason
+        analyze_bytes(&file(path), bytes, max, &[])
+            .unwrap_err()
+            .reason
     }
 
     #[test]
@@ -368,13 +425,13 @@ mod tests {
         let mut b = file("pkg/b.py");
         b.blob = Some(blob);
         let cache = FactsCache::default();
-        let first = analyze_cached(std::slice::from_ref(&a), &src, 1000, &cache);
-        let second = analyze_cached(std::slice::from_ref(&b), &src, 1000, &cache);
+        let first = analyze_cached(std::slice::from_ref(&a), &src, 1000, &[], &cache);
+        let second = analyze_cached(std::slice::from_ref(&b), &src, 1000, &[], &cache);
         assert_eq!(src.0.load(std::sync::atomic::Ordering::Relaxed), 1);
         assert_eq!(first.files[0].functions, second.files[0].functions);
         assert_eq!(second.files[0].path, "pkg/b.py");
         // A working-tree file with the same content hits the cache by its hash.
-        let third = analyze_cached(&[file("c.py")], &src, 1000, &cache);
+        let third = analyze_cached(&[file("c.py")], &src, 1000, &[], &cache);
         assert_eq!(third.files[0].path, "c.py");
         assert_eq!(third.files[0].functions.len(), 1);
     }

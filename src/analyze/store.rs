@@ -61,12 +61,23 @@ pub fn location(root: &Path) -> Option<PathBuf> {
     )))
 }
 
-/// The salt of a run: what besides content decides the facts.
-pub fn salt(max_file_bytes: u64) -> String {
-    format!(
+/// The salt of a run: what besides content decides the facts (the qscan
+/// version, the size limit, and the query metrics' queries, whose matches are
+/// facts too).
+pub fn salt(max_file_bytes: u64, queries: &[crate::analyze::query::QueryJob]) -> String {
+    let mut salt = format!(
         "{} max_file_bytes={max_file_bytes}",
         env!("CARGO_PKG_VERSION")
-    )
+    );
+    for q in queries {
+        salt.push_str(&format!(
+            "\n{} {} {}",
+            q.metric,
+            q.language.name(),
+            q.query.source()
+        ));
+    }
+    salt
 }
 
 /// Reads a cache; a missing, foreign or damaged file gives an empty cache.
@@ -174,10 +185,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.facts");
         let cache = FactsCache::default();
-        let first = analyze_cached(&[file("a.py")], &Text(b"def f(x): ...\n"), 1000, &cache);
+        let first = analyze_cached(
+            &[file("a.py")],
+            &Text(b"def f(x): ...\n"),
+            1000,
+            &[],
+            &cache,
+        );
         save(&cache, &path, "s1");
         let loaded = load(&path, "s1");
-        let again = analyze_cached(&[file("b.py")], &Text(b"def f(x): ...\n"), 1000, &loaded);
+        let again = analyze_cached(
+            &[file("b.py")],
+            &Text(b"def f(x): ...\n"),
+            1000,
+            &[],
+            &loaded,
+        );
         assert_eq!(again.files[0].functions, first.files[0].functions);
         assert_eq!(again.files[0].path, "b.py");
         // Nothing was parsed again: the loaded cache has nothing to add.

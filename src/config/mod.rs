@@ -10,10 +10,12 @@ pub mod raw;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::GlobSet;
 use toml::Spanned;
 
+use crate::analyze::query::{self, CompiledQuery};
 use crate::discover::glob_set;
 use crate::lang::Language;
 use crate::metrics::{self, Kind};
@@ -142,6 +144,42 @@ pub enum Params {
     ChangeSize {
         max_files: u64,
     },
+    Coverage {
+        /// The report's path or glob, relative to the repository root.
+        report: String,
+    },
+    Query {
+        language: Language,
+        unit: QueryUnit,
+        /// Shown for each offender instead of the default.
+        message: Option<String>,
+        query: Arc<CompiledQuery>,
+    },
+    External {
+        /// The JSON file, relative to the repository root.
+        file: String,
+        /// An RFC 6901 JSON pointer ("" is the whole document).
+        pointer: String,
+        /// The bounds on the number (at least one is set).
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+}
+
+/// What a `query` metric counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryUnit {
+    Function,
+    File,
+}
+
+impl QueryUnit {
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryUnit::Function => "function",
+            QueryUnit::File => "file",
+        }
+    }
 }
 
 /// One problem in a definition file.
@@ -450,6 +488,125 @@ impl Validator<'_> {
         Some(x)
     }
 
+    /// A problem at a metric's table: a key it needs is missing.
+    fn needs(&mut self, span: &Range<usize>, name: &str, kind: Kind, key: &str, what: &str) {
+        self.error(
+            span.clone(),
+            format!(
+                "metric `{name}` of kind `{}` needs {key}: {what}",
+                kind.name()
+            ),
+        );
+    }
+
+    fn finite(&mut self, v: Option<Spanned<f64>>, key: &str) -> Option<f64> {
+        let v = v?;
+        if !v.get_ref().is_finite() {
+            self.error(v.span(), format!("{key} must be a finite number"));
+            return None;
+        }
+        Some(v.into_inner())
+    }
+
+    /// A coverage report's path or glob, checked now so a bad one has a line.
+    fn report(&mut self, v: Option<Spanned<String>>, name: &str, span: &Range<usize>) -> String {
+        let Some(v) = v else {
+            self.needs(
+                span,
+                name,
+                Kind::Coverage,
+                "`report`",
+                "the coverage report's path or glob (lcov, Cobertura XML or llvm-cov JSON), relative to the repository root",
+            );
+            return String::new();
+        };
+        if v.get_ref().trim().is_empty() {
+            self.error(
+                v.span(),
+                "report is empty; name the coverage report's path or glob",
+            );
+        } else if let Err(e) = crate::ingest::report_glob(v.get_ref()) {
+            self.error(
+                v.span(),
+                format!("invalid glob `{}` in report: {e}", v.get_ref()),
+            );
+        }
+        v.into_inner()
+    }
+
+    /// A query metric's settings, its query compiled; None when they are not valid.
+    fn query(
+        &mut self,
+        language: Option<Spanned<String>>,
+        source: Option<Spanned<String>>,
+        unit: Option<Spanned<String>>,
+        message: Option<Spanned<String>>,
+        name: &str,
+        span: &Range<usize>,
+    ) -> Option<Params> {
+        let language = match language {
+            None => {
+                self.needs(
+                    span,
+                    name,
+                    Kind::Query,
+                    "`language`",
+                    &format!(
+                        "the language its query is written for, one of {}",
+                        Language::ALL.map(|l| l.name()).join(", ")
+                    ),
+                );
+                None
+            }
+            Some(l) => {
+                let found = Language::from_name(l.get_ref());
+                if found.is_none() {
+                    self.error(
+                        l.span(),
+                        format!(
+                            "unknown language `{}`; expected one of {}",
+                            l.get_ref(),
+                            Language::ALL.map(|l| l.name()).join(", ")
+                        ),
+                    );
+                }
+                found
+            }
+        };
+        let unit = match unit {
+            None => QueryUnit::File,
+            Some(u) => match u.get_ref().as_str() {
+                "function" => QueryUnit::Function,
+                "file" => QueryUnit::File,
+                other => {
+                    self.error(
+                        u.span(),
+                        format!("unit `{other}` is not known; expected \"function\" or \"file\""),
+                    );
+                    QueryUnit::File
+                }
+            },
+        };
+        let Some(source) = source else {
+            self.needs(span, name, Kind::Query, "`query`", "a tree-sitter query");
+            return None;
+        };
+        let compiled = match query::compile(language?, source.get_ref()) {
+            Ok(q) => q,
+            Err(p) => {
+                let at = query_offset(self.text, source.span(), p.row, p.column);
+                self.error(at..at, p.message);
+                return None;
+            }
+        };
+        Some(Params::Query {
+            language: language?,
+            unit,
+            message: plain(message),
+            query: Arc::new(compiled),
+        })
+    }
+
     fn at_least_one(&mut self, v: Option<Spanned<u64>>, key: &str, default: u64) -> u64 {
         match v {
             Some(v) if *v.get_ref() == 0 => {
@@ -511,7 +668,13 @@ impl Validator<'_> {
                 );
             }
         }
-        let min = m.min.and_then(|v| self.percent(v, "min"));
+        // An external metric's `min` bounds its number; its value is 100 or 0,
+        // and it must be 100 to pass.
+        let (min, lower) = if kind == Kind::External {
+            (Some(100.0), self.finite(m.min, "min"))
+        } else {
+            (m.min.and_then(|v| self.percent(v, "min")), None)
+        };
         let weight = match m.weight {
             Some(w) if !(w.get_ref().is_finite() && *w.get_ref() >= 0.0) => {
                 self.error(w.span(), "weight must be a number of 0 or more");
@@ -626,6 +789,69 @@ impl Validator<'_> {
             Kind::ChangeSize => Params::ChangeSize {
                 max_files: self.at_least_one(m.max_files, "max_files", 25),
             },
+            Kind::Coverage => Params::Coverage {
+                report: self.report(m.report, &name, &span),
+            },
+            Kind::Query => self.query(m.language, m.query, m.unit, m.message, &name, &span)?,
+            Kind::External => {
+                let max = self.finite(m.max, "max");
+                if let (Some(lo), Some(hi)) = (lower, max)
+                    && lo > hi
+                {
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "metric `{name}`: min ({lo}) is above max ({hi}), so no number passes"
+                        ),
+                    );
+                }
+                if lower.is_none() && max.is_none() {
+                    self.needs(
+                        &span,
+                        &name,
+                        kind,
+                        "`max` or `min`",
+                        "the bound on the number",
+                    );
+                }
+                let file = match m.file {
+                    Some(f) if f.get_ref().trim().is_empty() => {
+                        self.error(f.span(), "file is empty; name the JSON file to read");
+                        String::new()
+                    }
+                    Some(f) => f.into_inner(),
+                    None => {
+                        self.needs(
+                            &span,
+                            &name,
+                            kind,
+                            "`file`",
+                            "the JSON file to read, relative to the repository root",
+                        );
+                        String::new()
+                    }
+                };
+                let pointer = match m.pointer {
+                    Some(p) if !(p.get_ref().is_empty() || p.get_ref().starts_with('/')) => {
+                        self.error(
+                            p.span(),
+                            format!(
+                                "`{}` is not a JSON pointer: it is empty (the whole document) or starts with `/`, like \"/metrics/p95\"",
+                                p.get_ref()
+                            ),
+                        );
+                        String::new()
+                    }
+                    Some(p) => p.into_inner(),
+                    None => String::new(),
+                };
+                Params::External {
+                    file,
+                    pointer,
+                    min: lower,
+                    max,
+                }
+            }
         };
         Some(MetricDef {
             name,
@@ -638,6 +864,40 @@ impl Validator<'_> {
             params,
         })
     }
+}
+
+/// The byte offset in quality.toml of a place in a query string: `row` and
+/// `column` count within the string's value, which starts after the opening
+/// quote (and, in a multi-line string, after the newline that may follow it).
+/// Exact for literal strings ('…', '''…'''); escapes in basic strings shift
+/// the column by their length.
+fn query_offset(text: &str, span: Range<usize>, row: usize, column: usize) -> usize {
+    let token = text.get(span.clone()).unwrap_or("");
+    let mut pos = span.start;
+    if token.starts_with("'''") || token.starts_with("\"\"\"") {
+        pos += 3;
+        let after = text.get(pos..).unwrap_or("");
+        if after.starts_with("\r\n") {
+            pos += 2;
+        } else if after.starts_with('\n') {
+            pos += 1;
+        }
+    } else {
+        pos += 1;
+    }
+    for _ in 0..row {
+        match text.get(pos..span.end).and_then(|t| t.find('\n')) {
+            Some(i) => pos += i + 1,
+            None => break,
+        }
+    }
+    let mut at = (pos + column)
+        .min(span.end.saturating_sub(1))
+        .max(span.start);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn plain<T>(v: Option<Spanned<T>>) -> Option<T> {
@@ -773,13 +1033,50 @@ mod tests {
             [
                 "q.toml:3:1: unknown field `mn`, expected one of `kind`, `min`, `max_offenders`, \
                  `weight`, `languages`, `exclude`, `python`, `max_lines`, `max_items`, `family`, \
-                 `preferred`, `discouraged`, `share`, `max_files`",
+                 `preferred`, `discouraged`, `share`, `max_files`, `report`, `language`, \
+                 `query`, `unit`, `message`, `file`, `pointer`, `max`",
                 "q.toml:6:7: min is a percentage from 0 to 100, found 150",
                 "q.toml:8:11: invalid type: string \"docs\", expected an array",
                 "q.toml:10:13: min_score is a percentage from 0 to 100, found -1",
                 "q.toml:11:2: unknown field `nope`, expected one of `scan`, `history`, `gate`, `metrics`",
             ],
             "{e}"
+        );
+    }
+
+    #[test]
+    fn query_errors_point_into_the_string() {
+        // Row 0 starts after the opening quote; a multi-line string's first
+        // newline is not part of its value.
+        let e = err("[metrics.q]\nkind = \"query\"\nlanguage = \"rust\"\nquery = '(blok) @b'\n");
+        assert!(
+            e.starts_with("q.toml:4:11: invalid query: the rust grammar has no node type `blok`"),
+            "{e}"
+        );
+        let e = err(
+            "[metrics.q]\nkind = \"query\"\nlanguage = \"rust\"\nquery = \"\"\"\n(function_item)@f\n (blok) @b\"\"\"\n",
+        );
+        assert!(e.starts_with("q.toml:6:3: invalid query"), "{e}");
+    }
+
+    #[test]
+    fn external_min_is_a_bound() {
+        let def = parse(
+            "[metrics.p95]\nkind = \"external\"\nfile = \"m.json\"\npointer = \"/p95\"\nmin = -5\nmax = 900.5\n",
+            "q",
+            Origin::BuiltIn,
+        )
+        .unwrap();
+        let m = &def.metrics[0];
+        assert_eq!(m.min, Some(100.0));
+        assert_eq!(
+            m.params,
+            Params::External {
+                file: "m.json".into(),
+                pointer: "/p95".into(),
+                min: Some(-5.0),
+                max: Some(900.5),
+            }
         );
     }
 

@@ -63,6 +63,17 @@ pub struct RawMetric {
     pub share: S<f64>,
     // change-size
     pub max_files: S<u64>,
+    // coverage
+    pub report: S<String>,
+    // query
+    pub language: S<String>,
+    pub query: S<String>,
+    pub unit: S<String>,
+    pub message: S<String>,
+    // external (its lower bound is the common `min`, read as a number)
+    pub file: S<String>,
+    pub pointer: S<String>,
+    pub max: S<f64>,
 }
 
 impl RawMetric {
@@ -84,6 +95,14 @@ impl RawMetric {
         key!(discouraged);
         key!(share);
         key!(max_files);
+        key!(report);
+        key!(language);
+        key!(query);
+        key!(unit);
+        key!(message);
+        key!(file);
+        key!(pointer);
+        key!(max);
         keys
     }
 }

@@ -70,10 +70,10 @@ const DEFAULT_EXPORT: &str = "default";
 const STAR_EXPORT: &str = "*";
 
 pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch) {
-    let typing = if facts.language == Language::TypeScript {
-        Typing::Static
-    } else {
-        Typing::Untyped
+    let typing = match facts.language {
+        Language::TypeScript => TypingRule::TypeScript,
+        _ if ts_check(tree.root_node(), src) => TypingRule::JsDoc,
+        _ => TypingRule::None,
     };
     let mut exports: Vec<PublicItem> = Vec::new();
     // The ancestors of the cursor's node, root first.
@@ -89,8 +89,13 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
                 name: function_name(node, &parents, src),
                 line: function_line(node),
                 typed_unit: true,
-                typing: typing.clone(),
+                typing: match typing {
+                    TypingRule::TypeScript => explicit_any(node, src),
+                    TypingRule::JsDoc => jsdoc_typing(node, src),
+                    TypingRule::None => Typing::Untyped,
+                },
             });
+            scratch.function_ranges.push(node.byte_range());
         } else if kind == "call_expression" {
             if let Some(module) = call_import(node, src) {
                 facts.imports.push(import(module, node));
@@ -128,6 +133,190 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
     let mut seen: HashSet<String> = HashSet::new();
     exports.retain(|e| e.name == STAR_EXPORT || seen.insert(e.name.clone()));
     facts.public_items = exports;
+}
+
+/// How a file's functions are typed.
+#[derive(Clone, Copy)]
+enum TypingRule {
+    /// TypeScript: typed unless a parameter or the return is explicitly `any`.
+    TypeScript,
+    /// JavaScript under `// @ts-check`: typed when JSDoc types every parameter.
+    JsDoc,
+    /// Plain JavaScript: untyped.
+    None,
+}
+
+/// Whether a JavaScript file opts into type checking: a `// @ts-check` line
+/// among the comments that open it (after a `#!` line), as TypeScript reads it.
+fn ts_check(program: Node, src: &str) -> bool {
+    let mut cursor = program.walk();
+    for child in program.named_children(&mut cursor) {
+        match child.kind() {
+            "hash_bang_line" => {}
+            "comment" => {
+                let t = text(child, src);
+                if t.strip_prefix("//")
+                    .is_some_and(|c| c.trim_start().starts_with("@ts-check"))
+                {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// TypeScript: the parameters and return annotated exactly `any`.
+fn explicit_any(function: Node, src: &str) -> Typing {
+    let is_any = |annotation: Option<Node>| {
+        annotation.is_some_and(|a| {
+            let mut c = a.walk();
+            a.named_children(&mut c)
+                .find(|t| !COMMENTS.contains(&t.kind()))
+                .is_some_and(|t| t.kind() == "predefined_type" && text(t, src) == "any")
+        })
+    };
+    let mut params = Vec::new();
+    if let Some(list) = function.child_by_field_name("parameters") {
+        let mut c = list.walk();
+        for p in list.named_children(&mut c) {
+            if matches!(p.kind(), "required_parameter" | "optional_parameter")
+                && is_any(p.child_by_field_name("type"))
+            {
+                let name = p.child_by_field_name("pattern").unwrap_or(p);
+                params.push(text(name, src).to_string());
+            }
+        }
+    }
+    let ret = is_any(function.child_by_field_name("return_type"));
+    if params.is_empty() && !ret {
+        Typing::Static
+    } else {
+        Typing::ExplicitAny { params, ret }
+    }
+}
+
+/// Nodes between a function and the statement its JSDoc block precedes
+/// (`/** … */ export const f = (a) => …`).
+const DOC_HOLDERS: &[&str] = &[
+    "variable_declarator",
+    "lexical_declaration",
+    "variable_declaration",
+    "export_statement",
+    "pair",
+    "assignment_expression",
+    "expression_statement",
+    "field_definition",
+    "parenthesized_expression",
+];
+
+/// JavaScript under `// @ts-check`: typed when the JSDoc block directly
+/// before the function gives every parameter a type (`@param {T} name`;
+/// `@arg` and `@argument` alike). A destructured parameter takes the type of
+/// the `@param` at its position, as TypeScript reads it.
+fn jsdoc_typing(function: Node, src: &str) -> Typing {
+    let mut holder = function;
+    while let Some(p) = holder.parent().filter(|p| DOC_HOLDERS.contains(&p.kind())) {
+        holder = p;
+    }
+    let doc = holder
+        .prev_named_sibling()
+        .map(|c| text(c, src))
+        .filter(|t| t.starts_with("/**"));
+    let tags = doc.map(param_tags).unwrap_or_default();
+    let mut untyped = Vec::new();
+    for (i, (name, shown)) in js_params(function, src).into_iter().enumerate() {
+        let typed = match name {
+            Some(name) => tags.iter().any(|(t, typed)| *t == name && *typed),
+            None => tags.get(i).is_some_and(|(_, typed)| *typed),
+        };
+        if !typed {
+            untyped.push(shown);
+        }
+    }
+    if untyped.is_empty() {
+        Typing::Static
+    } else {
+        Typing::JsDocMissing { params: untyped }
+    }
+}
+
+/// A function's parameters: the name when it is one identifier (also of a
+/// default or rest parameter), and the text to show.
+fn js_params(function: Node, src: &str) -> Vec<(Option<String>, String)> {
+    let named = |n: String| (Some(n.clone()), n);
+    if let Some(p) = function.child_by_field_name("parameter") {
+        return vec![named(text(p, src).to_string())];
+    }
+    let Some(list) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut c = list.walk();
+    list.named_children(&mut c)
+        .filter(|p| !COMMENTS.contains(&p.kind()))
+        .map(|p| {
+            let inner = match p.kind() {
+                "assignment_pattern" => p.child_by_field_name("left"),
+                "rest_pattern" => p.named_child(0),
+                _ => Some(p),
+            };
+            match inner.filter(|n| n.kind() == "identifier") {
+                Some(id) => named(text(id, src).to_string()),
+                None => (None, text(p, src).to_string()),
+            }
+        })
+        .collect()
+}
+
+/// The top-level `@param` tags of a JSDoc block, in order: (name, has a type).
+/// `@param {T} [name=x]` names `name`; `@param {T} a.b` (a property) is left out.
+fn param_tags(doc: &str) -> Vec<(String, bool)> {
+    let mut tags = Vec::new();
+    let mut rest = doc;
+    while let Some(at) = rest.find('@') {
+        rest = &rest[at + 1..];
+        let word_end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        if !matches!(&rest[..word_end], "param" | "arg" | "argument") {
+            continue;
+        }
+        rest = rest[word_end..].trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+        let mut typed = false;
+        if rest.starts_with('{') {
+            let mut depth = 0usize;
+            let mut end = rest.len();
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            typed = rest[..end].trim_matches(['{', '}']).trim() != "";
+            rest = rest[end..].trim_start();
+        }
+        let name = if let Some(inner) = rest.strip_prefix('[') {
+            let close = inner.find(']').unwrap_or(inner.len());
+            inner[..close].split('=').next().unwrap_or("").trim()
+        } else {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.')))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        };
+        if !name.is_empty() && !name.contains('.') {
+            tags.push((name.to_string(), typed));
+        }
+    }
+    tags
 }
 
 fn line(node: Node) -> u32 {
@@ -599,7 +788,124 @@ const t = (<T,>(x: T) => x) as unknown;
             functions(&f),
             pairs(&[("f", 3), ("m", 7), ("h", 8), ("t", 12)])
         );
-        assert!(f.functions.iter().all(|f| f.typing == Typing::Static));
+        let any = |p: &[&str]| Typing::ExplicitAny {
+            params: p.iter().map(|s| s.to_string()).collect(),
+            ret: false,
+        };
+        let typing: Vec<Typing> = f.functions.iter().map(|f| f.typing.clone()).collect();
+        // The implementations behind overloads are often `any`; they count.
+        assert_eq!(
+            typing,
+            [any(&["a"]), any(&["a"]), Typing::Static, Typing::Static]
+        );
+    }
+
+    fn typings(f: &FileFacts) -> Vec<(String, Typing)> {
+        f.functions
+            .iter()
+            .map(|f| (f.name.clone(), f.typing.clone()))
+            .collect()
+    }
+
+    fn strings(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn typescript_any_parameters_and_returns_are_untyped() {
+        let f = ts("function a(x: any, y: string): void {}
+function b(x: number): any { return x; }
+const c = (x: any, { k }: any, ...rest: any[]): any => x;
+class K { m(this: any, v?: any) {} }
+function d(x: any[], y: Promise<any>, z): Record<string, any> { return {}; }
+const e = x => x;
+");
+        let any = |p: &[&str], ret| Typing::ExplicitAny {
+            params: strings(p),
+            ret,
+        };
+        assert_eq!(
+            typings(&f),
+            [
+                ("a".to_string(), any(&["x"], false)),
+                ("b".to_string(), any(&[], true)),
+                ("c".to_string(), any(&["x", "{ k }"], true)),
+                ("m".to_string(), any(&["this", "v"], false)),
+                ("d".to_string(), Typing::Static),
+                ("e".to_string(), Typing::Static),
+            ]
+        );
+    }
+
+    #[test]
+    fn ts_check_javascript_is_typed_by_its_jsdoc() {
+        let f = js("#!/usr/bin/env node
+// Tools for orders.
+// @ts-check
+
+/**
+ * @param {number} a
+ * @param {string} [b='x'] optional
+ * @param {...number} rest
+ */
+function full(a, b = 'x', ...rest) {}
+
+/** @param {number} a */
+export const partial = (a, b) => a;
+
+/** @param a no type */
+function untypedTag(a) {}
+
+function noDoc(a) {}
+
+function none() {}
+
+/**
+ * @param {{ id: number }} param0
+ * @param {Object} opts
+ * @param {string} opts.name a property, not a parameter
+ */
+function destructured({ id }, opts) {}
+
+class K {
+  /** @param {string} v */
+  m(v) {}
+}
+
+/** @arg {number} x */
+module.exports.one = x => x;
+");
+        let missing = |p: &[&str]| Typing::JsDocMissing { params: strings(p) };
+        assert_eq!(
+            typings(&f),
+            [
+                ("full".to_string(), Typing::Static),
+                ("partial".to_string(), missing(&["b"])),
+                ("untypedTag".to_string(), missing(&["a"])),
+                ("noDoc".to_string(), missing(&["a"])),
+                ("none".to_string(), Typing::Static),
+                ("destructured".to_string(), Typing::Static),
+                ("m".to_string(), Typing::Static),
+                ("one".to_string(), Typing::Static),
+            ]
+        );
+        // @ts-check after the first statement is not a pragma.
+        let f = js("const x = 1;\n// @ts-check\n/** @param {number} a */\nfunction f(a) {}\n");
+        assert_eq!(typings(&f), [("f".to_string(), Typing::Untyped)]);
+    }
+
+    #[test]
+    fn jsdoc_param_tags() {
+        assert_eq!(
+            param_tags(
+                "/** @param {Map<string, {a: number}>} m\n * @param [o] @argument {T} [p = 1] @param {T} q.r */"
+            ),
+            [
+                ("m".to_string(), true),
+                ("o".to_string(), false),
+                ("p".to_string(), true),
+            ]
+        );
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
                     name: field_text(node, "name", bytes).to_string(),
                 });
                 facts.functions.push(f);
+                scratch.function_ranges.push(node.byte_range());
             }
             "class_definition" => frames.push(Frame {
                 node_id: node.id(),

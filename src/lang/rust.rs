@@ -161,6 +161,7 @@ impl<'a> Walk<'a> {
                         typed_unit: true,
                         typing: Typing::Static,
                     });
+                    self.scratch.function_ranges.push(node.byte_range());
                 }
             }
             USE_DECLARATION => {
@@ -761,7 +762,7 @@ pub fn f() -> u8 {
             is_test: false,
             size: src.len() as u64,
         };
-        let analyzed = analyze_text(&file, src).unwrap();
+        let analyzed = analyze_text(&file, src, &[]).unwrap();
         assert_eq!(
             analyzed.lines,
             LineCounts {

@@ -7,20 +7,24 @@
 
 pub mod baseline;
 pub mod change_size;
+mod coverage;
+mod external;
 pub mod hot_files;
 pub mod hotspots;
 pub mod interface_width;
 pub mod large_files;
 pub mod preferred_library;
+mod query;
 pub mod test_association;
 pub mod typed;
 
 pub use hotspots::hotspots;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::config::MetricDef;
-use crate::facts::{FileFacts, RustCrate};
+use crate::facts::{CoverageFacts, ExternalValue, FileFacts, RustCrate};
 use crate::history::HistoryFacts;
 
 /// Every metric kind qscan knows.
@@ -33,13 +37,20 @@ pub enum Kind {
     PreferredLibrary,
     HotFiles,
     ChangeSize,
+    Coverage,
+    Query,
+    External,
 }
 
 /// Where a kind's facts come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// The source files, parsed with tree-sitter.
     Files,
+    /// The git history.
     History,
+    /// A file another tool produced, named in the metric's table.
+    Report,
 }
 
 /// The registry row of a kind: its name, unit, keys and documentation. The
@@ -65,6 +76,9 @@ pub const KINDS: &[KindInfo] = &[
     preferred_library::INFO,
     hot_files::INFO,
     change_size::INFO,
+    coverage::INFO,
+    query::INFO,
+    external::INFO,
 ];
 
 impl Kind {
@@ -121,6 +135,10 @@ pub struct Facts<'a> {
     pub history: Option<&'a HistoryFacts>,
     /// Why the history is unavailable, if it is.
     pub history_note: Option<&'a str>,
+    /// Each coverage metric's report, by metric name.
+    pub coverage: &'a BTreeMap<String, CoverageFacts>,
+    /// Each external metric's number, by metric name.
+    pub external: &'a BTreeMap<String, ExternalValue>,
 }
 
 /// A unit that fails a metric's predicate.
@@ -144,6 +162,10 @@ pub struct Outcome {
     /// Set when the metric could not be measured (e.g. no history); such a
     /// metric is left out of the score and the gate.
     pub skipped: Option<String>,
+    /// Paths a report names that match no file of the repository.
+    pub unmatched: Vec<String>,
+    /// The number an external metric read.
+    pub measured: Option<f64>,
 }
 
 impl Outcome {
@@ -174,6 +196,13 @@ pub struct MetricResult {
     pub hint: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// `external`: the number read from the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<f64>,
+    /// `coverage`: paths the report names that are no file of the
+    /// repository, as the report writes them; counted here, not in `total`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_report_paths: Vec<String>,
     pub offenders: Vec<Offender>,
     /// The metric at the baseline revision (`--baseline REV`), when compared.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -204,6 +233,9 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         Kind::PreferredLibrary => preferred_library::evaluate(def, facts),
         Kind::HotFiles => hot_files::evaluate(def, facts),
         Kind::ChangeSize => change_size::evaluate(def, facts),
+        Kind::Coverage => coverage::evaluate(def, facts),
+        Kind::Query => query::evaluate(def, facts),
+        Kind::External => external::evaluate(def, facts),
     };
     outcome.offenders.sort_by(|a, b| {
         b.weight
@@ -231,6 +263,8 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         passed,
         hint: fix_hint(def.kind),
         skipped: outcome.skipped,
+        measured: outcome.measured,
+        unmatched_report_paths: outcome.unmatched,
         offenders: outcome.offenders,
         baseline: None,
         delta: None,
@@ -330,6 +364,9 @@ pub fn fix_hint(kind: Kind) -> &'static str {
         Kind::PreferredLibrary => "use the preferred library instead",
         Kind::HotFiles => "split the file so unrelated changes stop meeting in it",
         Kind::ChangeSize => "split the change into smaller pull requests",
+        Kind::Coverage => "cover the uncovered lines with tests",
+        Kind::Query => "rewrite the code the rule matches (its message says why)",
+        Kind::External => "bring the measured number back within its bound",
     }
 }
 
@@ -342,6 +379,13 @@ pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult
         failures.push(format!("the score {score:.1} is below the minimum {min}"));
     }
     for r in results.iter().filter(|r| r.skipped.is_none()) {
+        if r.kind == external::INFO.name
+            && let Some(o) = r.offenders.first()
+        {
+            // Its value is 100 or 0; the number and its bound say more.
+            failures.push(format!("metric '{}': {}", r.name, o.detail));
+            continue;
+        }
         if let Some(min) = r.min
             && r.value < min
         {

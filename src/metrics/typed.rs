@@ -11,7 +11,13 @@ pub const INFO: KindInfo = KindInfo {
     source: Source::Files,
     keys: &["python"],
     summary: "The share of functions that are statically typed.",
-    rule: "Rust and TypeScript functions are typed; JavaScript functions are not. Python units are \
+    rule: "Rust functions are typed. TypeScript functions are typed unless a parameter or the \
+           return is annotated exactly `any` (`any[]` or `Promise<any>` do not count). \
+           JavaScript functions are untyped, except in a file whose opening comments hold \
+           `// @ts-check`: there a function is typed when the JSDoc block right before it \
+           (before its declaration, export or variable statement) types every parameter with \
+           `@param {Type} name` (a destructured parameter by the @param at its position; a \
+           function without parameters is typed). Python units are \
            the functions mypy counts (every def not nested in another function): in mode \
            \"complete\" (default) every parameter (*args and **kwargs included, self/cls of a \
            method excepted, but not of a @staticmethod) and the return must be annotated, \
@@ -46,7 +52,30 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
 fn offense(f: &Function, mode: PythonMode) -> Option<(String, f64)> {
     match &f.typing {
         Typing::Static => None,
-        Typing::Untyped => Some(("JavaScript has no static types".into(), 1.0)),
+        Typing::Untyped => Some((
+            "JavaScript without `// @ts-check` has no static types".into(),
+            1.0,
+        )),
+        Typing::ExplicitAny { params, ret } => {
+            let names = quoted(params);
+            let detail = match (params.len(), ret) {
+                (0, _) => "the return is any".to_string(),
+                (1, false) => format!("parameter {names} is any"),
+                (_, false) => format!("parameters {names} are any"),
+                (1, true) => format!("parameter {names} and the return are any"),
+                (_, true) => format!("parameters {names} and the return are any"),
+            };
+            Some((detail, (params.len() + usize::from(*ret)) as f64))
+        }
+        Typing::JsDocMissing { params } => {
+            let names = quoted(params);
+            let detail = if params.len() == 1 {
+                format!("parameter {names} has no JSDoc type")
+            } else {
+                format!("parameters {names} have no JSDoc type")
+            };
+            Some((detail, params.len() as f64))
+        }
         Typing::Python {
             unannotated_params,
             return_missing,
@@ -73,6 +102,15 @@ fn offense(f: &Function, mode: PythonMode) -> Option<(String, f64)> {
             }
         },
     }
+}
+
+/// "`a`, `b`"
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

@@ -110,6 +110,8 @@ pub fn is_new(metric: &MetricResult, offender: &Offender) -> bool {
 /// A metric's threshold in words: `≥ 60%`, `≤ 0 offenders`, both, or `—`.
 pub fn threshold(m: &MetricResult) -> String {
     match (m.min, m.max_offenders) {
+        // An external number's bound is in its offender's detail.
+        _ if m.measured.is_some() => "within its bound".into(),
         (Some(min), Some(max)) => format!("≥ {min}%, ≤ {max} offenders"),
         (Some(min), None) => format!("≥ {min}%"),
         (None, Some(max)) => format!("≤ {max} offenders"),
@@ -173,6 +175,8 @@ pub(crate) mod tests {
             passed: min.is_none_or(|m| value >= m),
             hint: "",
             skipped: None,
+            measured: None,
+            unmatched_report_paths: Vec::new(),
             offenders,
             baseline: None,
             delta: None,

@@ -229,7 +229,10 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
             };
             let units = match &m.skipped {
                 Some(why) => why.clone(),
-                None => format!("{}/{} {}", m.compliant, m.total, m.unit),
+                None => match m.measured {
+                    Some(n) => format!("{} = {n}", m.unit),
+                    None => format!("{}/{} {}", m.compliant, m.total, m.unit),
+                },
             };
             [m.name.clone(), value, threshold, result, units]
         })

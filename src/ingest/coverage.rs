@@ -1,0 +1,248 @@
+//! Coverage reports: which format a report is, and how its paths map to the
+//! repository's files.
+//!
+//! The format is told by the content, not the file name: XML is Cobertura,
+//! a JSON object is an llvm-cov export, anything else is read as lcov. Tools
+//! write paths in many ways (absolute on a CI agent, relative to a `source`
+//! folder, with a build prefix), so a report path maps to the repository file
+//! it equals, or that it names absolutely under the root, or else the longest
+//! repository path it ends with at a `/`. A report path that maps to nothing
+//! is counted and listed, never silently dropped.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use crate::facts::{CoverageFacts, FileCoverage};
+
+/// One file of a report: its path as written, the paths to try first (a
+/// Cobertura file under each `<source>`; the path as written is the
+/// fallback), and the hit count of each coverable line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFile {
+    pub name: String,
+    pub candidates: Vec<String>,
+    pub lines: BTreeMap<u32, u64>,
+}
+
+impl ReportFile {
+    pub fn new(name: &str) -> ReportFile {
+        ReportFile {
+            name: name.to_string(),
+            candidates: Vec::new(),
+            lines: BTreeMap::new(),
+        }
+    }
+
+    /// Records a line's hits; a line named twice is covered if either ran it.
+    pub fn hit(&mut self, line: u32, hits: u64) {
+        let h = self.lines.entry(line).or_insert(0);
+        *h = h.saturating_add(hits);
+    }
+}
+
+/// Parses a report of any supported format.
+pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    if start.is_empty() {
+        Err("it is empty".to_string())
+    } else if start.starts_with('<') {
+        super::cobertura::parse(text)
+    } else if start.starts_with('{') {
+        super::llvm_cov::parse(text)
+    } else {
+        super::lcov::parse(text)
+    }
+}
+
+/// Reads the report(s) a `report` path or glob names and maps them onto the
+/// repository's paths.
+pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<CoverageFacts, String> {
+    let mut parsed = Vec::new();
+    let mut reports = Vec::new();
+    for (path, shown) in super::resolve(root, pattern)? {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("cannot read the coverage report `{shown}`: {e}"))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            format!(
+                "the coverage report `{shown}` is malformed: invalid UTF-8 at byte {}",
+                e.valid_up_to()
+            )
+        })?;
+        let files =
+            parse(text).map_err(|e| format!("the coverage report `{shown}` is malformed: {e}"))?;
+        parsed.extend(files);
+        reports.push(shown);
+    }
+    let index = PathIndex::new(root, all_paths);
+    let mut merged: BTreeMap<&str, BTreeMap<u32, u64>> = BTreeMap::new();
+    let mut unmatched = BTreeSet::new();
+    for file in &parsed {
+        match index.map_file(file) {
+            Some(path) => {
+                let lines = merged.entry(path).or_default();
+                for (&line, &hits) in &file.lines {
+                    let h = lines.entry(line).or_insert(0);
+                    *h = h.saturating_add(hits);
+                }
+            }
+            None => {
+                unmatched.insert(file.name.clone());
+            }
+        }
+    }
+    Ok(CoverageFacts {
+        reports,
+        files: merged
+            .into_iter()
+            .map(|(path, lines)| FileCoverage {
+                path: path.to_string(),
+                coverable: lines.len() as u64,
+                uncovered: lines
+                    .iter()
+                    .filter(|(_, hits)| **hits == 0)
+                    .map(|(line, _)| *line)
+                    .collect(),
+            })
+            .collect(),
+        unmatched: unmatched.into_iter().collect(),
+    })
+}
+
+/// The repository's paths, for mapping report paths onto them.
+pub struct PathIndex<'a> {
+    /// The root as a path string with forward slashes and no trailing one.
+    root: String,
+    all: HashSet<&'a str>,
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> PathIndex<'a> {
+    pub fn new(root: &Path, all_paths: &'a [String]) -> PathIndex<'a> {
+        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in all_paths {
+            by_name.entry(file_name(p)).or_default().push(p);
+        }
+        PathIndex {
+            root: normalize(&root.to_string_lossy())
+                .trim_end_matches('/')
+                .to_string(),
+            all: all_paths.iter().map(String::as_str).collect(),
+            by_name,
+        }
+    }
+
+    /// The repository path of a report's file: the best mapping of its
+    /// candidates (an exact one, else the longest suffix), else of its name.
+    pub fn map_file(&self, file: &ReportFile) -> Option<&'a str> {
+        file.candidates
+            .iter()
+            .filter_map(|c| self.map(c))
+            .max_by_key(|(_, score)| *score)
+            .or_else(|| self.map(&file.name))
+            .map(|(p, _)| p)
+    }
+
+    /// The repository path a report path names, and how sure the match is
+    /// (exact beats any suffix; a longer suffix beats a shorter one).
+    fn map(&self, candidate: &str) -> Option<(&'a str, usize)> {
+        let path = normalize(candidate);
+        let relative = path
+            .strip_prefix(&self.root)
+            .and_then(|r| r.strip_prefix('/'))
+            .unwrap_or(&path);
+        if let Some(p) = self.all.get(relative) {
+            return Some((*p, usize::MAX));
+        }
+        self.by_name
+            .get(file_name(&path))?
+            .iter()
+            .filter(|p| {
+                path.len() > p.len()
+                    && path.ends_with(**p)
+                    && path.as_bytes()[path.len() - p.len() - 1] == b'/'
+            })
+            .max_by_key(|p| p.len())
+            .map(|p| (*p, p.len()))
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Forward slashes, no `.` segments, `..` applied where it can be, no doubled
+/// slashes; a leading `/` is kept.
+fn normalize(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn report_paths_map_to_the_repository() {
+        let all = paths(&[
+            "src/app/x.py",
+            "app/x.py",
+            "lib.rs",
+            "src/lib.rs",
+            "pkg/m.py",
+        ]);
+        let index = PathIndex::new(Path::new("/work/repo"), &all);
+        let map = |c: &str| index.map_file(&ReportFile::new(c));
+        assert_eq!(map("src/app/x.py"), Some("src/app/x.py"));
+        assert_eq!(map("./src/app/../app/x.py"), Some("src/app/x.py"));
+        assert_eq!(map("/work/repo/src/lib.rs"), Some("src/lib.rs"));
+        assert_eq!(map("/work/repo/lib.rs"), Some("lib.rs"));
+        // Prefixed: the longest repository path that ends it wins.
+        assert_eq!(map("/build/agent/src/app/x.py"), Some("src/app/x.py"));
+        assert_eq!(map("/build/agent/app/x.py"), Some("app/x.py"));
+        assert_eq!(map("C:\\agent\\pkg\\m.py"), Some("pkg/m.py"));
+        // Only at a `/`: `xpkg/m.py` is not `pkg/m.py`.
+        assert_eq!(map("/build/xpkg/m.py"), None);
+        assert_eq!(map("/elsewhere/other.py"), None);
+        // A Cobertura file is tried under its sources first (the surest
+        // mapping wins), then as written.
+        let mut file = ReportFile::new("app/x.py");
+        file.candidates = paths(&["/ci/checkout/src/app/x.py", "/ci/checkout/lib/app/x.py"]);
+        assert_eq!(index.map_file(&file), Some("src/app/x.py"));
+        file.candidates = paths(&["/ci/checkout/lib/app/x.py"]);
+        assert_eq!(index.map_file(&file), Some("app/x.py"));
+        file.candidates = paths(&["/work/repo/pkg/m.py"]);
+        assert_eq!(index.map_file(&file), Some("pkg/m.py"));
+    }
+
+    #[test]
+    fn formats_are_told_by_content() {
+        assert_eq!(parse("  \n").unwrap_err(), "it is empty");
+        assert!(
+            parse("<?xml version=\"1.0\"?>\n<report/>")
+                .unwrap_err()
+                .contains("Cobertura")
+        );
+        assert!(parse("{\"x\": 1}").unwrap_err().contains("llvm-cov"));
+        assert!(parse("hello\n").unwrap_err().contains("lcov"));
+    }
+}

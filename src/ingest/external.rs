@@ -1,0 +1,78 @@
+//! The `external` kind's number: one value in a JSON file another tool wrote,
+//! found by an RFC 6901 JSON pointer.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+/// Reads the number at `pointer` in the JSON file `file` (relative to `root`).
+pub fn read(root: &Path, file: &str, pointer: &str) -> Result<f64, String> {
+    let text = std::fs::read_to_string(root.join(file))
+        .map_err(|e| format!("cannot read the JSON file `{file}`: {e}"))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| format!("`{file}` is not valid JSON: {e}"))?;
+    let shown = if pointer.is_empty() {
+        "the whole document".to_string()
+    } else {
+        format!("`{pointer}`")
+    };
+    let value = doc
+        .pointer(pointer)
+        .ok_or_else(|| format!("`{file}` has nothing at the JSON pointer {shown}"))?;
+    value.as_f64().ok_or_else(|| {
+        format!(
+            "`{file}` holds {} at {shown}, not a number",
+            match value {
+                Value::Null => "null".to_string(),
+                Value::Bool(b) => format!("the boolean {b}"),
+                Value::String(s) => format!("the string {:?}", crate::ingest::shorten(s)),
+                Value::Array(_) => "an array".to_string(),
+                Value::Object(_) => "an object".to_string(),
+                Value::Number(n) => format!("the number {n}"),
+            }
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_what_is_wrong_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("m.json"),
+            r#"{"latency": {"p95": 812.5, "name": "cold"}, "runs": [3, 4], "ok": true}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("n.json"), "42\n").unwrap();
+        std::fs::write(dir.path().join("bad.json"), "{\"a\": ").unwrap();
+        let r = |f: &str, p: &str| read(dir.path(), f, p);
+        assert_eq!(r("m.json", "/latency/p95"), Ok(812.5));
+        assert_eq!(r("m.json", "/runs/1"), Ok(4.0));
+        assert_eq!(r("n.json", ""), Ok(42.0));
+        assert_eq!(
+            r("m.json", "/latency/name").unwrap_err(),
+            "`m.json` holds the string \"cold\" at `/latency/name`, not a number"
+        );
+        assert_eq!(
+            r("m.json", "/latency/p99").unwrap_err(),
+            "`m.json` has nothing at the JSON pointer `/latency/p99`"
+        );
+        assert_eq!(
+            r("m.json", "/ok").unwrap_err(),
+            "`m.json` holds the boolean true at `/ok`, not a number"
+        );
+        assert!(
+            r("bad.json", "")
+                .unwrap_err()
+                .starts_with("`bad.json` is not valid JSON: EOF")
+        );
+        assert!(
+            r("none.json", "")
+                .unwrap_err()
+                .starts_with("cannot read the JSON file `none.json`: ")
+        );
+    }
+}

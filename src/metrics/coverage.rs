@@ -1,0 +1,103 @@
+//! `coverage`: the share of coverable lines that tests ran, per a coverage
+//! report another tool wrote (read by [`crate::ingest`] before evaluation).
+
+use super::{Facts, KindInfo, Offender, Outcome, Source, plural};
+
+pub const INFO: KindInfo = KindInfo {
+    kind: super::Kind::Coverage,
+    name: "coverage",
+    unit: "coverable line",
+    source: Source::Report,
+    keys: &["report"],
+    summary: "The share of coverable lines that the tests ran, per a coverage report.",
+    rule: "A coverable line is compliant when the coverage report named by `report` (a path or \
+           glob relative to the repository root; several matching reports are merged, a line \
+           being covered when any of them ran it) says it ran at least once. lcov counts each \
+           DA: line, Cobertura XML each <line> of a <class>, llvm-cov JSON each line its \
+           segments map, as llvm-cov's own line summary does. Report paths are mapped to \
+           repository files when equal, absolute under the root, or ending in a repository path \
+           at a / (the longest such path wins; Cobertura paths are tried under each <source> \
+           too); report paths that match no file are counted and listed, not scored. \
+           Offenders are files, by uncovered lines.",
+};
+
+/// Uncovered ranges shown in an offender's detail; the rest is elided.
+const RANGES_SHOWN: usize = 6;
+
+pub fn evaluate(def: &crate::config::MetricDef, facts: &Facts) -> Outcome {
+    let Some(coverage) = facts.coverage.get(&def.name) else {
+        return Outcome {
+            skipped: Some("the coverage report was not read".to_string()),
+            ..Outcome::default()
+        };
+    };
+    let mut out = Outcome {
+        unmatched: coverage.unmatched.clone(),
+        ..Outcome::default()
+    };
+    for file in &coverage.files {
+        if !def.sees_path(&file.path) {
+            continue;
+        }
+        let uncovered = file.uncovered.len() as u64;
+        out.total += file.coverable;
+        out.compliant += file.coverable - uncovered;
+        if uncovered > 0 {
+            out.offenders.push(Offender {
+                path: file.path.clone(),
+                line: None,
+                item: file
+                    .path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&file.path)
+                    .to_string(),
+                detail: format!(
+                    "{} of {} uncovered: {}",
+                    plural(uncovered, "line"),
+                    file.coverable,
+                    ranges(&file.uncovered)
+                ),
+                weight: uncovered as f64,
+            });
+        }
+    }
+    out
+}
+
+/// "3-5, 9, 20-27", the first few ranges of ascending line numbers.
+fn ranges(lines: &[u32]) -> String {
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    for &l in lines {
+        match spans.last_mut() {
+            Some((_, end)) if *end + 1 == l => *end = l,
+            _ => spans.push((l, l)),
+        }
+    }
+    let mut parts: Vec<String> = spans
+        .iter()
+        .take(RANGES_SHOWN)
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect();
+    if spans.len() > RANGES_SHOWN {
+        parts.push("…".to_string());
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_collapse_runs() {
+        assert_eq!(ranges(&[3, 4, 5, 9, 20, 21]), "3-5, 9, 20-21");
+        assert_eq!(ranges(&[1, 3, 5, 7, 9, 11, 13]), "1, 3, 5, 7, 9, 11, …");
+    }
+}

@@ -1,0 +1,209 @@
+//! The `coverage` kind end to end on fixtures/coverage (EXPECTED.md there):
+//! lcov, Cobertura and llvm-cov reports with paths that need mapping, files
+//! the repository does not have, merged reports, and every way a report can
+//! be missing or broken (exit 2, naming the file and what is wrong).
+
+mod common;
+
+use common::{counts, offenders};
+use serde_json::json;
+
+fn stderr_of(dir: &tempfile::TempDir) -> String {
+    let out = common::qscan()
+        .arg(dir.path())
+        .output()
+        .expect("qscan runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn every_format_with_mapped_and_unmatched_paths() {
+    let dir = common::fixture_copy("coverage");
+    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
+    let (code, r, stderr) = common::json(&[&root]);
+    assert_eq!(code, 1, "lcov is below its minimum: {stderr}");
+    assert_eq!(r["score"], 65.9);
+    assert_eq!(
+        r["gate"]["failures"],
+        json!(["metric 'lcov' is 78.6%, below its minimum 80%"])
+    );
+
+    let lcov = common::metric(&r, "lcov");
+    assert_eq!(counts(&r, "lcov"), (11, 14));
+    assert_eq!(lcov["unit"], "coverable line");
+    assert_eq!(lcov["value"], 78.6);
+    assert_eq!(
+        offenders(&r, "lcov"),
+        ["src/app/models.py models.py", "src/app/views.py views.py"]
+    );
+    assert_eq!(
+        lcov["offenders"][0]["detail"],
+        "2 lines of 9 uncovered: 7, 11"
+    );
+    assert_eq!(lcov["offenders"][0]["line"], json!(null));
+    assert_eq!(
+        lcov["unmatched_report_paths"],
+        json!(["/home/ci/build/generated/schema.py"])
+    );
+
+    assert_eq!(counts(&r, "cobertura"), (6, 8));
+    assert_eq!(offenders(&r, "cobertura"), ["src/app/views.py views.py"]);
+    assert_eq!(
+        common::metric(&r, "cobertura")["offenders"][0]["detail"],
+        "2 lines of 5 uncovered: 6-7"
+    );
+    assert_eq!(
+        common::metric(&r, "cobertura")["unmatched_report_paths"],
+        json!(["vendor/lib.py"])
+    );
+
+    assert_eq!(counts(&r, "llvm"), (3, 6));
+    assert_eq!(
+        common::metric(&r, "llvm")["offenders"][0]["detail"],
+        "3 lines of 6 uncovered: 3-4, 7"
+    );
+    assert_eq!(
+        common::metric(&r, "llvm")["unmatched_report_paths"],
+        json!(["/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/src/option.rs"])
+    );
+
+    assert_eq!(counts(&r, "merged"), (3, 5));
+    assert_eq!(
+        common::metric(&r, "merged")["offenders"][0]["detail"],
+        "2 lines of 5 uncovered: 5-6"
+    );
+    assert!(
+        common::metric(&r, "merged")
+            .get("unmatched_report_paths")
+            .is_none()
+    );
+
+    assert!(
+        r["notes"].as_array().expect("notes").contains(&json!(
+            "metric 'cobertura': 1 file the coverage report names is not in the repository (not scored): vendor/lib.py"
+        )),
+        "{:#}",
+        r["notes"]
+    );
+}
+
+#[test]
+fn absolute_paths_under_the_root_and_metric_filters() {
+    let dir = common::fixture_copy("coverage");
+    let root = dir.path().canonicalize().expect("temp root");
+    std::fs::write(
+        root.join("reports/abs.info"),
+        format!(
+            "SF:{}/src/app/views.py\nDA:1,1\nDA:2,0\nend_of_record\nSF:{}/src/lib.rs\nDA:1,0\nend_of_record\n",
+            root.display(),
+            root.display()
+        ),
+    )
+    .expect("write report");
+    common::config_file(
+        &dir,
+        "[metrics.absolute]\nkind = \"coverage\"\nreport = \"reports/abs.info\"\n\
+         [metrics.python-only]\nkind = \"coverage\"\nreport = \"reports/abs.info\"\nlanguages = [\"python\"]\n",
+    );
+    let (code, r, stderr) = common::json(&[root.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(counts(&r, "absolute"), (1, 3));
+    assert_eq!(
+        offenders(&r, "absolute"),
+        ["src/app/views.py views.py", "src/lib.rs lib.rs"]
+    );
+    assert_eq!(counts(&r, "python-only"), (1, 2));
+}
+
+#[test]
+fn a_malformed_report_names_the_file_and_the_problem() {
+    let dir = common::fixture_copy("coverage");
+    common::config_file(
+        &dir,
+        "[metrics.coverage]\nreport = \"reports/broken.info\"\n",
+    );
+    let stderr = stderr_of(&dir);
+    assert!(
+        stderr.starts_with(
+            "qscan: error: metric `coverage`: the coverage report `reports/broken.info` is malformed: line 4: `DA:2,one` is not DA:<line>,<hits>\n  hint: qscan reads lcov"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_xml_and_json_reports() {
+    let dir = common::fixture_copy("coverage");
+    std::fs::write(
+        dir.path().join("reports/cut.xml"),
+        "<?xml version=\"1.0\"?>\n<coverage>\n  <packages>\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("reports/other.json"),
+        "{\"coverage\": 87}\n",
+    )
+    .expect("write");
+    common::config_file(&dir, "[metrics.coverage]\nreport = \"reports/cut.xml\"\n");
+    let stderr = stderr_of(&dir);
+    assert!(
+        stderr.contains("the coverage report `reports/cut.xml` is malformed: invalid XML: "),
+        "{stderr}"
+    );
+    common::config_file(
+        &dir,
+        "[metrics.coverage]\nreport = \"reports/other.json\"\n",
+    );
+    let stderr = stderr_of(&dir);
+    assert!(
+        stderr.contains("the coverage report `reports/other.json` is malformed: it is JSON but not an llvm-cov export: it has no \"data\" array"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_report_or_a_glob_matching_nothing_is_an_error() {
+    let dir = common::fixture_copy("coverage");
+    common::config_file(
+        &dir,
+        "[metrics.coverage]\nreport = \"reports/missing.info\"\n",
+    );
+    let stderr = stderr_of(&dir);
+    assert!(
+        stderr.starts_with(
+            "qscan: error: metric `coverage`: cannot read the coverage report `reports/missing.info`: No such file or directory"
+        ),
+        "{stderr}"
+    );
+    common::config_file(&dir, "[metrics.coverage]\nreport = \"out/**/lcov.info\"\n");
+    let stderr = stderr_of(&dir);
+    assert!(
+        stderr.contains("metric `coverage`: no file matches the coverage report pattern `out/**/lcov.info` under "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn report_settings_are_checked_when_the_definition_loads() {
+    let dir = common::fixture_copy("coverage");
+    common::config_file(
+        &dir,
+        "[metrics.a]\nkind = \"coverage\"\n[metrics.b]\nkind = \"coverage\"\nreport = \"reports/[x.info\"\n\
+         [metrics.c]\nkind = \"coverage\"\nreport = \"x.info\"\nmax_lines = 3\n",
+    );
+    let stderr = stderr_of(&dir);
+    for expected in [
+        "quality.toml:1:1: metric `a` of kind `coverage` needs `report`",
+        "quality.toml:5:10: invalid glob `reports/[x.info` in report",
+        "quality.toml:9:13: `max_lines` does not apply to metric `c` of kind `coverage` (its keys: report)",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! The `external` kind end to end on fixtures/external (EXPECTED.md there):
+//! numbers from another tool's JSON held to bounds, and every way the file
+//! can fail to give one (exit 2 with a clear message).
+
+mod common;
+
+use common::counts;
+use serde_json::json;
+
+fn error_with(config: &str) -> String {
+    let dir = common::fixture_copy("external");
+    std::fs::write(dir.path().join("loadtest/broken.json"), "{\"p95\": 1,\n").expect("write");
+    common::config_file(&dir, config);
+    let out = common::qscan()
+        .arg(dir.path())
+        .output()
+        .expect("qscan runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn numbers_within_and_out_of_bounds() {
+    let dir = common::fixture_copy("external");
+    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
+    let (code, r, stderr) = common::json(&[&root]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(r["score"], 50.0);
+    assert_eq!(
+        r["gate"]["failures"],
+        json!(["metric 'cold-start-p95': `/latency_ms/p95` is 912.5, above the maximum 800"])
+    );
+    let p95 = common::metric(&r, "cold-start-p95");
+    assert_eq!(counts(&r, "cold-start-p95"), (0, 1));
+    assert_eq!(
+        (&p95["unit"], &p95["value"], &p95["measured"]),
+        (&json!("number"), &json!(0.0), &json!(912.5))
+    );
+    assert_eq!(
+        p95["offenders"],
+        json!([{ "path": "loadtest/summary.json", "line": null, "item": "/latency_ms/p95",
+                 "detail": "`/latency_ms/p95` is 912.5, above the maximum 800" }])
+    );
+    assert_eq!(counts(&r, "errors"), (1, 1));
+    assert_eq!(common::metric(&r, "errors")["measured"], 0.0);
+    assert_eq!(counts(&r, "throughput"), (1, 1));
+    assert_eq!(common::metric(&r, "throughput")["passed"], true);
+}
+
+#[test]
+fn text_report_shows_the_number() {
+    let dir = common::fixture_copy("external");
+    let out = common::qscan()
+        .arg(dir.path())
+        .args(["--color", "never"])
+        .output()
+        .expect("qscan runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("cold-start-p95    0.0%  within its bound  FAIL    number = 912.5\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  loadtest/summary.json — `/latency_ms/p95` is 912.5, above the maximum 800\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn what_cannot_be_read_is_an_error() {
+    let metric = |file: &str, pointer: &str| {
+        format!(
+            "[metrics.p95]\nkind = \"external\"\nfile = \"{file}\"\npointer = \"{pointer}\"\nmax = 800\n"
+        )
+    };
+    let e = error_with(&metric("loadtest/missing.json", "/p95"));
+    assert!(
+        e.starts_with("qscan: error: metric `p95`: cannot read the JSON file `loadtest/missing.json`: No such file or directory"),
+        "{e}"
+    );
+    let e = error_with(&metric("loadtest/summary.json", "/label"));
+    assert!(
+        e.starts_with("qscan: error: metric `p95`: `loadtest/summary.json` holds the string \"n/a\" at `/label`, not a number\n  hint: "),
+        "{e}"
+    );
+    let e = error_with(&metric("loadtest/summary.json", "/latency_ms/p999"));
+    assert!(
+        e.contains("metric `p95`: `loadtest/summary.json` has nothing at the JSON pointer `/latency_ms/p999`"),
+        "{e}"
+    );
+    let e = error_with(&metric("loadtest/broken.json", "/p95"));
+    assert!(
+        e.contains("metric `p95`: `loadtest/broken.json` is not valid JSON: EOF while parsing a value at line 2 column 0"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bounds_and_pointer_are_checked_when_the_definition_loads() {
+    let e = error_with(
+        "[metrics.a]\nkind = \"external\"\nfile = \"x.json\"\n\
+         [metrics.b]\nkind = \"external\"\nfile = \"x.json\"\npointer = \"latency\"\nmax = 1\n\
+         [metrics.c]\nkind = \"external\"\nfile = \"x.json\"\nmin = 10\nmax = 5\n\
+         [metrics.d]\nkind = \"external\"\nmax = 5\n",
+    );
+    for expected in [
+        "quality.toml:1:1: metric `a` of kind `external` needs `max` or `min`: the bound on the number",
+        "quality.toml:7:11: `latency` is not a JSON pointer",
+        "quality.toml:9:1: metric `c`: min (10) is above max (5), so no number passes",
+        "quality.toml:14:1: metric `d` of kind `external` needs `file`",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+}
+
+#[test]
+fn min_is_a_bound_not_a_percentage_for_external() {
+    let dir = common::fixture_copy("external");
+    common::config_file(
+        &dir,
+        "[metrics.rps]\nkind = \"external\"\nfile = \"loadtest/summary.json\"\npointer = \"/rps\"\nmin = 250\n",
+    );
+    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
+    let (code, r, _) = common::json(&[&root]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::metric(&r, "rps")["offenders"][0]["detail"],
+        "`/rps` is 240, below the minimum 250"
+    );
+}

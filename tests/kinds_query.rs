@@ -1,0 +1,163 @@
+//! The `query` kind end to end: the README's three example rules find
+//! exactly the functions fixtures/queries/EXPECTED.md lists, and a query that
+//! does not compile is an error at its line of quality.toml.
+
+mod common;
+
+use common::{counts, offenders};
+
+fn run_on(dir: &tempfile::TempDir) -> (i32, String, String) {
+    let out = common::qscan()
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("qscan runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn example_rules_find_exactly_the_expected_functions() {
+    let dir = common::fixture_copy("queries");
+    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
+    let (code, r, stderr) = common::json(&[&root]);
+    assert_eq!(
+        code, 1,
+        "max_offenders = 0 on the lock rule fails the gate: {stderr}"
+    );
+    assert_eq!(r["score"], 71.3);
+    assert_eq!(
+        r["gate"]["failures"],
+        serde_json::json!(["metric 'lock-across-await' has 3 offenders, more than its maximum 0"])
+    );
+
+    assert_eq!(counts(&r, "lock-across-await"), (7, 10));
+    assert_eq!(
+        offenders(&r, "lock-across-await"),
+        [
+            "locks.rs:11 holds_guard",
+            "locks.rs:18 holds_guard_expect",
+            "locks.rs:54 dropped_first",
+        ]
+    );
+    assert_eq!(
+        common::metric(&r, "lock-across-await")["offenders"][0]["detail"],
+        "a std Mutex guard is held across an .await (line 12)"
+    );
+
+    assert_eq!(counts(&r, "read-after-write"), (12, 16));
+    assert_eq!(
+        offenders(&r, "read-after-write"),
+        [
+            "attrs.py:8 Order.apply",
+            "attrs.py:12 Order.log",
+            "attrs.py:16 Order.copy_back",
+            "attrs.py:41 normalised",
+        ]
+    );
+
+    assert_eq!(counts(&r, "write-outside-transaction"), (11, 16));
+    assert_eq!(
+        offenders(&r, "write-outside-transaction"),
+        [
+            "db.py:7 place",
+            "db.py:11 create_order",
+            "db.py:28 place_decorated",
+            "db.py:33 merge_settings",
+            "db.py:38 Checkout.finish",
+        ]
+    );
+    assert_eq!(
+        common::metric(&r, "write-outside-transaction")["offenders"][4]["detail"],
+        "writes to the database outside a transaction block (line 40)"
+    );
+}
+
+#[test]
+fn readme_shows_the_fixture_rules_verbatim() {
+    let readme = include_str!("../README.md");
+    let rules = include_str!("../fixtures/queries/quality.toml");
+    for table in rules.split("\n[").skip(1) {
+        let table = format!("[{}", table.trim_end());
+        assert!(
+            readme.contains(&table),
+            "README.md should show this rule as fixtures/queries/quality.toml has it:\n{table}"
+        );
+    }
+}
+
+#[test]
+fn file_units_and_default_messages() {
+    let dir = common::fixture_copy("queries");
+    common::config_file(
+        &dir,
+        "[metrics.unwraps]\nkind = \"query\"\nlanguage = \"rust\"\n\
+         query = '(call_expression function: (field_expression field: (field_identifier) @m (#eq? @m \"unwrap\")))'\n\
+         [metrics.none]\nkind = \"query\"\nlanguage = \"python\"\nunit = \"function\"\n\
+         query = '((identifier) @i (#eq? @i \"no_such_name\"))'\n",
+    );
+    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
+    let (code, r, stderr) = common::json(&[&root]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(counts(&r, "unwraps"), (0, 1));
+    assert_eq!(offenders(&r, "unwraps"), ["locks.rs locks.rs"]);
+    assert_eq!(
+        common::metric(&r, "unwraps")["offenders"][0]["detail"],
+        "matches the query (lines 12, 26, 34, 49, 55, 62)"
+    );
+    assert_eq!(counts(&r, "none"), (16, 16));
+}
+
+#[test]
+fn an_invalid_query_points_at_its_line_in_quality_toml() {
+    let dir = common::fixture_copy("queries");
+    common::config_file(
+        &dir,
+        "[metrics.locks]\nkind = \"query\"\nlanguage = \"rust\"\nquery = '''\n(function_item\n  body: (blok) @b)\n'''\n\
+         [metrics.calls]\nkind = \"query\"\nlanguage = \"python\"\nquery = \"(call function: (identifer) @f)\"\n",
+    );
+    let (code, stdout, stderr) = run_on(&dir);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("quality.toml:6:10: invalid query: the rust grammar has no node type `blok`\n  |\n6 |   body: (blok) @b)\n  |          ^"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "quality.toml:11:27: invalid query: the python grammar has no node type `identifer`"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn query_settings_are_checked() {
+    let dir = common::fixture_copy("queries");
+    common::config_file(
+        &dir,
+        "[metrics.a]\nkind = \"query\"\nlanguage = \"cobol\"\nquery = \"(x) @x\"\n\
+         [metrics.b]\nkind = \"query\"\nlanguage = \"rust\"\nunit = \"module\"\nquery = \"(function_item) @f\"\n\
+         [metrics.c]\nkind = \"query\"\nlanguage = \"rust\"\n\
+         [metrics.d]\nkind = \"query\"\nlanguage = \"rust\"\nquery = \"(function_item)\"\n\
+         [metrics.e]\nkind = \"typed\"\nmessage = \"x\"\n",
+    );
+    let (code, _, stderr) = run_on(&dir);
+    assert_eq!(code, 2, "{stderr}");
+    for expected in [
+        "quality.toml:3:12: unknown language `cobol`; expected one of python, javascript, typescript, rust",
+        "quality.toml:8:8: unit `module` is not known; expected \"function\" or \"file\"",
+        "quality.toml:10:1: metric `c` of kind `query` needs `query`: a tree-sitter query",
+        "quality.toml:16:10: this pattern captures no node",
+        "quality.toml:19:11: `message` does not apply to metric `e` of kind `typed`",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}
