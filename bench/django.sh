@@ -24,7 +24,12 @@ cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
 qscan="$repo/target/release/qscan"
 echo "tree: $tree ($(find "$tree" -name '*.py' | wc -l) .py, $(find "$tree" -name '*.js' | wc -l) .js files, $(du -sh "$tree" | cut -f1))"
 echo "machine: $(nproc) cores; $(tokei --version); $(ast-grep --version); qscan $("$qscan" --version)"
+cache=$(mktemp -d)
+QSCAN_CACHE_DIR="$cache" "$qscan" "$tree" --format json > /dev/null || true   # fills the facts cache
+# qscan: a cold full scan (the facts cache off), then the same with a warm cache.
 python3 "$repo/bench/compare.py" --runs "${RUNS:-5}" --cwd "$tree" \
   "tokei=tokei ." \
   "ast-grep=ast-grep run -p 'def \$F(\$\$\$A): \$\$\$B' -l python ." \
-  "qscan=$qscan . --format json"
+  "qscan=QSCAN_NO_CACHE=1 $qscan . --format json" \
+  "qscan (warm cache)=QSCAN_CACHE_DIR=$cache $qscan . --format json"
+rm -rf "$cache"

@@ -118,8 +118,11 @@ pub fn is_vendored(path: &str) -> bool {
 
 /// Walks the working tree under `root`.
 pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
-    let mut snapshot = Snapshot::default();
-    let walker = ignore::WalkBuilder::new(root)
+    // The walk runs on every core (ignore's parallel walker); each thread
+    // fills its own snapshot, and the parts are merged and sorted after, so
+    // the result does not depend on the order threads saw entries in.
+    let parts: std::sync::Mutex<Vec<Snapshot>> = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
         .filter_entry(|e| {
@@ -128,73 +131,110 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
                     .to_str()
                     .is_some_and(|n| VENDORED_DIRS.contains(&n)))
         })
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                snapshot.skipped.push(Skipped {
-                    path: error_path(&err, root),
-                    reason: format!("unreadable: {}", error_message(&err)),
-                });
-                continue;
-            }
-        };
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            continue;
-        }
-        let Some(rel) = relative(root, entry.path()) else {
-            // No report can name it faithfully, but dropping it silently
-            // would hide a file from every number.
-            if let Ok(rel) = entry.path().strip_prefix(root) {
-                let lossy = rel.to_string_lossy().replace('\\', "/");
-                if !rules.is_excluded(&lossy) {
-                    snapshot.skipped.push(Skipped {
-                        path: lossy,
-                        reason: "file name is not UTF-8".into(),
-                    });
-                }
-            }
-            continue;
-        };
-        if rules.is_excluded(&rel) {
-            continue;
-        }
-        if file_type.is_symlink() {
-            snapshot.skipped.push(Skipped {
-                path: rel,
-                reason: "symbolic link (not followed)".into(),
-            });
-            continue;
-        }
-        if !file_type.is_file() {
-            // A FIFO, socket or device: reading it could block forever.
-            snapshot.skipped.push(Skipped {
-                path: rel,
-                reason: "not a regular file".into(),
-            });
-            continue;
-        }
-        if let Some(language) = Language::from_path(&rel) {
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            snapshot.sources.push(SourceFile {
-                is_test: rules.is_test(&rel),
-                abs: entry.path().to_path_buf(),
-                blob: None,
-                path: rel.clone(),
-                language,
-                size,
-            });
-        }
-        snapshot.all_paths.push(rel);
+        .build_parallel()
+        .run(|| {
+            let mut part = Part {
+                snapshot: Snapshot::default(),
+                sink: &parts,
+            };
+            Box::new(move |entry| {
+                take(root, rules, entry, &mut part.snapshot);
+                ignore::WalkState::Continue
+            })
+        });
+    let mut snapshot = Snapshot::default();
+    for part in parts.into_inner().unwrap_or_default() {
+        snapshot.all_paths.extend(part.all_paths);
+        snapshot.sources.extend(part.sources);
+        snapshot.skipped.extend(part.skipped);
     }
     snapshot.all_paths.sort();
     snapshot.sources.sort_by(|a, b| a.path.cmp(&b.path));
     snapshot.skipped.sort();
     snapshot
+}
+
+/// One walker thread's share, handed over when the thread is done with it.
+struct Part<'a> {
+    snapshot: Snapshot,
+    sink: &'a std::sync::Mutex<Vec<Snapshot>>,
+}
+
+impl Drop for Part<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut parts) = self.sink.lock() {
+            parts.push(std::mem::take(&mut self.snapshot));
+        }
+    }
+}
+
+/// Takes one walk entry into the snapshot: a path, a source file, or a skip.
+fn take(
+    root: &Path,
+    rules: &PathRules,
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    snapshot: &mut Snapshot,
+) {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            snapshot.skipped.push(Skipped {
+                path: error_path(&err, root),
+                reason: format!("unreadable: {}", error_message(&err)),
+            });
+            return;
+        }
+    };
+    let Some(file_type) = entry.file_type() else {
+        return;
+    };
+    if file_type.is_dir() {
+        return;
+    }
+    let Some(rel) = relative(root, entry.path()) else {
+        // No report can name it faithfully, but dropping it silently
+        // would hide a file from every number.
+        if let Ok(rel) = entry.path().strip_prefix(root) {
+            let lossy = rel.to_string_lossy().replace('\\', "/");
+            if !rules.is_excluded(&lossy) {
+                snapshot.skipped.push(Skipped {
+                    path: lossy,
+                    reason: "file name is not UTF-8".into(),
+                });
+            }
+        }
+        return;
+    };
+    if rules.is_excluded(&rel) {
+        return;
+    }
+    if file_type.is_symlink() {
+        snapshot.skipped.push(Skipped {
+            path: rel,
+            reason: "symbolic link (not followed)".into(),
+        });
+        return;
+    }
+    if !file_type.is_file() {
+        // A FIFO, socket or device: reading it could block forever.
+        snapshot.skipped.push(Skipped {
+            path: rel,
+            reason: "not a regular file".into(),
+        });
+        return;
+    }
+    if let Some(language) = Language::from_path(&rel) {
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        snapshot.sources.push(SourceFile {
+            is_test: rules.is_test(&rel),
+            abs: entry.path().to_path_buf(),
+            blob: None,
+            path: rel.clone(),
+            language,
+            size,
+        });
+    }
+    snapshot.all_paths.push(rel);
 }
 
 /// The path relative to root with forward slashes; None for the root itself or

@@ -468,7 +468,13 @@ fn measure(
         jobs,
     } = *ctx;
     let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
+    let started = std::time::Instant::now();
     let (snapshot, source) = list_files(place, snap, rules)?;
+    trace(&format!(
+        "listed {} files in {:?}",
+        snapshot.all_paths.len(),
+        started.elapsed()
+    ));
     // Before parsing anything: a missing report stops the run at once.
     let inputs = match inputs {
         Some(i) => (*i).clone(),
@@ -510,6 +516,10 @@ fn measure(
         };
         (analysis, history)
     });
+    trace(&format!(
+        "analyzed and read history by {:?}",
+        started.elapsed()
+    ));
     let crates = rust_crates(place, &snapshot, &analysis, source.as_ref());
     let facts = Facts {
         files: &analysis.files,
@@ -525,6 +535,7 @@ fn measure(
         .iter()
         .map(|m| metrics::evaluate(m, &facts))
         .collect();
+    trace(&format!("evaluated by {:?}", started.elapsed()));
     Ok(Measured {
         inputs,
         snapshot,
@@ -533,6 +544,14 @@ fn measure(
         history_note,
         results,
     })
+}
+
+/// Prints a line to stderr when `QSCAN_TRACE` is set: where a run spends its
+/// time, for benchmarks and bug reports.
+pub fn trace(line: &str) {
+    if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("trace: {line}");
+    }
 }
 
 /// The history facts, or the note saying why there are none.

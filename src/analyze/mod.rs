@@ -158,9 +158,14 @@ pub fn analyze_cached(
     queries: &[QueryJob],
     cache: &FactsCache,
 ) -> Analysis {
-    let results: Vec<Result<FileFacts, Skipped>> = files
+    // Largest first: the parallel tail is then made of small files, so both
+    // cores finish together (results are sorted by path after).
+    let mut order: Vec<&SourceFile> = files.iter().collect();
+    order.sort_by(|a, b| b.size.cmp(&a.size));
+    let results: Vec<Result<FileFacts, Skipped>> = order
         .par_iter()
-        .map(|f| {
+        .with_max_len(1)
+        .map(|&f| {
             if f.size > max_file_bytes {
                 return Err(Skipped {
                     path: f.path.clone(),
