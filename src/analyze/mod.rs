@@ -161,7 +161,7 @@ pub fn analyze_cached(
     // Largest first: the parallel tail is then made of small files, so both
     // cores finish together (results are sorted by path after).
     let mut order: Vec<&SourceFile> = files.iter().collect();
-    order.sort_by(|a, b| b.size.cmp(&a.size));
+    order.sort_by_key(|f| std::cmp::Reverse(f.size));
     let results: Vec<Result<FileFacts, Skipped>> = order
         .par_iter()
         .with_max_len(1)
