@@ -460,45 +460,21 @@ fn measure(
     inputs: Option<&crate::ingest::Inputs>,
     progress: &history::ProgressHook,
 ) -> Result<Measured, Error> {
-    let Context {
-        place,
-        def,
-        rules,
-        cache,
-        jobs,
-    } = *ctx;
+    let (place, def) = (ctx.place, ctx.def);
     let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
     let started = std::time::Instant::now();
-    let (snapshot, source) = list_files(place, snap, rules)?;
-    trace(&format!(
-        "listed {} files in {:?}",
-        snapshot.all_paths.len(),
-        started.elapsed()
-    ));
-    // Before parsing anything: a missing report stops the run at once.
-    let inputs = match inputs {
-        Some(i) => (*i).clone(),
-        None => crate::ingest::gather(&place.root, def, &snapshot.all_paths)?,
-    };
     let git_dir = place.repo.as_ref().map(|r| r.path().to_path_buf());
     let mut settings = def.history.clone();
     if let Snap::Commit(id) = snap {
         settings.branch = Some(id.to_string());
     }
-    let (analysis, (history, history_note)) = std::thread::scope(|s| {
+    // History is read on its own thread while the files are listed and
+    // analyzed: the two share nothing, and on a long history the walk is
+    // the shorter of the two.
+    let (listed, (history, history_note)) = std::thread::scope(|s| {
         let reader = (needs(Source::History) && *snap != Snap::Nothing)
             .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress)));
-        let analysis = if needs(Source::Files) {
-            analyze::analyze_cached(
-                &snapshot.sources,
-                source.as_ref(),
-                def.scan.max_file_bytes,
-                jobs,
-                cache,
-            )
-        } else {
-            Analysis::default()
-        };
+        let listed = list_and_analyze(ctx, snap, inputs, needs(Source::Files), started);
         let history = match reader.map(|r| r.join()) {
             None if needs(Source::History) => (
                 None,
@@ -514,8 +490,9 @@ fn measure(
                 ),
             ),
         };
-        (analysis, history)
+        (listed, history)
     });
+    let (snapshot, source, inputs, analysis) = listed?;
     trace(&format!(
         "analyzed and read history by {:?}",
         started.elapsed()
@@ -552,6 +529,46 @@ pub fn trace(line: &str) {
     if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!("trace: {line}");
     }
+}
+
+/// The files of a snapshot, the reports metrics read, and the files' facts.
+type Listed = (
+    discover::Snapshot,
+    Box<dyn analyze::Source>,
+    crate::ingest::Inputs,
+    Analysis,
+);
+
+fn list_and_analyze(
+    ctx: &Context,
+    snap: &Snap,
+    inputs: Option<&crate::ingest::Inputs>,
+    needs_files: bool,
+    started: std::time::Instant,
+) -> Result<Listed, Error> {
+    let (snapshot, source) = list_files(ctx.place, snap, ctx.rules)?;
+    trace(&format!(
+        "listed {} files in {:?}",
+        snapshot.all_paths.len(),
+        started.elapsed()
+    ));
+    // Before parsing anything: a missing report stops the run at once.
+    let inputs = match inputs {
+        Some(i) => (*i).clone(),
+        None => crate::ingest::gather(&ctx.place.root, ctx.def, &snapshot.all_paths)?,
+    };
+    let analysis = if needs_files {
+        analyze::analyze_cached(
+            &snapshot.sources,
+            source.as_ref(),
+            ctx.def.scan.max_file_bytes,
+            ctx.jobs,
+            ctx.cache,
+        )
+    } else {
+        Analysis::default()
+    };
+    Ok((snapshot, source, inputs, analysis))
 }
 
 /// The history facts, or the note saying why there are none.

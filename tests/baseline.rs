@@ -109,17 +109,7 @@ fn deltas(report: &Value) -> Vec<(String, f64, Vec<String>)> {
                 .as_array()
                 .expect("new_offenders")
                 .iter()
-                .map(|o| {
-                    let line = o["line"]
-                        .as_u64()
-                        .map(|l| format!(":{l}"))
-                        .unwrap_or_default();
-                    format!(
-                        "{}{line} {}",
-                        o["path"].as_str().unwrap_or(""),
-                        o["item"].as_str().unwrap_or("")
-                    )
-                })
+                .map(common::describe)
                 .collect();
             (
                 m["name"].as_str().unwrap_or("").to_string(),

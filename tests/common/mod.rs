@@ -63,19 +63,22 @@ pub fn offenders(report: &Value, name: &str) -> Vec<String> {
         .as_array()
         .expect("offenders")
         .iter()
-        .map(|o| {
-            let line = o["line"]
-                .as_u64()
-                .map(|l| format!(":{l}"))
-                .unwrap_or_default();
-            format!(
-                "{}{} {}",
-                o["path"].as_str().unwrap_or(""),
-                line,
-                o["item"].as_str().unwrap_or("")
-            )
-        })
+        .map(describe)
         .collect()
+}
+
+/// "path:line item" of one offender (no ":line" for whole-file offenders).
+pub fn describe(o: &Value) -> String {
+    let line = o["line"]
+        .as_u64()
+        .map(|l| format!(":{l}"))
+        .unwrap_or_default();
+    format!(
+        "{}{} {}",
+        o["path"].as_str().unwrap_or(""),
+        line,
+        o["item"].as_str().unwrap_or("")
+    )
 }
 
 /// Writes a quality definition into a temp file and returns its path.
