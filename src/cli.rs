@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
 use crate::history::{Progress, ProgressHook};
+use crate::metrics::groups::By;
 use crate::report::{self, Format};
 use crate::scan::{self, Request};
 
@@ -27,7 +28,7 @@ pub const EXIT_FAILED: i32 = 1;
     name = "qscan",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --format sarif -o qscan.sarif   SARIF for code scanning, into a file\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)"
+    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --format sarif -o qscan.sarif   SARIF for code scanning, into a file\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)\n  qscan --by owner              every metric per CODEOWNERS team (--by dir:2 per folder)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -95,6 +96,13 @@ pub struct Cli {
     /// score and the metrics' thresholds do not fail the run.
     #[arg(long, requires = "baseline")]
     pub new_only: bool,
+
+    /// Also show every metric per team or folder: `owner` groups by the
+    /// CODEOWNERS teams owning each unit's path (paths no team owns form the
+    /// group `(unowned)`), `dir` by top folder, `dir:DEPTH` by folders
+    /// DEPTH deep, e.g. `--by owner`, `--by dir:2`.
+    #[arg(long, value_name = "owner|dir[:DEPTH]", value_parser = parse_by)]
+    pub by: Option<By>,
 
     /// Neither read nor write the facts cache (kept in the user's cache
     /// folder, keyed by file content, so unchanged files are not parsed again).
@@ -174,6 +182,10 @@ pub enum ColorWhen {
     Never,
 }
 
+fn parse_by(s: &str) -> Result<By, String> {
+    s.parse()
+}
+
 fn parse_percent(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
@@ -232,6 +244,7 @@ pub fn run(cli: &Cli) -> i32 {
         fail_on_regression: cli.fail_on_regression,
         new_only: cli.new_only,
         no_cache: cli.no_cache,
+        by: cli.by,
     };
     if cli.dump_facts {
         return match scan::facts(&request) {

@@ -63,6 +63,10 @@ pub struct Snapshot {
     pub skipped: Vec<Skipped>,
     /// Blob ids of `Cargo.toml` files, when the snapshot comes from git.
     pub manifests: Vec<(String, git2::Oid)>,
+    /// Blob ids of the CODEOWNERS files GitHub reads, when the snapshot comes
+    /// from git; recorded even when `exclude` leaves them out, since they
+    /// are read for ownership, not measured.
+    pub codeowners: Vec<(String, git2::Oid)>,
 }
 
 /// Compiled path rules: excludes and test-file patterns.

@@ -5,8 +5,8 @@
 //! The data flows one way: [`discover`] finds the files, [`analyze`] turns each
 //! into [`facts`] once, [`history`] reads change units from git, [`ingest`]
 //! reads the reports other tools wrote (coverage, JSON numbers), [`metrics`]
-//! are pure functions of facts and the [`config`] definition, and [`report`]
-//! renders the result. [`cli`] is the edge that parses flags, prints and picks
+//! are pure functions of facts and the [`config`] definition (grouped per team
+//! by [`owners`] or per folder for `--by`), and [`report`] renders the result. [`cli`] is the edge that parses flags, prints and picks
 //! the exit code.
 
 pub mod analyze;
@@ -22,5 +22,6 @@ pub mod ingest;
 pub mod init;
 pub mod lang;
 pub mod metrics;
+pub mod owners;
 pub mod report;
 pub mod scan;

@@ -14,7 +14,9 @@ use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::facts::RustCrate;
 use crate::history::{self, HistoryFacts};
+use crate::metrics::groups::{self, By};
 use crate::metrics::{self, Facts, MetricResult, Source};
+use crate::owners::{self, Owners};
 use crate::report::{FilesReport, GateReport, HistoryReport, Report};
 
 /// How many files this process has parsed (for traces and tests).
@@ -51,6 +53,8 @@ pub struct Request {
     pub new_only: bool,
     /// Neither read nor write the facts cache on disk (`--no-cache`).
     pub no_cache: bool,
+    /// Also report every metric per team or folder (`--by`).
+    pub by: Option<By>,
 }
 
 /// Where a scan runs: the root folder and, when there is one, its repository.
@@ -255,6 +259,8 @@ struct Context<'a> {
 struct Measured {
     inputs: crate::ingest::Inputs,
     snapshot: discover::Snapshot,
+    /// Where the snapshot's contents are read from.
+    source: Box<dyn analyze::Source>,
     analysis: Analysis,
     history: Option<HistoryFacts>,
     history_note: Option<String>,
@@ -334,6 +340,13 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
             .push("HEAD has no commit yet: the baseline is empty, so every offender is new".into());
     }
 
+    let groups = req.by.map(|by| match by {
+        By::Dir(depth) => groups::groups(&now.results, by, |p| vec![groups::dir_group(p, depth)]),
+        By::Owner => {
+            let owners = codeowners(place, &current, &now, &mut notes);
+            groups::groups(&now.results, by, |p| groups::owner_groups(&owners, p))
+        }
+    });
     let Measured {
         snapshot,
         mut analysis,
@@ -440,7 +453,73 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         history: history.as_ref().map(history_report),
         hotspots,
         notes,
+        groups,
+        by: req.by,
     })
+}
+
+/// The CODEOWNERS file GitHub would read in the measured snapshot: from disk
+/// for the working tree, from its blob for a commit or the index (so
+/// `--rev` groups by the owners of that commit). Notes say when there is
+/// none and what in it was skipped.
+fn codeowners(place: &Place, snap: &Snap, measured: &Measured, notes: &mut Vec<String>) -> Owners {
+    for location in owners::LOCATIONS {
+        let blob = measured
+            .snapshot
+            .codeowners
+            .iter()
+            .find(|(p, _)| p == location)
+            .map(|(_, id)| *id);
+        let abs = place.root.join(location);
+        let present = match blob {
+            Some(_) => true,
+            None => *snap == Snap::WorkingTree && abs.is_file(),
+        };
+        if !present {
+            continue;
+        }
+        let file = discover::SourceFile {
+            path: location.to_string(),
+            abs,
+            blob,
+            language: crate::lang::Language::Rust,
+            is_test: false,
+            size: 0,
+        };
+        return match measured.source.read(&file) {
+            Ok(bytes) => {
+                let owners = Owners::parse(location, &String::from_utf8_lossy(&bytes));
+                notes.extend(owners.problems.iter().cloned());
+                let people = owners.people();
+                if people > 0 {
+                    notes.push(format!(
+                        "{location} names {}: qscan reports on teams only, so a path that \
+                         only people own counts as {}",
+                        if people == 1 {
+                            "1 person (a user or an email)".to_string()
+                        } else {
+                            format!("{people} people (users or emails)")
+                        },
+                        groups::UNOWNED
+                    ));
+                }
+                owners
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "cannot read {location} ({e}): every path counts as {}",
+                    groups::UNOWNED
+                ));
+                Owners::default()
+            }
+        };
+    }
+    notes.push(format!(
+        "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): every path \
+         counts as {}",
+        groups::UNOWNED
+    ));
+    Owners::default()
 }
 
 fn head_or_nothing(place: &Place) -> Result<Snap, Error> {
@@ -516,6 +595,7 @@ fn measure(
     Ok(Measured {
         inputs,
         snapshot,
+        source,
         analysis,
         history,
         history_note,

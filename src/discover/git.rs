@@ -78,6 +78,12 @@ fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules)
     let odb = repo.odb().ok();
     let mut snapshot = Snapshot::default();
     for (path, id, mode) in entries {
+        if mode != MODE_LINK
+            && mode != MODE_GITLINK
+            && crate::owners::LOCATIONS.contains(&path.as_str())
+        {
+            snapshot.codeowners.push((path.clone(), id));
+        }
         if rules.is_excluded(&path) {
             continue;
         }

@@ -28,18 +28,28 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
     };
     let mut out = Outcome::default();
     for unit in &history.units {
-        let n = unit.paths.iter().filter(|p| def.sees_path(p)).count() as u64;
+        let seen: Vec<String> = unit
+            .paths
+            .iter()
+            .filter(|p| def.sees_path(p))
+            .cloned()
+            .collect();
+        let n = seen.len() as u64;
         let short = &unit.id[..unit.id.len().min(12)];
-        out.unit((n > max).then(|| Offender {
-            path: String::new(),
-            line: None,
-            item: match unit.pr {
-                Some(pr) => format!("#{pr} ({short})"),
-                None => short.to_string(),
-            },
-            detail: format!("touches {n} files (max {max}): {}", unit.subject),
-            weight: n as f64,
-        }));
+        // For `--by`, a change unit belongs to every group whose files it touched.
+        out.unit_across(
+            seen,
+            (n > max).then(|| Offender {
+                path: String::new(),
+                line: None,
+                item: match unit.pr {
+                    Some(pr) => format!("#{pr} ({short})"),
+                    None => short.to_string(),
+                },
+                detail: format!("touches {n} files (max {max}): {}", unit.subject),
+                weight: n as f64,
+            }),
+        );
     }
     out
 }

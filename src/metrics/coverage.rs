@@ -40,27 +40,29 @@ pub fn evaluate(def: &crate::config::MetricDef, facts: &Facts) -> Outcome {
             continue;
         }
         let uncovered = file.uncovered.len() as u64;
-        out.total += file.coverable;
-        out.compliant += file.coverable - uncovered;
-        if uncovered > 0 {
-            out.offenders.push(Offender {
-                path: file.path.clone(),
-                line: None,
-                item: file
-                    .path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&file.path)
-                    .to_string(),
-                detail: format!(
-                    "{} of {} uncovered: {}",
-                    plural(uncovered, "line"),
-                    file.coverable,
-                    ranges(&file.uncovered)
-                ),
-                weight: uncovered as f64,
-            });
-        }
+        let offender = (uncovered > 0).then(|| Offender {
+            path: file.path.clone(),
+            line: None,
+            item: file
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&file.path)
+                .to_string(),
+            detail: format!(
+                "{} of {} uncovered: {}",
+                plural(uncovered, "line"),
+                file.coverable,
+                ranges(&file.uncovered)
+            ),
+            weight: uncovered as f64,
+        });
+        out.units_of(
+            &file.path,
+            file.coverable.saturating_sub(uncovered),
+            file.coverable,
+            offender,
+        );
     }
     out
 }

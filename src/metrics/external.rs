@@ -45,13 +45,18 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
     } else {
         format!("`{}`", found.pointer)
     };
-    out.unit(broken.map(|why| Offender {
-        path: found.file.clone(),
-        line: None,
-        item: found.pointer.clone(),
-        detail: format!("{shown} is {value}, {why}"),
-        weight: 1.0,
-    }));
+    // The number describes the whole system, not the file it was read
+    // from: it belongs to no group of `--by`.
+    out.unit_across(
+        Vec::new(),
+        broken.map(|why| Offender {
+            path: found.file.clone(),
+            line: None,
+            item: found.pointer.clone(),
+            detail: format!("{shown} is {value}, {why}"),
+            weight: 1.0,
+        }),
+    );
     out
 }
 

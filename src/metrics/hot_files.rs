@@ -45,16 +45,19 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
             continue;
         }
         let share = n as f64 / units as f64;
-        out.unit((share > limit).then(|| Offender {
-            path: path.clone(),
-            line: None,
-            item: path.rsplit('/').next().unwrap_or(path).to_string(),
-            detail: format!(
-                "changed in {n} of {units} change units ({:.1}%)",
-                100.0 * share
-            ),
-            weight: n as f64,
-        }));
+        out.unit(
+            path,
+            (share > limit).then(|| Offender {
+                path: path.clone(),
+                line: None,
+                item: path.rsplit('/').next().unwrap_or(path).to_string(),
+                detail: format!(
+                    "changed in {n} of {units} change units ({:.1}%)",
+                    100.0 * share
+                ),
+                weight: n as f64,
+            }),
+        );
     }
     out
 }

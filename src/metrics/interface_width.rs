@@ -28,8 +28,9 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
             continue;
         }
         let n = file.public_items.len() as u64;
-        out.unit((n > max).then(|| {
-            Offender {
+        out.unit(
+            &file.path,
+            (n > max).then(|| Offender {
                 path: file.path.clone(),
                 line: None,
                 item: file
@@ -40,8 +41,8 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
                     .to_string(),
                 detail: format!("{n} public items (max {max})"),
                 weight: n as f64,
-            }
-        }));
+            }),
+        );
     }
     out
 }

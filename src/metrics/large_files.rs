@@ -26,8 +26,9 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
             continue;
         }
         let code = u64::from(file.lines.code);
-        out.unit((code > max).then(|| {
-            Offender {
+        out.unit(
+            &file.path,
+            (code > max).then(|| Offender {
                 path: file.path.clone(),
                 line: None,
                 item: file
@@ -38,8 +39,8 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
                     .to_string(),
                 detail: format!("{code} code lines (max {max})"),
                 weight: code as f64,
-            }
-        }));
+            }),
+        );
     }
     out
 }

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod change_size;
 mod coverage;
 mod external;
+pub mod groups;
 pub mod hot_files;
 pub mod hotspots;
 pub mod interface_width;
@@ -166,16 +167,64 @@ pub struct Outcome {
     pub unmatched: Vec<String>,
     /// The number an external metric read.
     pub measured: Option<f64>,
+    /// Where the units lie, for `--by`.
+    pub tallies: Vec<Tally>,
+}
+
+/// Units that lie in the same place, and how many of them comply: what
+/// `--by owner|dir` groups. Per-unit records would say no more, since a
+/// group is a function of the paths alone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// The files the units belong to: one for a file's units (its functions,
+    /// the file itself, its lines), the files a change unit touched, none
+    /// for an external number, which belongs to the whole system.
+    pub paths: Vec<String>,
+    pub compliant: u64,
+    pub total: u64,
 }
 
 impl Outcome {
-    /// Counts one unit; a non-compliant unit adds its offender.
-    pub fn unit(&mut self, offender: Option<Offender>) {
-        self.total += 1;
-        match offender {
-            None => self.compliant += 1,
-            Some(o) => self.offenders.push(o),
+    /// Counts one unit of the file at `path`; a non-compliant unit adds its
+    /// offender.
+    pub fn unit(&mut self, path: &str, offender: Option<Offender>) {
+        self.units_of(path, u64::from(offender.is_none()), 1, offender);
+    }
+
+    /// Counts `total` units of the file at `path`, `compliant` of them
+    /// compliant (a coverage report's lines), with the file's offender.
+    pub fn units_of(&mut self, path: &str, compliant: u64, total: u64, offender: Option<Offender>) {
+        self.count(compliant, total, offender);
+        // Kinds visit a file's units together: one tally per file.
+        match self.tallies.last_mut() {
+            Some(t) if t.paths.len() == 1 && t.paths[0] == path => {
+                t.compliant += compliant;
+                t.total += total;
+            }
+            _ => self.tallies.push(Tally {
+                paths: vec![path.to_string()],
+                compliant,
+                total,
+            }),
         }
+    }
+
+    /// Counts one unit that belongs to several files (a change unit, in the
+    /// files it touched) or to none.
+    pub fn unit_across(&mut self, paths: Vec<String>, offender: Option<Offender>) {
+        let compliant = u64::from(offender.is_none());
+        self.count(compliant, 1, offender);
+        self.tallies.push(Tally {
+            paths,
+            compliant,
+            total: 1,
+        });
+    }
+
+    fn count(&mut self, compliant: u64, total: u64, offender: Option<Offender>) {
+        self.compliant += compliant;
+        self.total += total;
+        self.offenders.extend(offender);
     }
 }
 
@@ -213,6 +262,9 @@ pub struct MetricResult {
     /// The offenders that the baseline does not have, when compared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_offenders: Option<Vec<Offender>>,
+    /// Where the units lie, for `--by` (see [`groups`]).
+    #[serde(skip)]
+    pub tallies: Vec<Tally>,
 }
 
 /// A metric's numbers at the baseline revision.
@@ -269,6 +321,7 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         baseline: None,
         delta: None,
         new_offenders: None,
+        tallies: outcome.tallies,
     }
 }
 

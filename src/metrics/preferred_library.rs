@@ -116,21 +116,24 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
                     .any(|p| same_library(file.language, lib, p))
             })
             .collect();
-        out.unit(bad.first().map(|(_, line)| {
-            let names: Vec<&str> = bad.iter().map(|(lib, _)| lib.as_str()).collect();
-            let detail = if preferred.is_empty() {
-                format!("uses {}", names.join(", "))
-            } else {
-                format!("uses {}; prefer {}", names.join(", "), preferred.join(", "))
-            };
-            Offender {
-                path: file.path.clone(),
-                line: Some(*line),
-                item: names.join(", "),
-                detail,
-                weight: bad.len() as f64,
-            }
-        }));
+        out.unit(
+            &file.path,
+            bad.first().map(|(_, line)| {
+                let names: Vec<&str> = bad.iter().map(|(lib, _)| lib.as_str()).collect();
+                let detail = if preferred.is_empty() {
+                    format!("uses {}", names.join(", "))
+                } else {
+                    format!("uses {}; prefer {}", names.join(", "), preferred.join(", "))
+                };
+                Offender {
+                    path: file.path.clone(),
+                    line: Some(*line),
+                    item: names.join(", "),
+                    detail,
+                    weight: bad.len() as f64,
+                }
+            }),
+        );
     }
     out
 }

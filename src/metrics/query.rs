@@ -46,8 +46,9 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         match unit {
             QueryUnit::File => {
                 let lines = hit_lines(file, &def.name, |_| true);
-                out.unit((!lines.is_empty()).then(|| {
-                    Offender {
+                out.unit(
+                    &file.path,
+                    (!lines.is_empty()).then(|| Offender {
                         path: file.path.clone(),
                         line: None,
                         item: file
@@ -58,19 +59,22 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
                             .to_string(),
                         detail: detail(message, &lines),
                         weight: lines.len() as f64,
-                    }
-                }));
+                    }),
+                );
             }
             QueryUnit::Function => {
                 for (i, f) in file.functions.iter().enumerate() {
                     let lines = hit_lines(file, &def.name, |h| h == Some(i));
-                    out.unit((!lines.is_empty()).then(|| Offender {
-                        path: file.path.clone(),
-                        line: Some(f.line),
-                        item: f.name.clone(),
-                        detail: detail(message, &lines),
-                        weight: lines.len() as f64,
-                    }));
+                    out.unit(
+                        &file.path,
+                        (!lines.is_empty()).then(|| Offender {
+                            path: file.path.clone(),
+                            line: Some(f.line),
+                            item: f.name.clone(),
+                            detail: detail(message, &lines),
+                            weight: lines.len() as f64,
+                        }),
+                    );
                 }
             }
         }

@@ -34,8 +34,9 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
             continue;
         }
         let n = file.functions.len() as u64;
-        out.unit((!associated.contains(file.path.as_str())).then(|| {
-            Offender {
+        out.unit(
+            &file.path,
+            (!associated.contains(file.path.as_str())).then(|| Offender {
                 path: file.path.clone(),
                 line: None,
                 item: file
@@ -49,8 +50,8 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
                     plural(n, "function")
                 ),
                 weight: n as f64,
-            }
-        }));
+            }),
+        );
     }
     out
 }

@@ -36,13 +36,16 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
             continue;
         }
         for f in file.functions.iter().filter(|f| f.typed_unit) {
-            out.unit(offense(f, mode).map(|(detail, weight)| Offender {
-                path: file.path.clone(),
-                line: Some(f.line),
-                item: f.name.clone(),
-                detail,
-                weight,
-            }));
+            out.unit(
+                &file.path,
+                offense(f, mode).map(|(detail, weight)| Offender {
+                    path: file.path.clone(),
+                    line: Some(f.line),
+                    item: f.name.clone(),
+                    detail,
+                    weight,
+                }),
+            );
         }
     }
     out

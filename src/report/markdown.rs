@@ -10,6 +10,7 @@
 use std::fmt::Write;
 
 use super::{Report, is_new, threshold};
+use crate::metrics::groups::{By, Group};
 use crate::metrics::{MetricResult, Offender};
 
 /// Offenders shown per metric before the fold.
@@ -50,6 +51,10 @@ pub fn render(r: &Report) -> String {
         for f in &r.gate.failures {
             let _ = writeln!(out, "- {}", text(f));
         }
+    }
+
+    if let (Some(groups), Some(by)) = (&r.groups, r.by) {
+        group_table(&mut out, &r.metrics, groups, by);
     }
 
     for m in &r.metrics {
@@ -142,6 +147,37 @@ fn table(out: &mut String, r: &Report, has_baseline: bool) {
                 cell(&units)
             );
         }
+    }
+}
+
+/// `--by`: a row per group with its score and each metric's value and
+/// units (`—` where the metric has no units in the group).
+fn group_table(out: &mut String, metrics: &[MetricResult], groups: &[Group], by: By) {
+    let _ = writeln!(out, "\n**By {}**\n", text(&by.label()));
+    if groups.is_empty() {
+        out.push_str("No units to group.\n");
+        return;
+    }
+    let names = super::group_columns(metrics, groups);
+    let _ = write!(out, "| {} | score |", by.name());
+    for n in &names {
+        let _ = write!(out, " {} |", cell(&text(n)));
+    }
+    out.push_str("\n|---|---:|");
+    out.push_str(&"---:|".repeat(names.len()));
+    out.push('\n');
+    for g in groups {
+        // A code span: a bare @org/team in a comment would notify the team.
+        let _ = write!(out, "| {} | {:.1} |", cell(&code(&g.name)), g.score);
+        for n in &names {
+            match g.metrics.iter().find(|m| m.name == *n) {
+                Some(m) => {
+                    let _ = write!(out, " {:.1}% ({}/{}) |", m.value, m.compliant, m.total);
+                }
+                None => out.push_str(" — |"),
+            }
+        }
+        out.push('\n');
     }
 }
 

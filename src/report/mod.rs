@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analyze::Skipped;
+use crate::metrics::groups::{By, Group};
 use crate::metrics::{MetricResult, Offender};
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +39,12 @@ pub struct Report {
     /// The revision compared with (`--baseline REV`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_revision: Option<String>,
+    /// Every metric per team or folder (`--by`), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// How the groups were made (each group also says `by`).
+    #[serde(skip)]
+    pub by: Option<By>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +112,20 @@ pub fn is_new(metric: &MetricResult, offender: &Offender) -> bool {
         new.iter()
             .any(|n| n.path == offender.path && n.line == offender.line && n.item == offender.item)
     })
+}
+
+/// The metrics that have units in some group, in the definition's order:
+/// the columns of a `--by` table.
+pub fn group_columns<'a>(metrics: &'a [MetricResult], groups: &[Group]) -> Vec<&'a str> {
+    metrics
+        .iter()
+        .map(|m| m.name.as_str())
+        .filter(|name| {
+            groups
+                .iter()
+                .any(|g| g.metrics.iter().any(|gm| gm.name == *name))
+        })
+        .collect()
 }
 
 /// A metric's threshold in words: `≥ 60%`, `≤ 0 offenders`, both, or `—`.
@@ -181,6 +202,7 @@ pub(crate) mod tests {
             baseline: None,
             delta: None,
             new_offenders: None,
+            tallies: Vec::new(),
         }
     }
 
@@ -292,6 +314,8 @@ pub(crate) mod tests {
             hotspots: vec![],
             notes: vec![],
             baseline_revision: baseline.then(|| "abc123".to_string()),
+            groups: None,
+            by: None,
         }
     }
 

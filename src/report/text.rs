@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::Report;
 use crate::metrics::MetricResult;
+use crate::metrics::groups::{By, Group};
 
 /// Offenders shown per failing metric.
 const WORST: usize = 5;
@@ -102,6 +103,10 @@ pub fn render(r: &Report, quiet: bool) -> String {
     let _ = writeln!(out, " — gate {verdict}");
     for f in &r.gate.failures {
         let _ = writeln!(out, "  {} {f}", paint(RED, "✗"));
+    }
+    if let (Some(groups), Some(by)) = (&r.groups, r.by) {
+        out.push('\n');
+        group_table(&mut out, &r.metrics, groups, by);
     }
     // With a baseline, what the change introduced comes first: that is what
     // a reviewer (or a pre-commit hook) acts on.
@@ -209,6 +214,64 @@ fn location(o: &crate::metrics::Offender) -> String {
         (true, _) => paint(BOLD, &o.item),
         (false, Some(line)) => format!("{}:{line} {}", o.path, paint(BOLD, &o.item)),
         (false, None) => paint(BOLD, &o.path),
+    }
+}
+
+/// `--by`: a row per group, its score and each metric's value and units
+/// (`–` where the metric has no units in the group).
+fn group_table(out: &mut String, metrics: &[MetricResult], groups: &[Group], by: By) {
+    if groups.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} no units to group",
+            paint(BOLD, &format!("by {}:", by.label()))
+        );
+        return;
+    }
+    let names = super::group_columns(metrics, groups);
+    let mut header = vec![format!("by {}", by.label()), "score".to_string()];
+    header.extend(names.iter().map(|n| n.to_string()));
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            let mut row = vec![g.name.clone(), format!("{:.1}", g.score)];
+            row.extend(names.iter().map(|n| {
+                g.metrics
+                    .iter()
+                    .find(|m| m.name == *n)
+                    .map_or("–".to_string(), |m| {
+                        format!("{:.1}% {}/{}", m.value, m.compliant, m.total)
+                    })
+            }));
+            row
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    // The group's name left-aligned, the numbers right-aligned.
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                let pad = " ".repeat(w.saturating_sub(cell.chars().count()));
+                if i == 0 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", paint(BOLD, &line(&header)));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line(row));
     }
 }
 
