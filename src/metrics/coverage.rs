@@ -40,22 +40,17 @@ pub fn evaluate(def: &crate::config::MetricDef, facts: &Facts) -> Outcome {
             continue;
         }
         let uncovered = file.uncovered.len() as u64;
-        let offender = (uncovered > 0).then(|| Offender {
-            path: file.path.clone(),
-            line: None,
-            item: file
-                .path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&file.path)
-                .to_string(),
-            detail: format!(
-                "{} of {} uncovered: {}",
-                plural(uncovered, "line"),
-                file.coverable,
-                ranges(&file.uncovered)
-            ),
-            weight: uncovered as f64,
+        let offender = (uncovered > 0).then(|| {
+            Offender::file(
+                &file.path,
+                format!(
+                    "{} of {} uncovered: {}",
+                    plural(uncovered, "line"),
+                    file.coverable,
+                    ranges(&file.uncovered)
+                ),
+                uncovered as f64,
+            )
         });
         out.units_of(
             &file.path,

@@ -47,15 +47,15 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         let share = n as f64 / units as f64;
         out.unit(
             path,
-            (share > limit).then(|| Offender {
-                path: path.clone(),
-                line: None,
-                item: path.rsplit('/').next().unwrap_or(path).to_string(),
-                detail: format!(
-                    "changed in {n} of {units} change units ({:.1}%)",
-                    100.0 * share
-                ),
-                weight: n as f64,
+            (share > limit).then(|| {
+                Offender::file(
+                    path,
+                    format!(
+                        "changed in {n} of {units} change units ({:.1}%)",
+                        100.0 * share
+                    ),
+                    n as f64,
+                )
             }),
         );
     }

@@ -30,17 +30,12 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         let n = file.public_items.len() as u64;
         out.unit(
             &file.path,
-            (n > max).then(|| Offender {
-                path: file.path.clone(),
-                line: None,
-                item: file
-                    .path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&file.path)
-                    .to_string(),
-                detail: format!("{n} public items (max {max})"),
-                weight: n as f64,
+            (n > max).then(|| {
+                Offender::file(
+                    &file.path,
+                    format!("{n} public items (max {max})"),
+                    n as f64,
+                )
             }),
         );
     }

@@ -28,17 +28,12 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         let code = u64::from(file.lines.code);
         out.unit(
             &file.path,
-            (code > max).then(|| Offender {
-                path: file.path.clone(),
-                line: None,
-                item: file
-                    .path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&file.path)
-                    .to_string(),
-                detail: format!("{code} code lines (max {max})"),
-                weight: code as f64,
+            (code > max).then(|| {
+                Offender::file(
+                    &file.path,
+                    format!("{code} code lines (max {max})"),
+                    code as f64,
+                )
             }),
         );
     }

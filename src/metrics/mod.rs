@@ -154,6 +154,19 @@ pub struct Offender {
     pub weight: f64,
 }
 
+impl Offender {
+    /// A whole-file offender: no line, named by its file name.
+    pub fn file(path: &str, detail: String, weight: f64) -> Offender {
+        Offender {
+            path: path.to_string(),
+            line: None,
+            item: path.rsplit('/').next().unwrap_or(path).to_string(),
+            detail,
+            weight,
+        }
+    }
+}
+
 /// What a kind reports about its units.
 #[derive(Debug, Default)]
 pub struct Outcome {

@@ -48,17 +48,8 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
                 let lines = hit_lines(file, &def.name, |_| true);
                 out.unit(
                     &file.path,
-                    (!lines.is_empty()).then(|| Offender {
-                        path: file.path.clone(),
-                        line: None,
-                        item: file
-                            .path
-                            .rsplit('/')
-                            .next()
-                            .unwrap_or(&file.path)
-                            .to_string(),
-                        detail: detail(message, &lines),
-                        weight: lines.len() as f64,
+                    (!lines.is_empty()).then(|| {
+                        Offender::file(&file.path, detail(message, &lines), lines.len() as f64)
                     }),
                 );
             }

@@ -36,20 +36,15 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         let n = file.functions.len() as u64;
         out.unit(
             &file.path,
-            (!associated.contains(file.path.as_str())).then(|| Offender {
-                path: file.path.clone(),
-                line: None,
-                item: file
-                    .path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&file.path)
-                    .to_string(),
-                detail: format!(
-                    "{}, and no test is named after it or imports it",
-                    plural(n, "function")
-                ),
-                weight: n as f64,
+            (!associated.contains(file.path.as_str())).then(|| {
+                Offender::file(
+                    &file.path,
+                    format!(
+                        "{}, and no test is named after it or imports it",
+                        plural(n, "function")
+                    ),
+                    n as f64,
+                )
             }),
         );
     }
