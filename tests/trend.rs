@@ -483,3 +483,29 @@ fn errors_exit_2() {
     assert!(notes.contains("built-in default definition"), "{notes}");
     assert!(notes.contains("has only 1 commit"), "{notes}");
 }
+
+#[test]
+fn a_shallow_clone_ends_at_its_boundary() {
+    let mut r = Repo::new();
+    r.write("quality.toml", DEFINITION);
+    r.commit("Start", &["quality.toml"]);
+    for i in 0..9 {
+        r.write(&format!("m{i}.py"), &format!("def f(x):\n    return {i}\n"));
+        r.commit(&format!("Add m{i}"), &[&format!("m{i}.py")]);
+    }
+    let line = r.first_parent_line();
+    // As `git clone --depth 6` leaves it: HEAD~5's parents are cut off.
+    std::fs::write(r.repo.path().join("shallow"), format!("{}\n", line[5])).expect("shallow");
+    let (code, trend, stderr) = r.trend(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected: Vec<String> = (0..6).rev().map(|i| line[i].clone()).collect();
+    assert_eq!(revisions(&trend), expected);
+    let notes = trend["notes"].to_string();
+    assert!(notes.contains("shallow clone"), "{notes}");
+    for point in points(&trend) {
+        let rev = point["revision"].as_str().expect("revision");
+        let (_, report, _) = common::json(&[r.path(), "--rev", rev]);
+        assert_eq!(numbers(point), numbers(&report), "at {rev}");
+        assert_eq!(point["score"], report["score"], "at {rev}");
+    }
+}
