@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::error::Error;
 use crate::history::{Progress, ProgressHook};
 use crate::metrics::groups::By;
-use crate::report::{self, Format};
+use crate::report::{self, Format, TrendFormat};
 use crate::scan::{self, Request};
 
 pub const EXIT_PASSED: i32 = 0;
@@ -28,7 +28,7 @@ pub const EXIT_FAILED: i32 = 1;
     name = "qscan",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --format sarif -o qscan.sarif   SARIF for code scanning, into a file\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)\n  qscan --by owner              every metric per CODEOWNERS team (--by dir:2 per folder)"
+    after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --format sarif -o qscan.sarif   SARIF for code scanning, into a file\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)\n  qscan --by owner              every metric per CODEOWNERS team (--by dir:2 per folder)\n  qscan trend --format html -o trend.html   the score over time, as charts"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -146,6 +146,44 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Score the definition at past points of the first-parent line (HEAD's,
+    /// or `[history] branch`), read from the object database: a table of the
+    /// score and each metric per point, oldest first; `--format html` draws a
+    /// chart per metric. Each point is measured as `qscan --rev COMMIT` would.
+    #[command(
+        after_help = "Examples:\n  qscan trend                          10 points from the first commit to HEAD\n  qscan trend --points 20 --since \"1 year\"\n  qscan trend --every 50               HEAD, HEAD~50, HEAD~100, … (first parents)\n  qscan trend --format html --output trend.html"
+    )]
+    Trend {
+        /// A folder inside the repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Take K commits evenly spread from the oldest to the newest (both
+        /// included; fewer when the line is shorter). The default: 10.
+        #[arg(long, value_name = "K", conflicts_with = "every", value_parser = clap::value_parser!(u32).range(1..))]
+        points: Option<u32>,
+        /// Take every N-th first-parent commit counting back from the newest,
+        /// e.g. `--every 50`.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        every: Option<u32>,
+        /// Only commits within this span of the newest, e.g. `--since "90 days"`
+        /// (seconds, minutes, hours, days, weeks, months, years).
+        #[arg(long, value_name = "SPAN", value_parser = crate::config::parse_span)]
+        since: Option<i64>,
+        /// `text` (a table), `json` (the trend object documented in the
+        /// README) or `html` (a self-contained page with a chart per metric).
+        #[arg(long, value_enum, default_value_t = TrendFormat::Text, value_name = "FORMAT")]
+        format: TrendFormat,
+        /// Write the trend to FILE instead of stdout, e.g.
+        /// `--format html --output trend.html`.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The quality definition to use instead of ROOT/quality.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Neither read nor write the facts cache.
+        #[arg(long)]
+        no_cache: bool,
+    },
     /// Install or remove the git pre-commit hook that runs `qscan --staged`.
     Hook {
         #[command(subcommand)]
@@ -228,13 +266,42 @@ pub fn run(cli: &Cli) -> i32 {
                 output: config.clone(),
             }),
             Command::Hook { action } => hook(action),
+            Command::Trend {
+                path,
+                points,
+                every,
+                since,
+                format,
+                output,
+                config,
+                no_cache,
+            } => trend(
+                &crate::trend::Options {
+                    path: path.clone(),
+                    config: config.clone(),
+                    pick: match (every, points) {
+                        (Some(n), _) => crate::trend::Pick::Every(*n as usize),
+                        (None, Some(k)) => crate::trend::Pick::Points(*k as usize),
+                        (None, None) => crate::trend::Pick::default(),
+                    },
+                    since: *since,
+                    no_cache: *no_cache,
+                    progress: progress_bar(*format == TrendFormat::Text, "measuring", "points"),
+                },
+                *format,
+                output.as_deref(),
+            ),
         };
     }
     let request = Request {
         path: cli.path.clone(),
         config: cli.config.clone(),
         min_score: cli.min_score,
-        progress: progress_bar(cli.format),
+        progress: progress_bar(
+            cli.format == Format::Text,
+            "reading history",
+            "change units",
+        ),
         target: match (&cli.rev, cli.staged) {
             (Some(rev), _) => scan::Target::Revision(rev.clone()),
             (None, true) => scan::Target::Index,
@@ -327,6 +394,28 @@ fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool
         },
     };
     emit(&text, ColorWhen::Never).err().unwrap_or(EXIT_PASSED)
+}
+
+/// `qscan trend`: the trend to stdout or `--output FILE`; exit 0 unless an
+/// error stops it (a trend has no gate).
+fn trend(
+    opts: &crate::trend::Options,
+    format: TrendFormat,
+    output: Option<&std::path::Path>,
+) -> i32 {
+    let trend = match crate::trend::run(opts) {
+        Ok(t) => t,
+        Err(e) => {
+            report_error(&e);
+            return Error::EXIT_CODE;
+        }
+    };
+    let text = report::render_trend(&trend, format);
+    let written = match output {
+        Some(file) => write_file(file, &text, ColorWhen::Never),
+        None => emit(&text, ColorWhen::Never),
+    };
+    written.err().unwrap_or(EXIT_PASSED)
 }
 
 /// `qscan init`: what was written goes to stderr, like cargo's "Created";
@@ -446,42 +535,42 @@ fn emit(text: &str, when: ColorWhen) -> Result<(), i32> {
     }
 }
 
-/// A progress bar for reading a long history: only for the text report on a
-/// terminal's stderr, so JSON output and logs never carry one.
-fn progress_bar(format: Format) -> ProgressHook {
-    if format != Format::Text || !std::io::stderr().is_terminal() {
+/// A progress bar (reading a long history, measuring trend points): only for
+/// text output on a terminal's stderr, so JSON output and logs never carry one.
+fn progress_bar(text: bool, doing: &str, things: &str) -> ProgressHook {
+    if !text || !std::io::stderr().is_terminal() {
         return ProgressHook::default();
     }
-    ProgressHook(Some(Arc::new(HistoryBar::new())))
+    ProgressHook(Some(Arc::new(Bar::new(doing, things))))
 }
 
-/// Shows itself only once reading has taken half a second, so a short
-/// history leaves no trace on the terminal.
-struct HistoryBar {
+/// Shows itself only once the work has taken half a second, so a short one
+/// leaves no trace on the terminal.
+struct Bar {
     bar: indicatif::ProgressBar,
     started: Instant,
 }
 
-impl HistoryBar {
+impl Bar {
     const DELAY: Duration = Duration::from_millis(500);
 
-    fn new() -> HistoryBar {
+    fn new(doing: &str, things: &str) -> Bar {
         let bar =
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{prefix} [{bar:30}] {pos}/{len} change units ({eta} left)",
-        ) {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "{{prefix}} [{{bar:30}}] {{pos}}/{{len}} {things} ({{eta}} left)"
+        )) {
             bar.set_style(style.progress_chars("=> "));
         }
-        bar.set_prefix("reading history");
-        HistoryBar {
+        bar.set_prefix(doing.to_string());
+        Bar {
             bar,
             started: Instant::now(),
         }
     }
 }
 
-impl Progress for HistoryBar {
+impl Progress for Bar {
     fn start(&self, units: u64) {
         self.bar.set_length(units);
     }

@@ -25,3 +25,4 @@ pub mod metrics;
 pub mod owners;
 pub mod report;
 pub mod scan;
+pub mod trend;

@@ -267,18 +267,93 @@ struct Measured {
     results: Vec<MetricResult>,
 }
 
+/// Several snapshots of one repository measured with one definition: they
+/// share the facts cache (loaded from disk, saved back by [`Session::save`]),
+/// so a file unchanged between two snapshots is analyzed once.
+pub struct Session<'a> {
+    place: &'a Place,
+    def: &'a Definition,
+    rules: PathRules,
+    jobs: Vec<QueryJob>,
+    cache: analyze::FactsCache,
+    /// Where the cache is kept, and the salt it is valid for.
+    stored: Option<(PathBuf, String)>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(place: &'a Place, def: &'a Definition, no_cache: bool) -> Result<Self, Error> {
+        let rules = path_rules(def)?;
+        let jobs = query_jobs(def);
+        let stored = (!no_cache)
+            .then(|| analyze::store::location(&place.root))
+            .flatten()
+            .map(|path| (path, analyze::store::salt(def.scan.max_file_bytes, &jobs)));
+        let cache = match &stored {
+            Some((path, salt)) => analyze::store::load(path, salt),
+            None => analyze::FactsCache::default(),
+        };
+        Ok(Session {
+            place,
+            def,
+            rules,
+            jobs,
+            cache,
+            stored,
+        })
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            place: self.place,
+            def: self.def,
+            rules: &self.rules,
+            cache: &self.cache,
+            jobs: &self.jobs,
+        }
+    }
+
+    /// The metric results of commit `id`, as `qscan --rev ID` evaluates them:
+    /// the files of its tree, the history as of the commit. With `read_inputs`
+    /// false, coverage reports and external numbers (files of the working tree,
+    /// which describe today's code) are not read and their metrics are skipped
+    /// with `why_not_read` as the reason.
+    pub fn measure_commit(
+        &self,
+        id: git2::Oid,
+        read_inputs: bool,
+        why_not_read: &str,
+    ) -> Result<Vec<MetricResult>, Error> {
+        let none = crate::ingest::Inputs::default();
+        let inputs = (!read_inputs).then_some(&none);
+        let snap = Snap::Commit(id);
+        let mut results = measure(
+            &self.context(),
+            &snap,
+            inputs,
+            &history::ProgressHook::default(),
+        )?
+        .results;
+        if !read_inputs {
+            for (r, m) in results.iter_mut().zip(&self.def.metrics) {
+                if m.kind.info().source == Source::Report {
+                    r.skipped = Some(why_not_read.to_string());
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    /// Writes the facts cache back, when caching is on.
+    pub fn save(&self) {
+        if let Some((path, salt)) = &self.stored {
+            analyze::store::save(&self.cache, path, salt);
+        }
+    }
+}
+
 /// Scans what the request asks for: a snapshot, and a baseline to compare with.
 pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Report, Error> {
-    let rules = path_rules(def)?;
-    let stored = (!req.no_cache)
-        .then(|| analyze::store::location(&place.root))
-        .flatten();
-    let jobs = query_jobs(def);
-    let salt = analyze::store::salt(def.scan.max_file_bytes, &jobs);
-    let cache = match &stored {
-        Some(path) => analyze::store::load(path, &salt),
-        None => analyze::FactsCache::default(),
-    };
+    let session = Session::new(place, def, req.no_cache)?;
     let current = resolve(place, &req.target)?;
     // --staged compares with HEAD unless told otherwise.
     let baseline = match (&req.baseline, &req.target) {
@@ -286,13 +361,7 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         (None, Target::Index) => Some(head_or_nothing(place)?),
         (None, _) => None,
     };
-    let ctx = Context {
-        place,
-        def,
-        rules: &rules,
-        cache: &cache,
-        jobs: &jobs,
-    };
+    let ctx = session.context();
     let now = measure(&ctx, &current, None, &req.progress)?;
     // Coverage reports and external numbers describe the tree they were
     // produced for; a baseline reuses them (its values equal the current ones).
@@ -305,9 +374,7 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         )?),
         None => None,
     };
-    if let Some(path) = &stored {
-        analyze::store::save(&cache, path, &salt);
-    }
+    session.save();
 
     let mut notes = Vec::new();
     if def.origin == Origin::BuiltIn {

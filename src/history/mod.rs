@@ -176,6 +176,25 @@ fn read_units(
     })
 }
 
+/// The commit `[history] branch` names: a local branch, a remote-tracking
+/// branch, any reference, or a revision.
+pub fn branch_commit(repo: &Repository, branch: &str) -> Option<Oid> {
+    [
+        format!("refs/heads/{branch}"),
+        format!("refs/remotes/{branch}"),
+        branch.to_string(),
+    ]
+    .iter()
+    .find_map(|name| repo.find_reference(name).ok())
+    .and_then(|r| r.peel_to_commit().ok())
+    .or_else(|| {
+        repo.revparse_single(branch)
+            .ok()
+            .and_then(|o| o.peel_to_commit().ok())
+    })
+    .map(|c| c.id())
+}
+
 /// The commit the walk starts from, with a note when HEAD is detached; the
 /// error when there is none.
 fn start_commit(
@@ -184,20 +203,7 @@ fn start_commit(
     notes: &mut Vec<String>,
 ) -> Result<Oid, String> {
     if let Some(branch) = &settings.branch {
-        let found = [
-            format!("refs/heads/{branch}"),
-            format!("refs/remotes/{branch}"),
-            branch.clone(),
-        ]
-        .iter()
-        .find_map(|name| repo.find_reference(name).ok())
-        .and_then(|r| r.peel_to_commit().ok())
-        .or_else(|| {
-            repo.revparse_single(branch)
-                .ok()
-                .and_then(|o| o.peel_to_commit().ok())
-        });
-        return found.map(|c| c.id()).ok_or_else(|| {
+        return branch_commit(repo, branch).ok_or_else(|| {
             format!(
                 "[history] branch `{branch}` is not a branch or commit of this repository: \
                  history metrics are skipped"

@@ -6,6 +6,9 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+pub mod trend_html;
+pub mod trend_json;
+pub mod trend_text;
 
 use std::collections::BTreeMap;
 
@@ -81,6 +84,80 @@ pub struct Hotspot {
     pub changes: u64,
     pub code_lines: u32,
     pub score: u64,
+}
+
+/// `qscan trend`: the definition scored at past points of the first-parent
+/// line, oldest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trend {
+    pub version: String,
+    pub root: String,
+    /// The quality definition used: a path, or "built-in default".
+    pub definition: String,
+    /// What the line is: "HEAD" or the `[history] branch`.
+    pub line: String,
+    /// The definition's `[gate] min_score`, drawn on the score chart.
+    pub min_score: Option<f64>,
+    /// The definition's metrics, in its order: what each point's values mean.
+    pub metrics: Vec<TrendSeries>,
+    pub points: Vec<TrendPoint>,
+    pub notes: Vec<String>,
+}
+
+/// A metric of the definition, as the trend charts it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendSeries {
+    pub name: String,
+    pub kind: &'static str,
+    pub unit: &'static str,
+    pub min: Option<f64>,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub revision: String,
+    /// The commit's time (committer time, when it landed), RFC 3339.
+    pub time: String,
+    /// Seconds since the epoch, for charts.
+    #[serde(skip)]
+    pub seconds: i64,
+    pub score: f64,
+    pub metrics: Vec<TrendValue>,
+}
+
+/// One metric at one point.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendValue {
+    pub name: String,
+    pub value: f64,
+    pub compliant: u64,
+    pub total: u64,
+    /// Why the metric was not measured at this point (left out of the score).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// Output formats of `qscan trend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrendFormat {
+    Text,
+    Json,
+    Html,
+}
+
+/// Renders a trend in a format.
+pub fn render_trend(trend: &Trend, format: TrendFormat) -> String {
+    match format {
+        TrendFormat::Text => trend_text::render(trend),
+        TrendFormat::Json => trend_json::render(trend),
+        TrendFormat::Html => trend_html::render(trend),
+    }
+}
+
+/// The first 12 characters of a commit id.
+pub fn short_id(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
 }
 
 /// Output formats.
@@ -316,6 +393,77 @@ pub(crate) mod tests {
             baseline_revision: baseline.then(|| "abc123".to_string()),
             groups: None,
             by: None,
+        }
+    }
+
+    /// A hand-built trend of three daily points: `typed` rises, `large-files`
+    /// falls, `coverage` is measured at the newest point only.
+    pub(crate) fn sample_trend() -> Trend {
+        let value = |name: &str, (compliant, total): (u64, u64), skipped: bool| TrendValue {
+            name: name.into(),
+            value: crate::metrics::share(compliant, total),
+            compliant,
+            total,
+            skipped: skipped.then(|| "reads a file of the working tree".to_string()),
+        };
+        let point = |c: char, day: i64, score, values| TrendPoint {
+            revision: c.to_string().repeat(40),
+            time: rfc3339(1_700_000_000 + day * 86_400),
+            seconds: 1_700_000_000 + day * 86_400,
+            score,
+            metrics: values,
+        };
+        let series = |name: &str, kind, unit, min| TrendSeries {
+            name: name.into(),
+            kind,
+            unit,
+            min,
+            weight: 1.0,
+        };
+        Trend {
+            version: "0.1.0".into(),
+            root: "/abs/shop".into(),
+            definition: "/abs/shop/quality.toml".into(),
+            line: "HEAD".into(),
+            min_score: Some(70.0),
+            metrics: vec![
+                series("typed", "typed", "function", Some(60.0)),
+                series("large-files", "large-files", "source file", Some(90.0)),
+                series("coverage", "coverage", "coverable line", None),
+            ],
+            points: vec![
+                point(
+                    'a',
+                    0,
+                    50.0,
+                    vec![
+                        value("typed", (4, 10), false),
+                        value("large-files", (3, 5), false),
+                        value("coverage", (0, 0), true),
+                    ],
+                ),
+                point(
+                    'b',
+                    1,
+                    62.5,
+                    vec![
+                        value("typed", (11, 20), false),
+                        value("large-files", (7, 10), false),
+                        value("coverage", (0, 0), true),
+                    ],
+                ),
+                point(
+                    'c',
+                    2,
+                    75.0,
+                    vec![
+                        value("typed", (20, 20), false),
+                        value("large-files", (5, 10), false),
+                        value("coverage", (3, 4), false),
+                    ],
+                ),
+            ],
+            notes: vec!["metric 'coverage' is measured at HEAD's commit only".into()],
         }
     }
 

@@ -1,0 +1,426 @@
+//! `qscan trend --format html`: one self-contained page — inline CSS and
+//! inline SVG, no script, font or anything else fetched — with a line chart
+//! of the score and of each metric over time, and the numbers as a table.
+//! The charts are drawn here, as SVG text, so the page shows the same thing
+//! in any browser, offline, and can be attached to a mail or a CI artifact.
+
+use std::fmt::Write;
+
+use super::{Trend, TrendPoint, short_id};
+
+/// The chart's drawing box (SVG user units) and its plot area.
+const WIDTH: f64 = 560.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 58.0;
+const RIGHT: f64 = 540.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 206.0;
+
+const STYLE: &str = "\
+:root { --ink: #1f2328; --muted: #656d76; --grid: #d8dee4; --line: #0969da; --min: #cf222e; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: var(--ink);
+  margin: 24px auto; max-width: 1160px; padding: 0 16px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; }
+p.meta { color: var(--muted); margin: 0 0 16px; font-size: 13px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+figure { margin: 0; border: 1px solid var(--grid); border-radius: 6px; padding: 10px 12px 4px; }
+figcaption { font-weight: 600; font-size: 14px; }
+figcaption span { font-weight: normal; color: var(--muted); }
+svg { width: 100%; height: auto; display: block; }
+svg text { font-size: 11px; fill: var(--muted); }
+svg .grid { stroke: var(--grid); stroke-width: 1; }
+svg .axis { stroke: var(--muted); stroke-width: 1; }
+svg .series { fill: none; stroke: var(--line); stroke-width: 2.5; stroke-linejoin: round; }
+svg .dot { fill: #fff; stroke: var(--line); stroke-width: 2; }
+svg .min { stroke: var(--min); stroke-width: 1.5; stroke-dasharray: 6 4; }
+svg text.min-label { fill: var(--min); }
+table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--grid); text-align: right; }
+th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }
+td.rev { font-family: ui-monospace, monospace; }
+td.skipped { color: var(--muted); }
+ul.notes { color: var(--muted); font-size: 13px; }
+";
+
+pub fn render(t: &Trend) -> String {
+    let name = repository_name(&t.root);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>qscan trend — {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+        esc(name)
+    );
+    let _ = writeln!(out, "<h1>qscan trend — {}</h1>", esc(name));
+    let span = match (t.points.first(), t.points.last()) {
+        (Some(first), Some(last)) => {
+            format!(", {} to {}", date(&first.time), date(&last.time))
+        }
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">{} of {}'s first-parent line{span} · {} · definition: {} · qscan {}</p>",
+        crate::metrics::plural(t.points.len() as u64, "point"),
+        esc(&t.line),
+        esc(&t.root),
+        esc(&t.definition),
+        esc(&t.version)
+    );
+
+    out.push_str("<section class=\"charts\">\n");
+    let scores: Vec<Option<(f64, String)>> = t
+        .points
+        .iter()
+        .map(|p| Some((p.score, format!("score {:.1}", p.score))))
+        .collect();
+    let min_score = t.min_score.map(|m| format!("min score {m}"));
+    chart(
+        &mut out,
+        ("score", "", "score"),
+        "the weighted mean of the metrics",
+        &t.points,
+        &scores,
+        t.min_score.zip(min_score),
+    );
+    for (i, m) in t.metrics.iter().enumerate() {
+        let values: Vec<Option<(f64, String)>> = t
+            .points
+            .iter()
+            .map(|p| {
+                let v = p.metrics.get(i).filter(|v| v.skipped.is_none())?;
+                Some((
+                    v.value,
+                    format!("{:.1}% ({}/{} {})", v.value, v.compliant, v.total, m.unit),
+                ))
+            })
+            .collect();
+        let about = format!("{}, share of {} units compliant", m.kind, m.unit);
+        chart(
+            &mut out,
+            (&m.name, "%", "compliant (%)"),
+            &about,
+            &t.points,
+            &values,
+            m.min.map(|min| (min, format!("min {min}%"))),
+        );
+    }
+    out.push_str("</section>\n");
+
+    table(&mut out, t);
+    if !t.notes.is_empty() {
+        out.push_str("<h2>Notes</h2>\n<ul class=\"notes\">\n");
+        for n in &t.notes {
+            let _ = writeln!(out, "<li>{}</li>", esc(n));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The folder name of the repository's root.
+fn repository_name(root: &str) -> &str {
+    root.trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(root)
+}
+
+/// One line chart: values in percent (None where not measured, which breaks
+/// the line), each with its tooltip; dates along the bottom. `title` is the
+/// chart's name, the values' suffix in the caption and the value axis' name.
+fn chart(
+    out: &mut String,
+    (title, suffix, axis): (&str, &str, &str),
+    about: &str,
+    points: &[TrendPoint],
+    values: &[Option<(f64, String)>],
+    min: Option<(f64, String)>,
+) {
+    let measured: Vec<f64> = values.iter().flatten().map(|(v, _)| *v).collect();
+    let change = match (measured.first(), measured.last()) {
+        (Some(first), Some(last)) if measured.len() > 1 => {
+            format!(" — {last:.1}{suffix} now, {first:.1}{suffix} at the first point")
+        }
+        (Some(only), _) => format!(" — {only:.1}{suffix}"),
+        _ => " — not measured".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "<figure>\n<figcaption>{}<span>{}</span></figcaption>",
+        esc(title),
+        esc(&change)
+    );
+    let _ = writeln!(
+        out,
+        "<svg viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"{}: {}\">",
+        esc(title),
+        esc(about)
+    );
+    // The value axis: 0 to 100 percent.
+    for pct in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let y = y_of(pct);
+        let _ = writeln!(
+            out,
+            "<line class=\"grid\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{RIGHT}\" y2=\"{y:.1}\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{pct}%</text>",
+            LEFT - 6.0,
+            y + 4.0
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text transform=\"translate(12 {:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+        (TOP + BOTTOM) / 2.0,
+        esc(axis)
+    );
+    // The time axis: commit dates.
+    let xs = x_positions(points);
+    let _ = writeln!(
+        out,
+        "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{BOTTOM}\" x2=\"{RIGHT}\" y2=\"{BOTTOM}\"/>"
+    );
+    for (x, label, anchor) in time_ticks(points) {
+        let _ = writeln!(
+            out,
+            "<line class=\"axis\" x1=\"{x:.1}\" y1=\"{BOTTOM}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+            BOTTOM + 4.0,
+            BOTTOM + 18.0,
+            esc(&label)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">commit date</text>",
+        (LEFT + RIGHT) / 2.0,
+        HEIGHT - 8.0
+    );
+    if let Some((min, label)) = min {
+        let y = y_of(min);
+        let _ = writeln!(
+            out,
+            "<line class=\"min\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{RIGHT}\" y2=\"{y:.1}\"/>\
+             <text class=\"min-label\" x=\"{RIGHT}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            y - 4.0,
+            esc(&label)
+        );
+    }
+    // The line, broken where the metric was not measured.
+    let mut path = String::new();
+    let mut pen_down = false;
+    for (x, v) in xs.iter().zip(values) {
+        match v {
+            Some((v, _)) => {
+                let _ = write!(
+                    path,
+                    "{}{x:.1} {:.1} ",
+                    if pen_down { "L" } else { "M" },
+                    y_of(*v)
+                );
+                pen_down = true;
+            }
+            None => pen_down = false,
+        }
+    }
+    if !path.is_empty() {
+        let _ = writeln!(out, "<path class=\"series\" d=\"{}\"/>", path.trim_end());
+    }
+    for ((x, v), p) in xs.iter().zip(values).zip(points) {
+        if let Some((v, tip)) = v {
+            let _ = writeln!(
+                out,
+                "<circle class=\"dot\" cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\"><title>{} {}: {}</title></circle>",
+                y_of(*v),
+                short_id(&p.revision),
+                date(&p.time),
+                esc(tip)
+            );
+        }
+    }
+    out.push_str("</svg>\n</figure>\n");
+}
+
+fn y_of(pct: f64) -> f64 {
+    BOTTOM - pct.clamp(0.0, 100.0) / 100.0 * (BOTTOM - TOP)
+}
+
+/// The first and last point's times; the span is at least one second.
+fn time_range(points: &[TrendPoint]) -> Option<(i64, i64)> {
+    let first = points.first()?.seconds;
+    let last = points.iter().map(|p| p.seconds).max()?.max(first);
+    Some((first, last))
+}
+
+/// Each point's x: by commit time, never left of the point before (a commit
+/// can carry an older date than its parent).
+fn x_positions(points: &[TrendPoint]) -> Vec<f64> {
+    let Some((first, last)) = time_range(points) else {
+        return Vec::new();
+    };
+    let mut at = first;
+    points
+        .iter()
+        .map(|p| {
+            at = at.max(p.seconds);
+            x_of(at, first, last)
+        })
+        .collect()
+}
+
+fn x_of(secs: i64, first: i64, last: i64) -> f64 {
+    if last <= first {
+        (LEFT + RIGHT) / 2.0
+    } else {
+        LEFT + (secs - first) as f64 / (last - first) as f64 * (RIGHT - LEFT)
+    }
+}
+
+/// Up to five evenly spaced dates along the time axis: (x, label, anchor).
+fn time_ticks(points: &[TrendPoint]) -> Vec<(f64, String, &'static str)> {
+    let Some((first, last)) = time_range(points) else {
+        return Vec::new();
+    };
+    let label = |secs: i64| time_label(&super::rfc3339(secs), last - first < 4 * 86_400);
+    if last <= first {
+        return vec![(x_of(first, first, last), label(first), "middle")];
+    }
+    (0..5)
+        .map(|i| {
+            let secs = first + (last - first) * i / 4;
+            let anchor = match i {
+                0 => "start",
+                4 => "end",
+                _ => "middle",
+            };
+            (x_of(secs, first, last), label(secs), anchor)
+        })
+        .collect()
+}
+
+fn table(out: &mut String, t: &Trend) {
+    let hours = time_range(&t.points).is_some_and(|(first, last)| last - first < 4 * 86_400);
+    out.push_str("<h2>Data</h2>\n<table>\n<thead><tr><th>revision</th><th>date</th><th>score</th>");
+    for m in &t.metrics {
+        let _ = write!(out, "<th>{}</th>", esc(&m.name));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for p in &t.points {
+        let _ = write!(
+            out,
+            "<tr><td class=\"rev\" title=\"{}\">{}</td><td title=\"{}\">{}</td><td>{:.1}</td>",
+            esc(&p.revision),
+            esc(short_id(&p.revision)),
+            esc(&p.time),
+            esc(&time_label(&p.time, hours)),
+            p.score
+        );
+        for v in &p.metrics {
+            match &v.skipped {
+                Some(why) => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"skipped\" title=\"not measured: {}\">—</td>",
+                        esc(why)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        out,
+                        "<td title=\"{}/{}\">{:.1}%</td>",
+                        v.compliant, v.total, v.value
+                    );
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// `2024-01-31`, or `2024-01-31 14:05` with `hours` (when the points lie
+/// within a few days), of an RFC 3339 time.
+fn time_label(time: &str, hours: bool) -> String {
+    if hours {
+        time.get(..16).unwrap_or(time).replace('T', " ")
+    } else {
+        date(time).to_string()
+    }
+}
+
+/// `2024-01-31` of an RFC 3339 time.
+fn date(time: &str) -> &str {
+    time.get(..10).unwrap_or(time)
+}
+
+/// Escapes text for HTML content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample_trend;
+
+    #[test]
+    fn a_chart_per_metric_and_the_score() {
+        let html = render(&sample_trend());
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert_eq!(html.matches("<svg ").count(), 4);
+        assert!(html.contains("<title>qscan trend — shop</title>"));
+        // Self-contained: nothing to fetch.
+        assert!(!html.contains("http"), "{html}");
+        assert!(!html.contains("<script"));
+        assert!(html.contains(">100%</text>") && html.contains(">0%</text>"));
+        assert!(html.contains(">2023-11-14 22:13</text>"));
+        assert!(html.contains("min score 70"));
+        // Coverage is measured at the last point only: a lone dot, no line.
+        let coverage = html
+            .split("<figure>")
+            .find(|f| f.contains("<figcaption>coverage"))
+            .unwrap_or_default();
+        assert_eq!(coverage.matches("<circle").count(), 1);
+        assert!(coverage.contains("<path class=\"series\" d=\"M540.0 "));
+        assert!(!coverage.contains(" L"));
+        // The data table has a row per point.
+        assert_eq!(html.matches("<tr><td class=\"rev\"").count(), 3);
+    }
+
+    #[test]
+    fn escapes_what_it_prints() {
+        let mut t = sample_trend();
+        t.metrics[0].name = "<b>&".into();
+        t.root = "/x/<repo>".into();
+        let html = render(&t);
+        assert!(html.contains("&lt;b&gt;&amp;"));
+        assert!(!html.contains("<b>&"));
+        assert!(html.contains("qscan trend — &lt;repo&gt;"));
+    }
+
+    #[test]
+    fn values_map_into_the_plot() {
+        assert_eq!(y_of(100.0), TOP);
+        assert_eq!(y_of(0.0), BOTTOM);
+        assert_eq!(x_of(5, 5, 5), (LEFT + RIGHT) / 2.0);
+        assert_eq!(x_of(10, 0, 10), RIGHT);
+        assert_eq!(repository_name("/a/b/shop/"), "shop");
+        assert_eq!(repository_name("/"), "/");
+    }
+}

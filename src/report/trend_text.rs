@@ -1,0 +1,118 @@
+//! `qscan trend` as text: one row per point, oldest first, with the score and
+//! each metric's value, then the notes.
+
+use std::fmt::Write;
+
+use super::{Trend, TrendValue, short_id};
+
+pub fn render(t: &Trend) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "qscan trend {}  ({} of {}'s first-parent line)",
+        t.root,
+        crate::metrics::plural(t.points.len() as u64, "point"),
+        t.line
+    );
+    let _ = writeln!(out, "definition: {}", t.definition);
+    out.push('\n');
+
+    let mut header = vec![
+        "revision".to_string(),
+        "date".to_string(),
+        "score".to_string(),
+    ];
+    header.extend(t.metrics.iter().map(|m| m.name.clone()));
+    // Hours matter when the points lie within a few days.
+    let span = match (t.points.first(), t.points.last()) {
+        (Some(first), Some(last)) => last.seconds - first.seconds,
+        _ => 0,
+    };
+    let date_len = if span < 4 * 86_400 { 16 } else { 10 };
+    let rows: Vec<Vec<String>> = t
+        .points
+        .iter()
+        .map(|p| {
+            let mut row = vec![
+                short_id(&p.revision).to_string(),
+                p.time.get(..date_len).unwrap_or(&p.time).replace('T', " "),
+                format!("{:.1}", p.score),
+            ];
+            row.extend(p.metrics.iter().map(cell));
+            row
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .chain(std::iter::once(&header[i]))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Revision and date read left to right; numbers line up on the right.
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            let pad = w.saturating_sub(c.chars().count());
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if i < 2 {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", line(&header));
+    for r in &rows {
+        let _ = writeln!(out, "{}", line(r));
+    }
+    if t.points
+        .iter()
+        .any(|p| p.metrics.iter().any(|m| m.skipped.is_some()))
+    {
+        let _ = writeln!(out, "(— not measured at that point: see the notes)");
+    }
+    for n in &t.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    out
+}
+
+fn cell(m: &TrendValue) -> String {
+    if m.skipped.is_some() {
+        "—".to_string()
+    } else {
+        format!("{:.1}%", m.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample_trend;
+
+    #[test]
+    fn one_row_per_point_oldest_first() {
+        let text = render(&sample_trend());
+        let expected = "\
+qscan trend /abs/shop  (3 points of HEAD's first-parent line)
+definition: /abs/shop/quality.toml
+
+revision      date              score   typed  large-files  coverage
+aaaaaaaaaaaa  2023-11-14 22:13   50.0   40.0%        60.0%         —
+bbbbbbbbbbbb  2023-11-15 22:13   62.5   55.0%        70.0%         —
+cccccccccccc  2023-11-16 22:13   75.0  100.0%        50.0%     75.0%
+(— not measured at that point: see the notes)
+note: metric 'coverage' is measured at HEAD's commit only
+";
+        assert_eq!(text, expected);
+    }
+}
