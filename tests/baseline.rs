@@ -5,7 +5,6 @@ mod common;
 
 use std::path::Path;
 
-use git2::{Repository, Signature, Time};
 use serde_json::Value;
 
 const DEFINITION: &str = r#"
@@ -26,62 +25,9 @@ preferred = ["requests"]
 const API: &str =
     "import requests\n\n\ndef get(url: str) -> str:\n    return requests.get(url).text\n";
 
-struct Repo {
-    dir: tempfile::TempDir,
-    repo: Repository,
-    time: i64,
-}
+use common::repo::TestRepo as Repo;
 
 impl Repo {
-    fn new() -> Repo {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let repo = Repository::init(dir.path()).expect("init");
-        Repo {
-            dir,
-            repo,
-            time: 1_700_000_000,
-        }
-    }
-
-    fn path(&self) -> &str {
-        self.dir.path().to_str().expect("utf-8 path")
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let p = self.dir.path().join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-
-    fn stage(&self, paths: &[&str]) {
-        let mut index = self.repo.index().expect("index");
-        for p in paths {
-            if self.dir.path().join(p).exists() {
-                index.add_path(Path::new(p)).expect("add");
-            } else {
-                index.remove_path(Path::new(p)).expect("remove");
-            }
-        }
-        index.write().expect("write index");
-    }
-
-    fn commit(&mut self, message: &str, paths: &[&str]) -> git2::Oid {
-        self.stage(paths);
-        let mut index = self.repo.index().expect("index");
-        let tree_id = index.write_tree().expect("tree");
-        let tree = self.repo.find_tree(tree_id).expect("find tree");
-        self.time += 3600;
-        let sig = Signature::new("Dev", "dev@example.com", &Time::new(self.time, 0)).expect("sig");
-        let parents: Vec<git2::Commit> = match self.repo.head() {
-            Ok(h) => vec![h.peel_to_commit().expect("head commit")],
-            Err(_) => vec![],
-        };
-        let parents: Vec<&git2::Commit> = parents.iter().collect();
-        self.repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .expect("commit")
-    }
-
     /// A repository whose first commit is clean against DEFINITION.
     fn clean() -> Repo {
         let mut r = Repo::new();

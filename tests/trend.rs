@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use git2::{Oid, Repository, Signature, Time};
+use git2::{Oid, Signature, Time};
 use serde_json::Value;
 
 const DEFINITION: &str = r#"
@@ -35,71 +33,9 @@ share = 0.3
 max_files = 3
 "#;
 
-const START: i64 = 1_700_000_000;
-
-struct Repo {
-    dir: tempfile::TempDir,
-    repo: Repository,
-    time: i64,
-}
+use common::repo::TestRepo as Repo;
 
 impl Repo {
-    fn new() -> Repo {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let repo = Repository::init(dir.path()).expect("init");
-        Repo {
-            dir,
-            repo,
-            time: START,
-        }
-    }
-
-    fn path(&self) -> &str {
-        self.dir.path().to_str().expect("utf-8 path")
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let p = self.dir.path().join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-
-    /// Stages `paths` (removing those that no longer exist) and commits the
-    /// index with `parents` (HEAD's commit and any extra), an hour after the
-    /// previous commit.
-    fn commit_with(&mut self, message: &str, paths: &[&str], extra: Option<Oid>) -> Oid {
-        let mut index = self.repo.index().expect("index");
-        for p in paths {
-            if self.dir.path().join(p).exists() {
-                index.add_path(Path::new(p)).expect("add");
-            } else {
-                index.remove_path(Path::new(p)).expect("remove");
-            }
-        }
-        index.write().expect("write index");
-        let tree = self
-            .repo
-            .find_tree(index.write_tree().expect("tree"))
-            .expect("find tree");
-        self.time += 3600;
-        let sig = Signature::new("Dev", "dev@example.com", &Time::new(self.time, 0)).expect("sig");
-        let mut parents: Vec<git2::Commit> = match self.repo.head() {
-            Ok(h) => vec![h.peel_to_commit().expect("head commit")],
-            Err(_) => vec![],
-        };
-        if let Some(id) = extra {
-            parents.push(self.repo.find_commit(id).expect("extra parent"));
-        }
-        let parents: Vec<&git2::Commit> = parents.iter().collect();
-        self.repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .expect("commit")
-    }
-
-    fn commit(&mut self, message: &str, paths: &[&str]) -> Oid {
-        self.commit_with(message, paths, None)
-    }
-
     /// A commit off HEAD that no branch points to (a pull request's branch).
     fn side_commit(&mut self, path: &str, text: &str) -> Oid {
         let head = self

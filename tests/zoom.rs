@@ -5,9 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
-use git2::{Repository, Signature, Time};
 use serde_json::Value;
 
 /// Each group as (name, score, [(metric, compliant, total, value)]).
@@ -256,64 +253,9 @@ fn rejected_codeowners_lines_are_noted() {
     );
 }
 
-/// A repository built with git2, fixed author and times.
-struct Repo {
-    dir: tempfile::TempDir,
-    repo: Repository,
-    time: i64,
-}
+use common::repo::TestRepo as Repo;
 
 impl Repo {
-    fn new() -> Repo {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let repo = Repository::init(dir.path()).expect("init");
-        Repo {
-            dir,
-            repo,
-            time: 1_700_000_000,
-        }
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let p = self.dir.path().join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-
-    fn stage(&self, paths: &[&str]) {
-        let mut index = self.repo.index().expect("index");
-        for p in paths {
-            index.add_path(Path::new(p)).expect("add");
-        }
-        index.write().expect("write index");
-    }
-
-    fn commit(&mut self, message: &str, files: &[(&str, &str)]) {
-        for (path, text) in files {
-            self.write(path, text);
-        }
-        let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
-        self.stage(&paths);
-        let tree_id = self
-            .repo
-            .index()
-            .expect("index")
-            .write_tree()
-            .expect("tree");
-        let tree = self.repo.find_tree(tree_id).expect("find tree");
-        self.time += 3600;
-        let sig = Signature::new("Dev", "dev@example.com", &Time::new(self.time, 0)).expect("sig");
-        let parent = self
-            .repo
-            .head()
-            .ok()
-            .map(|h| h.peel_to_commit().expect("head"));
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        self.repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .expect("commit");
-    }
-
     fn scan(&self, args: &[&str]) -> Value {
         let mut all = vec![self.dir.path().to_str().expect("utf-8 path")];
         all.extend_from_slice(args);
@@ -346,7 +288,7 @@ const UNTYPED: &str = "def g(x):\n    return x\n";
 fn change_units_count_once_per_group_they_touch_and_rev_reads_its_own_codeowners() {
     let mut r = Repo::new();
     // CODEOWNERS is excluded from the scan, and still read.
-    r.commit(
+    r.commit_files(
         "Initial import",
         &[
             (
@@ -357,9 +299,9 @@ fn change_units_count_once_per_group_they_touch_and_rev_reads_its_own_codeowners
             (".github/CODEOWNERS", "/a/ @org/a\n/b/ @org/b\n"),
         ],
     );
-    r.commit("Both teams", &[("a/x.py", UNTYPED), ("b/y.py", TYPED)]);
-    r.commit("Team a alone", &[("a/z.py", TYPED)]);
-    r.commit(
+    r.commit_files("Both teams", &[("a/x.py", UNTYPED), ("b/y.py", TYPED)]);
+    r.commit_files("Team a alone", &[("a/z.py", TYPED)]);
+    r.commit_files(
         "Team a, two files",
         &[
             ("a/x.py", "def h(y):\n    return y\n"),
