@@ -122,6 +122,13 @@ pub fn is_vendored(path: &str) -> bool {
 
 /// Walks the working tree under `root`.
 pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
+    walk_with(root, rules, 0)
+}
+
+/// [`walk`] on `threads` threads (0: one per core). A scan that reads the
+/// history at the same time walks on one thread, leaving the other core to
+/// the history reader.
+pub fn walk_with(root: &Path, rules: &PathRules, threads: usize) -> Snapshot {
     // The walk runs on every core (ignore's parallel walker); each thread
     // fills its own snapshot, and the parts are merged and sorted after, so
     // the result does not depend on the order threads saw entries in.
@@ -135,6 +142,7 @@ pub fn walk(root: &Path, rules: &PathRules) -> Snapshot {
                     .to_str()
                     .is_some_and(|n| VENDORED_DIRS.contains(&n)))
         })
+        .threads(threads)
         .build_parallel()
         .run(|| {
             let mut part = Part {

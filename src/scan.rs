@@ -114,7 +114,7 @@ pub fn facts(req: &Request) -> Result<Analysis, Error> {
     let def = config::load(&place.root, req.config.as_deref())?;
     let rules = path_rules(&def)?;
     let snap = resolve(&place, &req.target)?;
-    let (snapshot, source) = list_files(&place, &snap, &rules)?;
+    let (snapshot, source) = list_files(&place, &snap, &rules, 0)?;
     Ok(analyze::analyze_all(
         &snapshot.sources,
         source.as_ref(),
@@ -201,17 +201,19 @@ fn resolve_rev(place: &Place, rev: &str, flag: &str) -> Result<git2::Oid, Error>
 }
 
 /// The files of a snapshot, and where their contents are read from.
+/// `walk_threads` is for the working tree (0: one per core).
 fn list_files(
     place: &Place,
     snap: &Snap,
     rules: &PathRules,
+    walk_threads: usize,
 ) -> Result<(discover::Snapshot, Box<dyn analyze::Source>), Error> {
     let git_error = |e: git2::Error| Error::Io {
         message: format!("cannot read the repository: {}", e.message()),
     };
     Ok(match snap {
         Snap::WorkingTree => (
-            discover::walk(&place.root, rules),
+            discover::walk_with(&place.root, rules, walk_threads),
             Box::new(analyze::WorkingTree),
         ),
         Snap::Nothing => (
@@ -620,7 +622,14 @@ fn measure(
     let (listed, (history, history_note)) = std::thread::scope(|s| {
         let reader = (needs(Source::History) && *snap != Snap::Nothing)
             .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress)));
-        let listed = list_and_analyze(ctx, snap, inputs, needs(Source::Files), started);
+        let listed = list_and_analyze(
+            ctx,
+            snap,
+            inputs,
+            needs(Source::Files),
+            reader.is_some(),
+            started,
+        );
         let history = match reader.map(|r| r.join()) {
             None if needs(Source::History) => (
                 None,
@@ -691,9 +700,12 @@ fn list_and_analyze(
     snap: &Snap,
     inputs: Option<&crate::ingest::Inputs>,
     needs_files: bool,
+    reading_history: bool,
     started: std::time::Instant,
 ) -> Result<Listed, Error> {
-    let (snapshot, source) = list_files(ctx.place, snap, ctx.rules)?;
+    // While another thread reads the history, one walker thread leaves it a core.
+    let walk_threads = usize::from(reading_history);
+    let (snapshot, source) = list_files(ctx.place, snap, ctx.rules, walk_threads)?;
     trace(&format!(
         "listed {} files in {:?}",
         snapshot.all_paths.len(),
