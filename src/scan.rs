@@ -332,6 +332,7 @@ impl<'a> Session<'a> {
             &self.context(),
             &snap,
             inputs,
+            None,
             &history::ProgressHook::default(),
         )?
         .results;
@@ -364,7 +365,23 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         (None, _) => None,
     };
     let ctx = session.context();
-    let now = measure(&ctx, &current, None, &req.progress)?;
+    let now = measure(&ctx, &current, None, None, &req.progress)?;
+    // The baseline's history is the current one when both start at the same
+    // commit: --staged's implicit HEAD baseline always (with or without a
+    // [history] branch), and a --baseline naming HEAD when no branch is set.
+    // Reading it once also keeps a history offender from looking new.
+    let head = place
+        .repo
+        .as_ref()
+        .and_then(|r| r.head().ok())
+        .and_then(|h| h.peel_to_commit().ok())
+        .map(|c| c.id());
+    let same_history = match (&current, &baseline) {
+        (Snap::WorkingTree | Snap::Index, Some(Snap::Commit(id))) => {
+            req.baseline.is_none() || (def.history.branch.is_none() && head == Some(*id))
+        }
+        _ => false,
+    };
     // Coverage reports and external numbers describe the tree they were
     // produced for; a baseline reuses them (its values equal the current ones).
     let before = match &baseline {
@@ -372,6 +389,7 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
             &ctx,
             snap,
             Some(&now.inputs),
+            same_history.then_some((&now.history, &now.history_note)),
             &history::ProgressHook::default(),
         )?),
         None => None,
@@ -602,10 +620,14 @@ fn head_or_nothing(place: &Place) -> Result<Snap, Error> {
 /// Lists, analyzes and evaluates one snapshot. History is read as of the
 /// snapshot's commit (HEAD for the working tree and the index), on its own
 /// thread while the files are analyzed.
+/// History already read for another snapshot of this run, to reuse.
+type KnownHistory<'a> = (&'a Option<HistoryFacts>, &'a Option<String>);
+
 fn measure(
     ctx: &Context,
     snap: &Snap,
     inputs: Option<&crate::ingest::Inputs>,
+    known: Option<KnownHistory>,
     progress: &history::ProgressHook,
 ) -> Result<Measured, Error> {
     let (place, def) = (ctx.place, ctx.def);
@@ -620,7 +642,7 @@ fn measure(
     // analyzed: the two share nothing, and on a long history the walk is
     // the shorter of the two.
     let (listed, (history, history_note)) = std::thread::scope(|s| {
-        let reader = (needs(Source::History) && *snap != Snap::Nothing)
+        let reader = (needs(Source::History) && *snap != Snap::Nothing && known.is_none())
             .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress)));
         let listed = list_and_analyze(
             ctx,
@@ -631,6 +653,7 @@ fn measure(
             started,
         );
         let history = match reader.map(|r| r.join()) {
+            None if let Some((h, note)) = known => (h.clone(), note.clone()),
             None if needs(Source::History) => (
                 None,
                 Some("no commits yet: history metrics are skipped".to_string()),

@@ -449,3 +449,46 @@ fn the_facts_cache_spares_unchanged_files_and_changes_no_number() {
     let (off, _) = parses_with_cache(&r, cache.path(), &["--staged", "--no-cache"]);
     assert_eq!(off, 4);
 }
+
+#[test]
+fn staged_reads_one_history_even_with_a_configured_branch() {
+    // main moves on with a big commit after feature branched; on feature, a
+    // staged one-line change must not see main's commit as a new offender.
+    let mut r = Repo::new();
+    r.write(
+        "quality.toml",
+        "[history]\nbranch = \"main\"\n[metrics.change-size]\nmax_files = 2\n",
+    );
+    r.write("a.py", "A = 1\n");
+    let base = r.commit("Start", &["quality.toml", "a.py"]);
+    let head = r.repo.head().unwrap().name().unwrap().to_string();
+    if head != "refs/heads/main" {
+        r.repo
+            .branch("main", &r.repo.find_commit(base).unwrap(), true)
+            .unwrap();
+        r.repo.set_head("refs/heads/main").unwrap();
+    }
+    r.repo
+        .branch("feature", &r.repo.find_commit(base).unwrap(), false)
+        .unwrap();
+    for f in ["b.py", "c.py", "d.py", "e.py"] {
+        r.write(f, "B = 2\n");
+    }
+    r.commit("Big main commit", &["b.py", "c.py", "d.py", "e.py"]);
+    r.repo.set_head("refs/heads/feature").unwrap();
+    r.repo
+        .checkout_head(Some(
+            git2::build::CheckoutBuilder::new()
+                .force()
+                .remove_untracked(true),
+        ))
+        .unwrap();
+    r.write("a.py", "A = 2\n");
+    r.stage(&["a.py"]);
+    let (code, report, stderr) = r.scan(&["--staged"]);
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    assert_eq!(
+        common::metric(&report, "change-size")["new_offenders"],
+        serde_json::json!([])
+    );
+}
