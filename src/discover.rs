@@ -113,6 +113,51 @@ fn compile_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
         .or_else(|_| Glob::new(pattern))
 }
 
+/// Adds the files git tracks that the walk did not list because a
+/// `.gitignore` matches them (`git add -f`): they are part of the snapshot,
+/// as they are in the index and in commits.
+pub fn add_tracked(root: &Path, rules: &PathRules, index: &git2::Index, snapshot: &mut Snapshot) {
+    let listed: std::collections::HashSet<&str> =
+        snapshot.all_paths.iter().map(String::as_str).collect();
+    let mut extra: Vec<(String, u64)> = Vec::new();
+    for e in index.iter() {
+        // Stage bits 12-13: only resolved entries; gitlinks are submodules.
+        if (e.flags >> 12) & 0x3 != 0 || e.mode == 0o160000 {
+            continue;
+        }
+        let Ok(path) = String::from_utf8(e.path.clone()) else {
+            continue;
+        };
+        if listed.contains(path.as_str())
+            || rules.is_excluded(&path)
+            || is_vendored(&path)
+            || extra.iter().any(|(p, _)| *p == path)
+        {
+            continue;
+        }
+        // Still on disk, and a plain file (a deleted one is simply gone).
+        match std::fs::symlink_metadata(root.join(&path)) {
+            Ok(m) if m.is_file() => extra.push((path, m.len())),
+            _ => {}
+        }
+    }
+    for (path, size) in extra {
+        if let Some(language) = Language::from_path(&path) {
+            snapshot.sources.push(SourceFile {
+                is_test: rules.is_test(&path),
+                abs: root.join(&path),
+                blob: None,
+                path: path.clone(),
+                language,
+                size,
+            });
+        }
+        snapshot.all_paths.push(path);
+    }
+    snapshot.all_paths.sort();
+    snapshot.sources.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
 /// Whether a path lies under a vendored or build folder.
 pub fn is_vendored(path: &str) -> bool {
     let mut parts = path.split('/');
@@ -133,14 +178,33 @@ pub fn walk_with(root: &Path, rules: &PathRules, threads: usize) -> Snapshot {
     // fills its own snapshot, and the parts are merged and sorted after, so
     // the result does not depend on the order threads saw entries in.
     let parts: std::sync::Mutex<Vec<Snapshot>> = std::sync::Mutex::new(Vec::new());
+    // Submodules and nested repositories are other projects: the tree and
+    // the index record them as gitlinks, and the walk leaves them out too.
+    let nested: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let nested_seen = std::sync::Arc::clone(&nested);
+    let walk_root = root.to_path_buf();
     ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && e.file_name()
-                    .to_str()
-                    .is_some_and(|n| VENDORED_DIRS.contains(&n)))
+        .filter_entry(move |e| {
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            if e.file_name()
+                .to_str()
+                .is_some_and(|n| VENDORED_DIRS.contains(&n))
+            {
+                return false;
+            }
+            if e.depth() > 0 && e.path().join(".git").exists() {
+                if let (Some(rel), Ok(mut seen)) =
+                    (relative(&walk_root, e.path()), nested_seen.lock())
+                {
+                    seen.push(rel);
+                }
+                return false;
+            }
+            true
         })
         .threads(threads)
         .build_parallel()
@@ -155,6 +219,17 @@ pub fn walk_with(root: &Path, rules: &PathRules, threads: usize) -> Snapshot {
             })
         });
     let mut snapshot = Snapshot::default();
+    if let Ok(nested) = nested.lock() {
+        snapshot.skipped.extend(
+            nested
+                .iter()
+                .filter(|p| !rules.is_excluded(p))
+                .map(|p| Skipped {
+                    path: p.clone(),
+                    reason: "submodule or nested repository (not scanned)".into(),
+                }),
+        );
+    }
     for part in parts.into_inner().unwrap_or_default() {
         snapshot.all_paths.extend(part.all_paths);
         snapshot.sources.extend(part.sources);

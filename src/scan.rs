@@ -212,10 +212,13 @@ fn list_files(
         message: format!("cannot read the repository: {}", e.message()),
     };
     Ok(match snap {
-        Snap::WorkingTree => (
-            discover::walk_with(&place.root, rules, walk_threads),
-            Box::new(analyze::WorkingTree),
-        ),
+        Snap::WorkingTree => {
+            let mut snapshot = discover::walk_with(&place.root, rules, walk_threads);
+            if let Some(index) = place.repo.as_ref().and_then(|r| r.index().ok()) {
+                discover::add_tracked(&place.root, rules, &index, &mut snapshot);
+            }
+            (snapshot, Box::new(analyze::WorkingTree))
+        }
         Snap::Nothing => (
             discover::Snapshot::default(),
             Box::new(analyze::WorkingTree),

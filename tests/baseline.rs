@@ -492,3 +492,44 @@ fn staged_reads_one_history_even_with_a_configured_branch() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn tracked_files_a_gitignore_matches_are_part_of_the_working_tree() {
+    // `git add -f` of an ignored file: the index and commits have it, so the
+    // working tree must too, or a baseline would see it vanish.
+    let mut r = Repo::new();
+    r.write(
+        "quality.toml",
+        "[gate]\nno_regression = true\n[metrics.typed]\n",
+    );
+    r.write(".gitignore", "gen.py\n");
+    r.write("a.py", "def a(x: int) -> int:\n    return x\n");
+    r.write("gen.py", "def g(x: int) -> int:\n    return x\n");
+    r.commit("Start", &["quality.toml", ".gitignore", "a.py", "gen.py"]);
+    let (code, report, stderr) = r.scan(&["--baseline", "HEAD"]);
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    assert_eq!(common::counts(&report, "typed"), (2, 2));
+    assert_eq!(common::metric(&report, "typed")["delta"], 0.0);
+    // An untracked file the .gitignore matches stays out.
+    r.write("other.py", "def o(x):\n    return x\n");
+    r.write(".gitignore", "gen.py\nother.py\n");
+    let (_, report, _) = r.scan(&[]);
+    assert_eq!(common::counts(&report, "typed"), (2, 2));
+}
+
+#[test]
+fn nested_repositories_are_not_scanned_in_the_working_tree() {
+    let mut r = Repo::new();
+    r.write("quality.toml", "[metrics.typed]\n");
+    r.write("a.py", "def a(x: int) -> int:\n    return x\n");
+    r.commit("Start", &["quality.toml", "a.py"]);
+    git2::Repository::init(r.dir.path().join("lib")).expect("nested repository");
+    r.write("lib/s.py", "def h(x):\n    return x\n");
+    let (code, report, stderr) = r.scan(&["--baseline", "HEAD", "--new-only"]);
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    assert_eq!(common::counts(&report, "typed"), (1, 1));
+    assert_eq!(
+        report["files"]["skipped"],
+        serde_json::json!([{ "path": "lib", "reason": "submodule or nested repository (not scanned)" }])
+    );
+}
