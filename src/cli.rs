@@ -293,6 +293,13 @@ pub fn run(cli: &Cli) -> i32 {
             ),
         };
     }
+    if cli.fail_on_regression && cli.baseline.is_none() && !cli.staged {
+        report_error(&Error::usage(
+            "--fail-on-regression compares with a baseline, and none is given",
+            Some("add --baseline REV (e.g. --baseline origin/main), or use --staged"),
+        ));
+        return Error::EXIT_CODE;
+    }
     let request = Request {
         path: cli.path.clone(),
         config: cli.config.clone(),

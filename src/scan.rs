@@ -458,8 +458,27 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         ));
     }
     if let Some(before) = &before {
+        // Files the baseline could not read (a partial clone's missing blob,
+        // a file too large then): their offenders cannot be judged new.
+        let unknown: std::collections::HashSet<&str> = before
+            .analysis
+            .skipped
+            .iter()
+            .chain(&before.snapshot.skipped)
+            .map(|s| s.path.as_str())
+            .collect();
+        if !unknown.is_empty() {
+            let mut paths: Vec<&str> = unknown.iter().copied().collect();
+            paths.sort_unstable();
+            notes.push(format!(
+                "{} in the baseline could not be analyzed ({}{}): offenders there are not counted as new",
+                metrics::plural(paths.len() as u64, "file"),
+                paths.iter().take(3).copied().collect::<Vec<_>>().join(", "),
+                if paths.len() > 3 { ", …" } else { "" }
+            ));
+        }
         for (r, b) in results.iter_mut().zip(&before.results) {
-            metrics::compare(r, b);
+            metrics::compare(r, b, &unknown);
         }
     }
     let score = metrics::score(&results);

@@ -368,7 +368,11 @@ fn history_metrics_read_the_history_as_of_the_snapshot() {
 #[test]
 fn git_snapshot_errors_exit_2() {
     let r = Repo::clean();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--fail-on-regression"],
+            "--fail-on-regression compares with a baseline, and none is given",
+        ),
         (
             &["--rev", "no-such-branch"],
             "--rev no-such-branch: not a commit of this repository",
@@ -532,4 +536,41 @@ fn nested_repositories_are_not_scanned_in_the_working_tree() {
         report["files"]["skipped"],
         serde_json::json!([{ "path": "lib", "reason": "submodule or nested repository (not scanned)" }])
     );
+}
+
+#[test]
+fn offenders_in_files_the_baseline_could_not_read_are_not_new() {
+    let mut r = Repo::new();
+    r.write("quality.toml", "[metrics.typed]\n");
+    r.write("a.py", "def broken(:\n");
+    r.commit("Start", &["quality.toml", "a.py"]);
+    r.write("a.py", "def fixed(x):\n    return x\n");
+    r.write("b.py", "def b(x):\n    return x\n");
+    let (code, report, stderr) = r.scan(&["--baseline", "HEAD", "--new-only"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(deltas(&report)[0].2, ["b.py:1 b"]);
+    assert!(
+        report["notes"].as_array().unwrap().iter().any(|n| n
+            == "1 file in the baseline could not be analyzed (a.py): offenders there are not counted as new"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn non_utf8_names_are_counted_in_git_snapshots_too() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut r = Repo::new();
+    r.write("quality.toml", "[metrics.typed]\n");
+    r.write("a.py", "A = 1\n");
+    let name = std::ffi::OsStr::from_bytes(b"b\xff.py");
+    std::fs::write(r.dir.path().join(name), "B = 2\n").expect("write");
+    let mut index = r.repo.index().expect("index");
+    index.add_path(Path::new(name)).expect("add");
+    index.write().expect("write index");
+    r.commit("Start", &["quality.toml", "a.py"]);
+    let want = serde_json::json!([{ "path": "b\u{fffd}.py", "reason": "file name is not UTF-8" }]);
+    for args in [&["--rev", "HEAD"][..], &["--staged"][..], &[][..]] {
+        let (_, report, stderr) = r.scan(args);
+        assert_eq!(report["files"]["skipped"], want, "{args:?}: {stderr}");
+    }
 }

@@ -65,8 +65,21 @@ pub fn location(root: &Path) -> Option<PathBuf> {
 /// version, the size limit, and the query metrics' queries, whose matches are
 /// facts too).
 pub fn salt(max_file_bytes: u64, queries: &[crate::analyze::query::QueryJob]) -> String {
+    // The version alone does not name the analyzers: builds from git share
+    // it. The binary's size and time tell one build from another.
+    let build = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let time = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}-{time}", m.len())
+        })
+        .unwrap_or_default();
     let mut salt = format!(
-        "{} max_file_bytes={max_file_bytes}",
+        "{} build={build} max_file_bytes={max_file_bytes}",
         env!("CARGO_PKG_VERSION")
     );
     for q in queries {

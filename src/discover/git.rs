@@ -20,8 +20,20 @@ const MODE_GITLINK: u32 = 0o160000;
 /// The snapshot of a commit's tree.
 pub fn from_tree(repo: &Repository, tree: &git2::Tree, rules: &PathRules) -> Snapshot {
     let mut entries: Vec<(String, Oid, u32)> = Vec::new();
+    let mut unnamed: Vec<Skipped> = Vec::new();
     let _ = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
         let Some(name) = entry.name() else {
+            // Counted, as the working-tree walk counts it, not dropped.
+            let lossy = String::from_utf8_lossy(entry.name_bytes()).to_string();
+            let folder = entry.kind() == Some(ObjectType::Tree);
+            unnamed.push(Skipped {
+                path: format!("{dir}{lossy}"),
+                reason: if folder {
+                    "folder name is not UTF-8 (its files are not scanned)".into()
+                } else {
+                    "file name is not UTF-8".into()
+                },
+            });
             return TreeWalkResult::Skip;
         };
         if entry.kind() == Some(ObjectType::Tree) {
@@ -34,7 +46,10 @@ pub fn from_tree(repo: &Repository, tree: &git2::Tree, rules: &PathRules) -> Sna
         entries.push((format!("{dir}{name}"), entry.id(), entry.filemode() as u32));
         TreeWalkResult::Ok
     });
-    build(repo, entries, rules)
+    let mut snapshot = build(repo, entries, rules);
+    snapshot.skipped.extend(unnamed);
+    snapshot.skipped.sort();
+    snapshot
 }
 
 /// The snapshot of the index (what `git commit` would record).
@@ -47,8 +62,13 @@ pub fn from_index(repo: &Repository, rules: &PathRules) -> Result<Snapshot, git2
 pub fn from_index_file(repo: &Repository, index: &git2::Index, rules: &PathRules) -> Snapshot {
     let mut entries = Vec::new();
     let mut conflicted: Vec<String> = Vec::new();
+    let mut unnamed = Vec::new();
     for e in index.iter() {
         let Ok(path) = String::from_utf8(e.path.clone()) else {
+            unnamed.push(Skipped {
+                path: String::from_utf8_lossy(&e.path).to_string(),
+                reason: "file name is not UTF-8".into(),
+            });
             continue;
         };
         // Stage bits 12-13 of the flags: non-zero while a merge conflict is unresolved.
@@ -70,6 +90,7 @@ pub fn from_index_file(repo: &Repository, index: &git2::Index, rules: &PathRules
             path,
             reason: "unresolved merge conflict in the index".into(),
         }));
+    snapshot.skipped.extend(unnamed);
     snapshot.skipped.sort();
     snapshot
 }

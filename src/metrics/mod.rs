@@ -368,7 +368,14 @@ pub fn score(results: &[MetricResult]) -> f64 {
 
 /// Fills in a result's baseline: the baseline's numbers, the change in value,
 /// and the offenders the baseline did not have.
-pub fn compare(current: &mut MetricResult, baseline: &MetricResult) {
+///
+/// Offenders in `unknown` paths (files the baseline could not read) are not
+/// new: the baseline cannot say whether they were there.
+pub fn compare(
+    current: &mut MetricResult,
+    baseline: &MetricResult,
+    unknown: &std::collections::HashSet<&str>,
+) {
     if current.skipped.is_some() || baseline.skipped.is_some() {
         return;
     }
@@ -378,10 +385,9 @@ pub fn compare(current: &mut MetricResult, baseline: &MetricResult) {
         total: baseline.total,
     });
     current.delta = Some(round1(current.value - baseline.value));
-    current.new_offenders = Some(baseline::new_offenders(
-        &current.offenders,
-        &baseline.offenders,
-    ));
+    let mut new = baseline::new_offenders(&current.offenders, &baseline.offenders);
+    new.retain(|o| !unknown.contains(o.path.as_str()));
+    current.new_offenders = Some(new);
 }
 
 /// Regressions against the baseline that fail the run: new offenders (when
