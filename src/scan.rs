@@ -397,6 +397,30 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         )?),
         None => None,
     };
+    // Concluding a merge under --staged: what the merged branch already had
+    // is not new either (the commit brings it in, it does not write it).
+    let merging = (req.target == Target::Index && req.baseline.is_none())
+        .then(|| {
+            place
+                .repo
+                .as_ref()?
+                .find_reference("MERGE_HEAD")
+                .ok()?
+                .peel_to_commit()
+                .ok()
+                .map(|c| c.id())
+        })
+        .flatten();
+    let merged = match merging {
+        Some(id) => Some(measure(
+            &ctx,
+            &Snap::Commit(id),
+            Some(&now.inputs),
+            None,
+            &history::ProgressHook::default(),
+        )?),
+        None => None,
+    };
     session.save();
 
     let mut notes = Vec::new();
@@ -477,8 +501,21 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
                 if paths.len() > 3 { ", …" } else { "" }
             ));
         }
-        for (r, b) in results.iter_mut().zip(&before.results) {
-            metrics::compare(r, b, &unknown);
+        for (i, (r, b)) in results.iter_mut().zip(&before.results).enumerate() {
+            match merged.as_ref().and_then(|m| m.results.get(i)) {
+                Some(other) => {
+                    let mut known = b.clone();
+                    known.offenders.extend(other.offenders.iter().cloned());
+                    metrics::compare(r, &known, &unknown);
+                }
+                None => metrics::compare(r, b, &unknown),
+            }
+        }
+        if merged.is_some() {
+            notes.push(
+                "concluding a merge: offenders the merged branch (MERGE_HEAD) already has are not new"
+                    .to_string(),
+            );
         }
     }
     let score = metrics::score(&results);

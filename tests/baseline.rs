@@ -574,3 +574,31 @@ fn non_utf8_names_are_counted_in_git_snapshots_too() {
         assert_eq!(report["files"]["skipped"], want, "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn concluding_a_merge_is_not_blocked_by_the_merged_branchs_offenders() {
+    let mut r = Repo::new();
+    r.write("quality.toml", "[metrics.typed]\n");
+    r.write("a.py", "A = 1\n");
+    let base = r.commit("Start", &["quality.toml", "a.py"]);
+    // The other branch adds an untyped function.
+    r.write("m.py", "def m(x):\n    return x\n");
+    let other = r.commit("Add m", &["m.py"]);
+    // Back on the first line, merging the other branch: its tree is staged
+    // and MERGE_HEAD names it, as `git merge` leaves things before the commit.
+    let base_commit = r.repo.find_commit(base).unwrap();
+    r.repo
+        .reset(base_commit.as_object(), git2::ResetType::Hard, None)
+        .unwrap();
+    r.write("m.py", "def m(x):\n    return x\n");
+    r.stage(&["m.py"]);
+    std::fs::write(r.repo.path().join("MERGE_HEAD"), format!("{other}\n")).unwrap();
+    let (code, report, stderr) = r.scan(&["--staged"]);
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    assert_eq!(deltas(&report)[0].2, Vec::<String>::new());
+    // Without MERGE_HEAD, the same staged change is a new offender.
+    std::fs::remove_file(r.repo.path().join("MERGE_HEAD")).unwrap();
+    let (code, report, _) = r.scan(&["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(deltas(&report)[0].2, ["m.py:1 m"]);
+}
