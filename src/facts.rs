@@ -32,7 +32,7 @@ pub struct FileFacts {
 }
 
 /// One match of a `query` metric's tree-sitter query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct QueryHit {
     /// The name of the query metric.
     pub metric: String,

@@ -271,6 +271,8 @@ pub fn analyze_text(
     }
     facts.lines = lines::count(text.as_bytes(), &mut scratch.comments);
     let key = grammar(file.language, &file.path).0;
+    // Each hit once, in match order; a set keeps a query with many matches linear.
+    let mut seen = std::collections::HashSet::new();
     for job in queries.iter().filter(|j| j.language == file.language) {
         for (at, line) in query::run(&job.query, key, &tree, text) {
             let hit = QueryHit {
@@ -278,7 +280,7 @@ pub fn analyze_text(
                 line,
                 function: innermost(&scratch.function_ranges, at),
             };
-            if !facts.query_hits.contains(&hit) {
+            if seen.insert(hit.clone()) {
                 facts.query_hits.push(hit);
             }
         }
