@@ -9,15 +9,7 @@ use common::{counts, offenders};
 use serde_json::json;
 
 fn stderr_of(dir: &tempfile::TempDir) -> String {
-    let out = common::qscan()
-        .arg(dir.path())
-        .output()
-        .expect("qscan runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stderr
+    common::error_in(dir.path())
 }
 
 #[test]

@@ -11,14 +11,7 @@ fn error_with(config: &str) -> String {
     let dir = common::fixture_copy("external");
     std::fs::write(dir.path().join("loadtest/broken.json"), "{\"p95\": 1,\n").expect("write");
     common::config_file(&dir, config);
-    let out = common::qscan()
-        .arg(dir.path())
-        .output()
-        .expect("qscan runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stderr
+    common::error_in(dir.path())
 }
 
 #[test]

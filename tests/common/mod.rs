@@ -83,6 +83,21 @@ pub fn describe(o: &Value) -> String {
     )
 }
 
+/// Runs `qscan DIR`, expecting an error: exit 2, nothing on stdout, no
+/// panic. Returns stderr, for the test to check the message.
+pub fn error_in(dir: &Path) -> String {
+    let out = qscan().arg(dir).output().expect("qscan runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
 /// Writes a quality definition into a temp file and returns its path.
 pub fn config_file(dir: &tempfile::TempDir, text: &str) -> PathBuf {
     let p = dir.path().join("quality.toml");
