@@ -17,6 +17,11 @@ use crate::scan::{self, Request};
 pub const EXIT_PASSED: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 
+/// Set before `main` (by the binary) when the process started with stdout
+/// closed, e.g. `qscan >&-`: printing the report there is an error, since
+/// nobody would see it or the verdict it explains.
+pub static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Measure a codebase's technical quality against the team's own definition.
 ///
 /// qscan scans the repository that contains PATH, scores every metric of its
@@ -524,9 +529,20 @@ fn hook(action: &HookAction) -> i32 {
     }
 }
 
-/// Writes output to stdout, stripping styles when colour is off. A closed pipe
-/// (`qscan | head`) is not an error; the error is the exit code to return.
+/// Writes output to stdout, stripping styles when colour is off. A reader
+/// that stops early (`qscan | head -1`) is not an error: the exit code stays
+/// the verdict. A stdout closed from the start (`qscan >&-`) is one: the
+/// error is the exit code to return.
 fn emit(text: &str, when: ColorWhen) -> Result<(), i32> {
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        report_error(&Error::usage(
+            "cannot write the output: standard output is closed",
+            Some(
+                "redirect it instead (`qscan > /dev/null` to drop it), or write to a file with --output FILE",
+            ),
+        ));
+        return Err(Error::EXIT_CODE);
+    }
     let color = match when {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
         ColorWhen::Always => anstream::ColorChoice::Always,

@@ -6,6 +6,7 @@
 //! cannot trap the walk) and never opens FIFOs, sockets or devices (a read
 //! could block forever); both are counted as skipped.
 
+pub mod confine;
 pub mod git;
 
 use std::path::{Path, PathBuf};

@@ -44,6 +44,7 @@ impl Error {
             Error::Config(ConfigError::Invalid { .. }) => Some(
                 "every quality.toml key is documented in the README; `qscan explain KIND` lists a kind's keys",
             ),
+            Error::Config(ConfigError::Read { hint, .. }) => *hint,
             Error::Usage { hint, .. } | Error::Input { hint, .. } => hint.as_deref(),
             _ => None,
         }

@@ -454,13 +454,18 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
             .push("HEAD has no commit yet: the baseline is empty, so every offender is new".into());
     }
 
-    let groups = req.by.map(|by| match by {
-        By::Dir(depth) => groups::groups(&now.results, by, |p| vec![groups::dir_group(p, depth)]),
-        By::Owner => {
-            let owners = codeowners(place, &current, &now, &mut notes);
-            groups::groups(&now.results, by, |p| groups::owner_groups(&owners, p))
+    let groups = match req.by {
+        None => None,
+        Some(by @ By::Dir(depth)) => Some(groups::groups(&now.results, by, |p| {
+            vec![groups::dir_group(p, depth)]
+        })),
+        Some(by @ By::Owner) => {
+            let owners = codeowners(place, &current, &now, &mut notes)?;
+            Some(groups::groups(&now.results, by, |p| {
+                groups::owner_groups(&owners, p)
+            }))
         }
-    });
+    };
     let Measured {
         snapshot,
         mut analysis,
@@ -606,9 +611,16 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
 
 /// The CODEOWNERS file GitHub would read in the measured snapshot: from disk
 /// for the working tree, from its blob for a commit or the index (so
-/// `--rev` groups by the owners of that commit). Notes say when there is
-/// none and what in it was skipped.
-fn codeowners(place: &Place, snap: &Snap, measured: &Measured, notes: &mut Vec<String>) -> Owners {
+/// `--rev` groups by the owners of that commit; a committed symbolic link is
+/// no CODEOWNERS file there). Notes say when there is none and what in it
+/// was skipped. On disk it is read only as a regular file inside the root:
+/// one that is a link leading outside, a FIFO or a device stops the run.
+fn codeowners(
+    place: &Place,
+    snap: &Snap,
+    measured: &Measured,
+    notes: &mut Vec<String>,
+) -> Result<Owners, Error> {
     for location in owners::LOCATIONS {
         let blob = measured
             .snapshot
@@ -616,23 +628,45 @@ fn codeowners(place: &Place, snap: &Snap, measured: &Measured, notes: &mut Vec<S
             .iter()
             .find(|(p, _)| p == location)
             .map(|(_, id)| *id);
-        let abs = place.root.join(location);
-        let present = match blob {
-            Some(_) => true,
-            None => *snap == Snap::WorkingTree && abs.is_file(),
+        let read = match blob {
+            Some(_) => {
+                let file = discover::SourceFile {
+                    path: location.to_string(),
+                    abs: PathBuf::new(),
+                    blob,
+                    language: crate::lang::Language::Rust,
+                    is_test: false,
+                    size: 0,
+                };
+                measured.source.read(&file)
+            }
+            None if *snap == Snap::WorkingTree => {
+                // A folder by that name is not the file; anything else is.
+                match std::fs::symlink_metadata(place.root.join(location)) {
+                    Ok(m) if !m.is_dir() => {}
+                    _ => continue,
+                }
+                match discover::confine::read(
+                    &place.root,
+                    location,
+                    discover::confine::MAX_CODEOWNERS_BYTES,
+                ) {
+                    Ok(bytes) => Ok(bytes),
+                    Err(discover::confine::Refused::Io(e)) => Err(e),
+                    Err(e) => {
+                        return Err(Error::input(
+                            format!("cannot read {location}: {e}"),
+                            Some(
+                                "qscan reads CODEOWNERS only as a regular file inside the \
+                                 repository; replace the link with the file, or drop --by owner",
+                            ),
+                        ));
+                    }
+                }
+            }
+            None => continue,
         };
-        if !present {
-            continue;
-        }
-        let file = discover::SourceFile {
-            path: location.to_string(),
-            abs,
-            blob,
-            language: crate::lang::Language::Rust,
-            is_test: false,
-            size: 0,
-        };
-        return match measured.source.read(&file) {
+        return Ok(match read {
             Ok(bytes) => {
                 let owners = Owners::parse(location, &String::from_utf8_lossy(&bytes));
                 notes.extend(owners.problems.iter().cloned());
@@ -658,14 +692,14 @@ fn codeowners(place: &Place, snap: &Snap, measured: &Measured, notes: &mut Vec<S
                 ));
                 Owners::default()
             }
-        };
+        });
     }
     notes.push(format!(
         "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): every path \
          counts as {}",
         groups::UNOWNED
     ));
-    Owners::default()
+    Ok(Owners::default())
 }
 
 fn head_or_nothing(place: &Place) -> Result<Snap, Error> {

@@ -99,8 +99,15 @@ fn toml_syntax_error_names_file_line_and_column() {
         stderr.contains("quality.toml:3:15: unclosed table, expected `]`"),
         "{stderr}"
     );
-    // The offending line is shown with a caret under the column.
-    assert!(stderr.contains("3 | [metrics.typed\n"), "{stderr}");
+    // The repository's own file is untrusted: no line of it is quoted (it
+    // may be a link to anything); a --config file the user names is shown
+    // with the offending line and a caret under the column.
+    assert!(!stderr.contains("3 | [metrics.typed"), "{stderr}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let own = common::config_file(&dir, "[gate]\nmin_score = 70\n[metrics.typed\nmin = 5\n");
+    let r = run(&[path(dir.path()), "--config", path(&own)]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("3 | [metrics.typed\n"), "{}", r.stderr);
 
     let stderr = config_error("[metrics.typed]\nmin = \n");
     assert!(

@@ -121,7 +121,7 @@ fn a_malformed_report_names_the_file_and_the_problem() {
     let stderr = stderr_of(&dir);
     assert!(
         stderr.starts_with(
-            "qscan: error: metric `coverage`: the coverage report `reports/broken.info` is malformed: line 4: `DA:2,one` is not DA:<line>,<hits>\n  hint: qscan reads lcov"
+            "qscan: error: metric `coverage`: the coverage report `reports/broken.info` is malformed: line 4: a DA: line that is not DA:<line>,<hits>\n  hint: qscan reads lcov"
         ),
         "{stderr}"
     );

@@ -248,7 +248,7 @@ fn rejected_codeowners_lines_are_noted() {
     assert_eq!(
         r["notes"],
         serde_json::json!([
-            ".github/CODEOWNERS:2: `!web/`: negation (`!`) is not supported; GitHub skips the line"
+            ".github/CODEOWNERS:2: negation (`!`) is not supported; GitHub skips the line"
         ])
     );
 }

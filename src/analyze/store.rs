@@ -3,7 +3,9 @@
 //!
 //! It lives in the user's cache folder (`$QSCAN_CACHE_DIR`, else
 //! `$XDG_CACHE_HOME/qscan`, else `~/.cache/qscan`), one file per repository,
-//! never in the repository itself. A file written by another qscan version or
+//! never in the repository itself. A relative folder in any of these is
+//! ignored, as the XDG base directory spec says: it would be relative to
+//! wherever qscan runs, most often the repository being scanned. A file written by another qscan version or
 //! for another definition's analysis settings (its *salt*) is ignored, and a
 //! damaged one is ignored and replaced: the cache can only save time, never
 //! change a number. `QSCAN_NO_CACHE=1` or `--no-cache` turns it off.
@@ -42,19 +44,14 @@ pub fn location(root: &Path) -> Option<PathBuf> {
     if off {
         return None;
     }
-    let dir = std::env::var_os("QSCAN_CACHE_DIR")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME")
-                .filter(|d| !d.is_empty())
-                .map(|d| PathBuf::from(d).join("qscan"))
-        })
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|d| !d.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache").join("qscan"))
-        })?;
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|d| d.is_absolute())
+    };
+    let dir = absolute("QSCAN_CACHE_DIR")
+        .or_else(|| absolute("XDG_CACHE_HOME").map(|d| d.join("qscan")))
+        .or_else(|| absolute("HOME").map(|h| h.join(".cache").join("qscan")))?;
     Some(dir.join(format!(
         "{:016x}.facts",
         fnv1a(root.to_string_lossy().as_bytes())

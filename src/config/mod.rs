@@ -16,6 +16,7 @@ use globset::GlobSet;
 use toml::Spanned;
 
 use crate::analyze::query::{self, CompiledQuery};
+use crate::discover::confine::{self, escape};
 use crate::discover::glob_set;
 use crate::lang::Language;
 use crate::metrics::{self, Kind};
@@ -198,6 +199,7 @@ pub enum ConfigError {
     Read {
         path: PathBuf,
         error: std::io::Error,
+        hint: Option<&'static str>,
     },
     Invalid {
         path: String,
@@ -208,10 +210,16 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::Read { path, error } => {
-                write!(f, "cannot read {}: {}", path.display(), error)
+            ConfigError::Read { path, error, .. } => {
+                write!(
+                    f,
+                    "cannot read {}: {}",
+                    escape(&path.display().to_string()),
+                    error
+                )
             }
             ConfigError::Invalid { path, problems } => {
+                let path = escape(path);
                 for (i, p) in problems.iter().enumerate() {
                     if i > 0 {
                         writeln!(f)?;
@@ -241,25 +249,63 @@ impl std::error::Error for ConfigError {}
 
 /// Finds and loads the definition: `explicit` if given, else `ROOT/quality.toml`
 /// if it exists, else the built-in default.
+///
+/// The repository's own quality.toml is untrusted: it is read only as a
+/// regular file inside the root ([`confine`]), and its problems are shown
+/// without lines of its text (a `quality.toml` linked to a file of secrets
+/// inside the checkout must not print them). A `--config FILE` the user
+/// gives is the user's own: read as given, shown with the offending line.
 pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Definition, ConfigError> {
-    let path = match explicit {
-        Some(p) => p.to_path_buf(),
-        None => {
-            let p = root.join("quality.toml");
-            // Only a truly absent file means "use the default"; a folder or a
-            // dangling link by that name is reported when it cannot be read.
-            if std::fs::symlink_metadata(&p).is_err() {
-                return parse(DEFAULT_TOML, "built-in default definition", Origin::BuiltIn);
-            }
-            p
-        }
-    };
-    let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
+    if let Some(path) = explicit {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+            path: path.to_path_buf(),
+            error,
+            hint: None,
+        })?;
+        let shown = path.display().to_string();
+        return parse(&text, &shown, Origin::File(path.to_path_buf()));
+    }
+    let path = root.join("quality.toml");
+    // Only a truly absent file means "use the default"; a folder or a
+    // dangling link by that name is reported.
+    if std::fs::symlink_metadata(&path).is_err() {
+        return parse(DEFAULT_TOML, "built-in default definition", Origin::BuiltIn);
+    }
+    let refused = |error: std::io::Error, hint| ConfigError::Read {
         path: path.clone(),
         error,
+        hint,
+    };
+    let bytes =
+        confine::read(root, "quality.toml", confine::MAX_DEFINITION_BYTES).map_err(|e| {
+            let hint = e.is_refusal().then_some(
+                "qscan reads the repository's quality.toml only as a regular file inside it; \
+             to use a definition kept elsewhere, pass it yourself with --config FILE",
+            );
+            match e {
+                confine::Refused::Io(error) => refused(error, hint),
+                other => refused(std::io::Error::other(other.to_string()), hint),
+            }
+        })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        refused(
+            std::io::Error::other(format!(
+                "it is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )),
+            None,
+        )
     })?;
     let shown = path.display().to_string();
-    parse(&text, &shown, Origin::File(path))
+    parse(&text, &shown, Origin::File(path.clone())).map_err(|e| match e {
+        ConfigError::Invalid { path, mut problems } => {
+            for p in &mut problems {
+                p.snippet.clear();
+            }
+            ConfigError::Invalid { path, problems }
+        }
+        other => other,
+    })
 }
 
 /// Parses and validates definition text; `shown` names the file in messages.
@@ -320,7 +366,8 @@ fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
                 text,
                 key.span(),
                 format!(
-                    "unknown field `{other}`, expected one of `scan`, `history`, `gate`, `metrics`"
+                    "unknown field `{}`, expected one of `scan`, `history`, `gate`, `metrics`",
+                    token(other)
                 ),
             )),
         }
@@ -340,8 +387,77 @@ fn table<T: serde::de::DeserializeOwned>(
 
 fn parser_problem(text: &str, e: &toml::de::Error) -> Problem {
     let span = e.span().unwrap_or(0..0);
-    let message = plain_words(e.message().trim(), text.get(span.clone()));
+    let message = plain_words(&redact(e.message().trim()), text.get(span.clone()));
     problem(text, span, message)
+}
+
+/// The longest piece of the definition's text a message quotes.
+const TOKEN_CHARS: usize = 40;
+/// The longest message about one problem (the longest qscan writes is about
+/// half of this).
+const MESSAGE_CHARS: usize = 500;
+
+/// A key or value of the definition as a message quotes it: escaped and cut
+/// to a readable length, so a message shows at most this one token of the
+/// file, never lines of it.
+fn token(text: &str) -> String {
+    let mut cut: String = text.chars().take(TOKEN_CHARS).collect();
+    if text.chars().count() > TOKEN_CHARS {
+        cut.push('…');
+    }
+    escape(&cut)
+}
+
+/// A parser's message with the tokens it quotes cut as [`token`] cuts ours:
+/// serde quotes a string value whole (`string "…"`) and a key as written
+/// (`unknown field `…``).
+fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    if let Some(after) = rest.strip_prefix("unknown field `") {
+        let end = ["`, expected", "`, there are no fields"]
+            .iter()
+            .filter_map(|m| after.rfind(m))
+            .max();
+        if let Some(end) = end {
+            out.push_str("unknown field `");
+            out.push_str(&token(&after[..end]));
+            rest = &after[end..];
+        }
+    }
+    while let Some(at) = rest.find("string \"") {
+        let (before, quoted) = rest.split_at(at + "string \"".len());
+        out.push_str(before);
+        // Debug-escaped: the string ends at the first `"` not escaped.
+        let mut end = quoted.len();
+        let mut escaped = false;
+        for (i, c) in quoted.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let inner = &quoted[..end];
+        if inner.chars().count() > TOKEN_CHARS {
+            let mut cut: String = inner.chars().take(TOKEN_CHARS).collect();
+            // Not half an escape.
+            if let Some(at) = cut.rfind('\\') {
+                cut.truncate(at);
+            }
+            out.push_str(&cut);
+            out.push('…');
+        } else {
+            out.push_str(inner);
+        }
+        rest = &quoted[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Rewrites a parser message in the words of quality.toml's documentation:
@@ -350,7 +466,10 @@ fn plain_words(message: &str, spanned: Option<&str>) -> String {
     if message == "duplicate key"
         && let Some(key) = spanned.map(str::trim).filter(|k| !k.is_empty())
     {
-        return format!("duplicate key `{key}`: a key or table may appear only once");
+        return format!(
+            "duplicate key `{}`: a key or table may appear only once",
+            token(key)
+        );
     }
     let mut out = message
         .replace("expected f64", "expected a number")
@@ -374,6 +493,12 @@ fn problem(text: &str, span: Range<usize>, message: String) -> Problem {
         .unwrap_or("")
         .trim_end()
         .to_string();
+    // Every message is bounded and escaped, whatever it quotes.
+    let mut message = escape(&message);
+    if message.chars().count() > MESSAGE_CHARS {
+        message = message.chars().take(MESSAGE_CHARS).collect();
+        message.push('…');
+    }
     Problem {
         line,
         column,
@@ -404,7 +529,7 @@ impl Validator<'_> {
                 if let Err(e) = glob_set(std::slice::from_ref(p)) {
                     self.error(
                         globs.span(),
-                        format!("invalid glob `{p}` in [scan] {key}: {e}"),
+                        format!("invalid glob `{}` in [scan] {key}: {}", token(p), e.kind()),
                     );
                 }
             }
@@ -493,7 +618,8 @@ impl Validator<'_> {
         self.error(
             span.clone(),
             format!(
-                "metric `{name}` of kind `{}` needs {key}: {what}",
+                "metric `{}` of kind `{}` needs {key}: {what}",
+                token(name),
                 kind.name()
             ),
         );
@@ -525,10 +651,16 @@ impl Validator<'_> {
                 v.span(),
                 "report is empty; name the coverage report's path or glob",
             );
+        } else if !confine::stays_inside(v.get_ref()) {
+            self.error(v.span(), outside("report", v.get_ref()));
         } else if let Err(e) = crate::ingest::report_glob(v.get_ref()) {
             self.error(
                 v.span(),
-                format!("invalid glob `{}` in report: {e}", v.get_ref()),
+                format!(
+                    "invalid glob `{}` in report: {}",
+                    token(v.get_ref()),
+                    e.kind()
+                ),
             );
         }
         v.into_inner()
@@ -565,7 +697,7 @@ impl Validator<'_> {
                         l.span(),
                         format!(
                             "unknown language `{}`; expected one of {}",
-                            l.get_ref(),
+                            token(l.get_ref()),
                             Language::ALL.map(|l| l.name()).join(", ")
                         ),
                     );
@@ -581,7 +713,10 @@ impl Validator<'_> {
                 other => {
                     self.error(
                         u.span(),
-                        format!("unit `{other}` is not known; expected \"function\" or \"file\""),
+                        format!(
+                            "unit `{}` is not known; expected \"function\" or \"file\"",
+                            token(other)
+                        ),
                     );
                     QueryUnit::File
                 }
@@ -630,7 +765,7 @@ impl Validator<'_> {
                         k.span(),
                         format!(
                             "unknown metric kind `{}`{hint}; expected one of {}",
-                            k.get_ref(),
+                            token(k.get_ref()),
                             metrics::kind_names().join(", ")
                         ),
                     );
@@ -643,7 +778,8 @@ impl Validator<'_> {
                     self.error(
                         span,
                         format!(
-                            "metric `{name}` needs a `kind` (its name is not a kind); expected one of {}",
+                            "metric `{}` needs a `kind` (its name is not a kind); expected one of {}",
+                            token(&name),
                             metrics::kind_names().join(", ")
                         ),
                     );
@@ -657,7 +793,8 @@ impl Validator<'_> {
                 self.error(
                     key_span,
                     format!(
-                        "`{key}` does not apply to metric `{name}` of kind `{}`{}",
+                        "`{key}` does not apply to metric `{}` of kind `{}`{}",
+                        token(&name),
                         kind.name(),
                         if allowed.is_empty() {
                             String::from(" (it takes no kind-specific keys)")
@@ -692,7 +829,8 @@ impl Validator<'_> {
                     None => self.error(
                         span.clone(),
                         format!(
-                            "unknown language `{l}`; expected one of {}",
+                            "unknown language `{}`; expected one of {}",
+                            token(&l),
                             Language::ALL.map(|l| l.name()).join(", ")
                         ),
                     ),
@@ -704,7 +842,11 @@ impl Validator<'_> {
             Some(globs) => match glob_set(globs.get_ref()) {
                 Ok(set) => set,
                 Err(e) => {
-                    self.error(globs.span(), format!("invalid glob: {e}"));
+                    let glob = e.glob().map(|g| format!(" `{}`", token(g)));
+                    self.error(
+                        globs.span(),
+                        format!("invalid glob{}: {}", glob.unwrap_or_default(), e.kind()),
+                    );
                     GlobSet::empty()
                 }
             },
@@ -721,7 +863,8 @@ impl Validator<'_> {
                             self.error(
                                 v.span(),
                                 format!(
-                                    "python mode `{other}` is not known; expected \"complete\" or \"mypy\""
+                                    "python mode `{}` is not known; expected \"complete\" or \"mypy\"",
+                                    token(other)
                                 ),
                             );
                             PythonMode::Complete
@@ -746,7 +889,7 @@ impl Validator<'_> {
                                 f.span(),
                                 format!(
                                     "unknown library family `{}`; expected one of {}",
-                                    f.get_ref(),
+                                    token(f.get_ref()),
                                     metrics::preferred_library::FAMILY_NAMES.join(", ")
                                 ),
                             );
@@ -760,7 +903,8 @@ impl Validator<'_> {
                     self.error(
                         span.clone(),
                         format!(
-                            "metric `{name}` of kind `preferred-library` needs `preferred`, and `discouraged` or `family`"
+                            "metric `{}` of kind `preferred-library` needs `preferred`, and `discouraged` or `family`",
+                            token(&name)
                         ),
                     );
                 }
@@ -801,7 +945,8 @@ impl Validator<'_> {
                     self.error(
                         span.clone(),
                         format!(
-                            "metric `{name}`: min ({lo}) is above max ({hi}), so no number passes"
+                            "metric `{}`: min ({lo}) is above max ({hi}), so no number passes",
+                            token(&name)
                         ),
                     );
                 }
@@ -817,6 +962,10 @@ impl Validator<'_> {
                 let file = match m.file {
                     Some(f) if f.get_ref().trim().is_empty() => {
                         self.error(f.span(), "file is empty; name the JSON file to read");
+                        String::new()
+                    }
+                    Some(f) if !confine::stays_inside(f.get_ref()) => {
+                        self.error(f.span(), outside("file", f.get_ref()));
                         String::new()
                     }
                     Some(f) => f.into_inner(),
@@ -837,7 +986,7 @@ impl Validator<'_> {
                             p.span(),
                             format!(
                                 "`{}` is not a JSON pointer: it is empty (the whole document) or starts with `/`, like \"/metrics/p95\"",
-                                p.get_ref()
+                                token(p.get_ref())
                             ),
                         );
                         String::new()
@@ -900,6 +1049,15 @@ fn query_offset(text: &str, span: Range<usize>, row: usize, column: usize) -> us
     at
 }
 
+/// A `report` or `file` path naming a place outside the repository.
+fn outside(key: &str, path: &str) -> String {
+    format!(
+        "{key} `{}` is outside the repository; qscan reads only files inside the repository \
+         it scans: give a path relative to the repository root, without `..` leaving it",
+        token(path)
+    )
+}
+
 fn plain<T>(v: Option<Spanned<T>>) -> Option<T> {
     v.map(Spanned::into_inner)
 }
@@ -909,9 +1067,12 @@ pub fn parse_span(s: &str) -> Result<i64, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: i64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a time span; write it like \"180 days\""))?;
+    let n: i64 = num.parse().map_err(|_| {
+        format!(
+            "`{}` is not a time span; write it like \"180 days\"",
+            token(s)
+        )
+    })?;
     let unit_secs = match unit.trim() {
         "s" | "sec" | "secs" | "second" | "seconds" => 1,
         "m" | "min" | "mins" | "minute" | "minutes" => 60,
@@ -922,15 +1083,20 @@ pub fn parse_span(s: &str) -> Result<i64, String> {
         "y" | "year" | "years" => 365 * 86_400,
         other => {
             return Err(format!(
-                "unknown time unit `{other}` in `{s}`; use seconds, minutes, hours, days, weeks, months or years"
+                "unknown time unit `{}` in `{}`; use seconds, minutes, hours, days, weeks, months or years",
+                token(other),
+                token(s)
             ));
         }
     };
     if n == 0 {
-        return Err(format!("the time span `{s}` is empty; give at least 1"));
+        return Err(format!(
+            "the time span `{}` is empty; give at least 1",
+            token(s)
+        ));
     }
     n.checked_mul(unit_secs)
-        .ok_or_else(|| format!("the time span `{s}` is too long"))
+        .ok_or_else(|| format!("the time span `{}` is too long", token(s)))
 }
 
 #[cfg(test)]
@@ -1078,6 +1244,38 @@ mod tests {
                 max: Some(900.5),
             }
         );
+    }
+
+    #[test]
+    fn quoted_tokens_are_cut_and_escaped() {
+        let long = "k".repeat(60);
+        assert_eq!(
+            redact(&format!(
+                "unknown field `{long}\u{1b}`, expected one of `a`, `b`"
+            )),
+            format!(
+                "unknown field `{}…`, expected one of `a`, `b`",
+                "k".repeat(40)
+            )
+        );
+        assert_eq!(
+            redact(&format!(
+                "invalid type: string {:?}, expected a number",
+                "v".repeat(50)
+            )),
+            format!(
+                "invalid type: string \"{}…\", expected a number",
+                "v".repeat(40)
+            )
+        );
+        // A cut never leaves half an escape behind.
+        let quoted = format!(
+            "{:?}",
+            format!("{}\u{1b}tail-of-the-secret", "v".repeat(38))
+        );
+        let cut = redact(&format!("invalid type: string {quoted}, expected a number"));
+        assert!(cut.contains(&format!("\"{}…\"", "v".repeat(38))), "{cut}");
+        assert_eq!(token("a\u{7}b"), "a\\u{7}b");
     }
 
     #[test]

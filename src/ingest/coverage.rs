@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
+use crate::discover::confine;
 use crate::facts::{CoverageFacts, FileCoverage};
 
 /// One file of a report: its path as written, the paths to try first (a
@@ -59,17 +60,29 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
 pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<CoverageFacts, String> {
     let mut parsed = Vec::new();
     let mut reports = Vec::new();
-    for (path, shown) in super::resolve(root, pattern)? {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| format!("cannot read the coverage report `{shown}`: {e}"))?;
+    for shown in super::resolve(root, pattern)? {
+        // Named by the repository's definition: only a regular file inside
+        // the root is read, and what is wrong with it is said without
+        // quoting it (it may not be a report at all).
+        let bytes = confine::read(root, &shown, confine::MAX_REPORT_BYTES).map_err(|e| {
+            format!(
+                "cannot read the coverage report `{}`: {e}",
+                confine::escape(&shown)
+            )
+        })?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             format!(
-                "the coverage report `{shown}` is malformed: invalid UTF-8 at byte {}",
+                "the coverage report `{}` is malformed: invalid UTF-8 at byte {}",
+                confine::escape(&shown),
                 e.valid_up_to()
             )
         })?;
-        let files =
-            parse(text).map_err(|e| format!("the coverage report `{shown}` is malformed: {e}"))?;
+        let files = parse(text).map_err(|e| {
+            format!(
+                "the coverage report `{}` is malformed: {e}",
+                confine::escape(&shown)
+            )
+        })?;
         parsed.extend(files);
         reports.push(shown);
     }

@@ -1,20 +1,27 @@
 //! The `external` kind's number: one value in a JSON file another tool wrote,
 //! found by an RFC 6901 JSON pointer.
+//!
+//! The file is named by the repository's definition, so it is read only as a
+//! regular file inside the root, and a message about it never quotes what it
+//! holds (a credentials file written into the checkout is JSON too).
 
 use std::path::Path;
 
 use serde_json::Value;
 
+use crate::discover::confine::{self, escape};
+
 /// Reads the number at `pointer` in the JSON file `file` (relative to `root`).
 pub fn read(root: &Path, file: &str, pointer: &str) -> Result<f64, String> {
-    let text = std::fs::read_to_string(root.join(file))
-        .map_err(|e| format!("cannot read the JSON file `{file}`: {e}"))?;
+    let bytes = confine::read(root, file, confine::MAX_EXTERNAL_BYTES)
+        .map_err(|e| format!("cannot read the JSON file `{}`: {e}", escape(file)))?;
+    let file = escape(file);
     let doc: Value =
-        serde_json::from_str(&text).map_err(|e| format!("`{file}` is not valid JSON: {e}"))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("`{file}` is not valid JSON: {e}"))?;
     let shown = if pointer.is_empty() {
         "the whole document".to_string()
     } else {
-        format!("`{pointer}`")
+        format!("`{}`", escape(pointer))
     };
     let value = doc
         .pointer(pointer)
@@ -23,12 +30,12 @@ pub fn read(root: &Path, file: &str, pointer: &str) -> Result<f64, String> {
         format!(
             "`{file}` holds {} at {shown}, not a number",
             match value {
-                Value::Null => "null".to_string(),
-                Value::Bool(b) => format!("the boolean {b}"),
-                Value::String(s) => format!("the string {:?}", crate::ingest::shorten(s)),
-                Value::Array(_) => "an array".to_string(),
-                Value::Object(_) => "an object".to_string(),
-                Value::Number(n) => format!("the number {n}"),
+                Value::Null => "null",
+                Value::Bool(_) => "a boolean",
+                Value::String(_) => "a string",
+                Value::Array(_) => "an array",
+                Value::Object(_) => "an object",
+                Value::Number(_) => "a number out of range",
             }
         )
     })
@@ -54,7 +61,7 @@ mod tests {
         assert_eq!(r("n.json", ""), Ok(42.0));
         assert_eq!(
             r("m.json", "/latency/name").unwrap_err(),
-            "`m.json` holds the string \"cold\" at `/latency/name`, not a number"
+            "`m.json` holds a string at `/latency/name`, not a number"
         );
         assert_eq!(
             r("m.json", "/latency/p99").unwrap_err(),
@@ -62,7 +69,7 @@ mod tests {
         );
         assert_eq!(
             r("m.json", "/ok").unwrap_err(),
-            "`m.json` holds the boolean true at `/ok`, not a number"
+            "`m.json` holds a boolean at `/ok`, not a number"
         );
         assert!(
             r("bad.json", "")

@@ -2,13 +2,17 @@
 //! `DA:<line>,<hits>[,<checksum>]` is one coverable line, `end_of_record`
 //! closes it. Other records (TN, FN, FNDA, BRDA, LF, LH, …) are read past:
 //! qscan counts lines, and LF/LH are sums of the DA lines anyway.
+//!
+//! A problem is told by its line number, never by quoting the line: the
+//! file may not be a report at all (README, "Running on untrusted
+//! repositories").
 
 use super::coverage::ReportFile;
-use super::shorten;
 
 pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
     let mut files = Vec::new();
-    let mut open: Option<ReportFile> = None;
+    // The record being read, and the line its SF: is on.
+    let mut open: Option<(ReportFile, usize)> = None;
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         let line = raw.trim();
@@ -17,7 +21,7 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
         }
         if line == "end_of_record" {
             match open.take() {
-                Some(f) => files.push(f),
+                Some((f, _)) => files.push(f),
                 None => return Err(format!("line {n}: end_of_record with no SF: record open")),
             }
             continue;
@@ -27,25 +31,23 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
             .filter(|(k, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_uppercase()))
         else {
             return Err(format!(
-                "line {n}: `{}` is not an lcov line (KEY:value or end_of_record)",
-                shorten(line)
+                "line {n} is not an lcov line (KEY:value or end_of_record)"
             ));
         };
         match key {
             "SF" => {
-                if let Some(f) = &open {
+                if let Some((_, at)) = &open {
                     return Err(format!(
-                        "line {n}: SF: opens a record while the one for {} is still open (no end_of_record)",
-                        f.name
+                        "line {n}: SF: opens a record while the one of line {at} is still open (no end_of_record)"
                     ));
                 }
                 if value.trim().is_empty() {
                     return Err(format!("line {n}: SF: names no file"));
                 }
-                open = Some(ReportFile::new(value.trim()));
+                open = Some((ReportFile::new(value.trim()), n));
             }
             "DA" => {
-                let Some(f) = open.as_mut() else {
+                let Some((f, _)) = open.as_mut() else {
                     return Err(format!("line {n}: DA: outside a record (no SF: before it)"));
                 };
                 let mut fields = value.split(',');
@@ -57,20 +59,16 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
                 match (number, hits) {
                     (Some(number), Some(hits)) => f.hit(number, hits),
                     _ => {
-                        return Err(format!(
-                            "line {n}: `{}` is not DA:<line>,<hits>",
-                            shorten(line)
-                        ));
+                        return Err(format!("line {n}: a DA: line that is not DA:<line>,<hits>"));
                     }
                 }
             }
             _ => {}
         }
     }
-    if let Some(f) = open {
+    if let Some((_, at)) = open {
         return Err(format!(
-            "the record for {} has no end_of_record (is the report cut short?)",
-            f.name
+            "the record of line {at} has no end_of_record (is the report cut short?)"
         ));
     }
     if files.is_empty() {
@@ -109,7 +107,7 @@ mod tests {
         let e = |t: &str| parse(t).unwrap_err();
         assert_eq!(
             e("SF:a.py\nDA:x,1\nend_of_record\n"),
-            "line 2: `DA:x,1` is not DA:<line>,<hits>"
+            "line 2: a DA: line that is not DA:<line>,<hits>"
         );
         assert_eq!(
             e("DA:1,1\n"),
@@ -117,16 +115,17 @@ mod tests {
         );
         assert_eq!(
             e("SF:a.py\nDA:1,1\n"),
-            "the record for a.py has no end_of_record (is the report cut short?)"
+            "the record of line 1 has no end_of_record (is the report cut short?)"
         );
         assert_eq!(e("TN:x\n"), "it holds no SF: records");
         assert_eq!(
             e("SF:a.py\nSF:b.py\n"),
-            "line 2: SF: opens a record while the one for a.py is still open (no end_of_record)"
+            "line 2: SF: opens a record while the one of line 1 is still open (no end_of_record)"
         );
+        // The file's text is never quoted: it may be no report at all.
         assert_eq!(
-            e("<html>\n"),
-            "line 1: `<html>` is not an lcov line (KEY:value or end_of_record)"
+            e("SECRET_TOKEN=abc\n"),
+            "line 1 is not an lcov line (KEY:value or end_of_record)"
         );
     }
 }

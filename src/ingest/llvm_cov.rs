@@ -48,7 +48,7 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
                 .ok_or_else(|| format!("{at} has no \"filename\""))?;
             let Some(raw) = file.get("segments").and_then(Value::as_array) else {
                 return Err(format!(
-                    "{at} ({name}) has no \"segments\"; export without --summary-only so lines can be counted"
+                    "{at} has no \"segments\"; export without --summary-only so lines can be counted"
                 ));
             };
             let mut segments = raw
@@ -179,7 +179,7 @@ mod tests {
     fn malformed_exports_say_where() {
         assert_eq!(
             parse(r#"{"data":[{"files":[{"filename":"a.rs","summary":{}}]}]}"#).unwrap_err(),
-            "data[0].files[0] (a.rs) has no \"segments\"; export without --summary-only so lines can be counted"
+            "data[0].files[0] has no \"segments\"; export without --summary-only so lines can be counted"
         );
         assert_eq!(
             parse(r#"{"data":[{"files":[{"filename":"a.rs","segments":[[1,2,3]]}]}]}"#)

@@ -14,11 +14,12 @@ pub mod lcov;
 pub mod llvm_cov;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use globset::{GlobBuilder, GlobMatcher};
 
 use crate::config::{Definition, Params};
+use crate::discover::confine::{self, escape};
 use crate::error::Error;
 use crate::facts::{CoverageFacts, ExternalValue};
 
@@ -88,72 +89,76 @@ pub fn report_glob(pattern: &str) -> Result<Option<GlobMatcher>, globset::Error>
     Ok(Some(glob.compile_matcher()))
 }
 
-/// The files a report path or glob names, sorted, each with the path to show
-/// (relative to the root when under it). A plain path is returned as is, to
-/// fail when read; a glob that matches nothing is an error.
-pub fn resolve(root: &Path, pattern: &str) -> Result<Vec<(PathBuf, String)>, String> {
+/// The files a report path or glob names, relative to the root, sorted. A
+/// plain path is returned as is, for [`coverage::read`] to read (or refuse);
+/// a glob is matched below its literal leading folders, which must lie inside
+/// the root, without following links; one that matches nothing is an error.
+pub fn resolve(root: &Path, pattern: &str) -> Result<Vec<String>, String> {
     let matcher = match report_glob(pattern) {
-        Err(e) => return Err(format!("invalid glob `{pattern}`: {e}")),
-        Ok(None) => return Ok(vec![(root.join(pattern), pattern.to_string())]),
+        Err(e) => return Err(format!("invalid glob `{}`: {}", escape(pattern), e.kind())),
+        Ok(None) => return Ok(vec![pattern.to_string()]),
         Ok(Some(m)) => m,
     };
+    let none = || {
+        format!(
+            "no file matches the coverage report pattern `{}` under {}",
+            escape(pattern),
+            escape(&root.display().to_string())
+        )
+    };
+    let refused = |e: confine::Refused| {
+        if e.is_missing() {
+            none()
+        } else {
+            format!(
+                "cannot read the coverage reports `{}`: {e}",
+                escape(pattern)
+            )
+        }
+    };
+    if !confine::stays_inside(pattern) {
+        return Err(refused(confine::Refused::Outside));
+    }
     // Walk only below the glob's literal leading folders.
-    let literal: Vec<&str> = pattern
+    let prefix = pattern
         .split('/')
         .take_while(|part| !is_glob(part))
-        .collect();
-    let absolute = Path::new(pattern).is_absolute();
-    let base = match literal.len() {
-        0 => root.to_path_buf(),
-        n if absolute && n == 1 => PathBuf::from("/"),
-        n => root.join(literal[..n].join("/")),
-    };
+        .collect::<Vec<_>>()
+        .join("/");
+    let base = confine::folder(root, &prefix).map_err(refused)?;
     // Without `**` a glob cannot match deeper than it has parts.
-    let depth = (!pattern.contains("**")).then(|| pattern.split('/').count() - literal.len());
+    let literal = prefix.split('/').filter(|p| !p.is_empty()).count();
+    let depth = (!pattern.contains("**")).then(|| pattern.split('/').count() - literal);
     let mut found = Vec::new();
     let walker = ignore::WalkBuilder::new(&base)
         .max_depth(depth)
         .standard_filters(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(|e| !e.file_name().eq_ignore_ascii_case(".git"))
         .build();
     for entry in walker.flatten() {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let path = entry.path();
-        let shown = match path.strip_prefix(root) {
-            Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
-            Err(_) => path.to_string_lossy().to_string(),
+        // A name that is not UTF-8 could not be shown or read back by name.
+        let Some(below) = entry.path().strip_prefix(&base).ok().and_then(Path::to_str) else {
+            continue;
         };
-        let candidate = if absolute {
-            path.to_string_lossy().to_string()
+        let below = below.replace('\\', "/");
+        let candidate = if prefix.is_empty() {
+            below
         } else {
-            shown.clone()
+            format!("{prefix}/{below}")
         };
         if matcher.is_match(&candidate) {
-            found.push((path.to_path_buf(), shown));
+            found.push(candidate);
         }
     }
     if found.is_empty() {
-        return Err(format!(
-            "no file matches the coverage report pattern `{pattern}` under {}",
-            root.display()
-        ));
+        return Err(none());
     }
     found.sort();
     Ok(found)
-}
-
-/// A line of a report as shown in a message, cut to a readable length.
-pub(crate) fn shorten(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
-    }
 }
 
 #[cfg(test)]
@@ -169,21 +174,17 @@ mod tests {
         std::fs::write(root.join("cov/b/lcov.info"), "").unwrap();
         std::fs::write(root.join("cov/a/lcov.info"), "").unwrap();
         std::fs::write(root.join("cov/a/other.txt"), "").unwrap();
-        let shown: Vec<String> = resolve(root, "cov/*/lcov.info")
-            .unwrap()
-            .into_iter()
-            .map(|(_, s)| s)
-            .collect();
+        let shown = resolve(root, "cov/*/lcov.info").unwrap();
         assert_eq!(shown, ["cov/a/lcov.info", "cov/b/lcov.info"]);
         assert_eq!(resolve(root, "cov/**/*.info").unwrap().len(), 2);
         assert!(resolve(root, "*.info").is_err());
         std::fs::write(root.join("top.info"), "").unwrap();
-        assert_eq!(resolve(root, "*.info").unwrap()[0].1, "top.info");
+        assert_eq!(resolve(root, "*.info").unwrap()[0], "top.info");
         let e = resolve(root, "nope/*.info").unwrap_err();
         assert!(
             e.starts_with("no file matches the coverage report pattern `nope/*.info`"),
             "{e}"
         );
-        assert_eq!(resolve(root, "plain.info").unwrap()[0].1, "plain.info");
+        assert_eq!(resolve(root, "plain.info").unwrap()[0], "plain.info");
     }
 }
