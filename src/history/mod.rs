@@ -84,6 +84,15 @@ pub enum Unread {
     Damaged(OdbError),
 }
 
+impl std::fmt::Display for Unread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unread::Skipped(note) => f.write_str(note),
+            Unread::Damaged(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 impl From<OdbError> for Unread {
     fn from(e: OdbError) -> Unread {
         Unread::Damaged(e)
