@@ -618,6 +618,36 @@ mod tests {
     }
 
     #[test]
+    fn loose_objects_of_alternates_are_checked_too() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let ra = Repository::init(a.path()).unwrap();
+        let rb = Repository::init(b.path()).unwrap();
+        let id = ra.blob(b"shared content\n").unwrap();
+        let info = b.path().join(".git/objects/info");
+        std::fs::create_dir_all(&info).unwrap();
+        std::fs::write(
+            info.join("alternates"),
+            format!("# comment\n{}\n", a.path().join(".git/objects").display()),
+        )
+        .unwrap();
+        let loose = Loose::of(&rb);
+        assert!(loose.file(id).is_some());
+        let odb = Odb::new(&rb).unwrap();
+        assert_eq!(odb.header(id).unwrap(), (ObjectType::Blob, 15));
+        let hex = id.to_string();
+        let file = a
+            .path()
+            .join(".git/objects")
+            .join(&hex[..2])
+            .join(&hex[2..]);
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        let e = odb.read(id).err().unwrap().to_string();
+        assert!(e.contains(&hex) && e.contains("truncated"), "{e}");
+    }
+
+    #[test]
     fn headers() {
         assert_eq!(parse_header(b"tree 12"), Some((ObjectType::Tree, 12)));
         assert_eq!(parse_header(b"tree -1"), None);

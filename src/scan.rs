@@ -67,7 +67,28 @@ pub struct Place {
 }
 
 /// Finds the repository that contains `path`, or takes the folder itself.
+/// A bare repository is refused: it has no files (see [`locate_commits`]).
 pub fn locate(path: &Path) -> Result<Place, Error> {
+    let place = locate_commits(path)?;
+    if place.bare {
+        return Err(bare_refused(&place));
+    }
+    Ok(place)
+}
+
+fn bare_refused(place: &Place) -> Error {
+    Error::usage(
+        format!(
+            "{} is a bare repository: it has no work tree or index to scan",
+            place.root.display()
+        ),
+        Some("scan one of its commits instead, e.g. `qscan --rev HEAD PATH`"),
+    )
+}
+
+/// [`locate`], also taking a bare repository, whose commits can be read
+/// (`--rev`, `trend`).
+pub fn locate_commits(path: &Path) -> Result<Place, Error> {
     let start = path.canonicalize().map_err(|e| {
         Error::usage(
             format!("cannot scan {}: {e}", path.display()),
@@ -109,18 +130,10 @@ pub fn locate(path: &Path) -> Result<Place, Error> {
 }
 
 pub fn run(req: &Request) -> Result<Report, Error> {
-    let place = locate(&req.path)?;
+    let place = locate_commits(&req.path)?;
     let def = match (&req.target, place.bare) {
         (Target::Revision(rev), true) => bare_definition(&place, rev, req.config.as_deref())?,
-        (_, true) => {
-            return Err(Error::usage(
-                format!(
-                    "{} is a bare repository: it has no work tree or index to scan",
-                    place.root.display()
-                ),
-                Some("scan one of its commits instead, e.g. `qscan --rev HEAD PATH`"),
-            ));
-        }
+        (_, true) => return Err(bare_refused(&place)),
         _ => config::load(&place.root, req.config.as_deref())?,
     };
     scan_request(&place, &def, req)

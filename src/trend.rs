@@ -54,7 +54,7 @@ const NOT_CURRENT: &str = "reads a file of the working tree (a coverage report o
                            JSON), which describes today's code, not this revision";
 
 pub fn run(opts: &Options) -> Result<Trend, Error> {
-    let place = scan::locate(&opts.path)?;
+    let place = scan::locate_commits(&opts.path)?;
     let def = if place.bare {
         // No work tree: the definition committed at HEAD.
         scan::bare_definition(&place, "HEAD", opts.config.as_deref())?

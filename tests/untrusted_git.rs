@@ -386,10 +386,15 @@ fn a_bare_repository_scans_by_revision_and_trends() {
     assert_eq!(code, 0, "{stderr}\n{t:#}");
     assert_eq!(t["points"].as_array().map(Vec::len), Some(4), "{t:#}");
 
-    let r = run(&[path]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("bare repository"), "{}", r.stderr);
-    assert!(r.stderr.contains("--rev HEAD"), "{}", r.stderr);
+    // No work tree, no index: plain, --staged and init are refused.
+    for args in [vec![path], vec!["--staged", path], vec!["init", path]] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("bare repository"), "{}", r.stderr);
+        if args[0] != "init" {
+            assert!(r.stderr.contains("--rev HEAD"), "{}", r.stderr);
+        }
+    }
     assert_eq!(listing(bare.path()), before, "the repository changed");
 }
 
