@@ -341,6 +341,38 @@ fn absent_old_blobs_keep_the_history_metrics() {
     assert_eq!(listing(s.repo.dir.path()), before, "the repository changed");
 }
 
+#[test]
+fn a_missing_blob_of_the_scanned_snapshot_stops_the_scan() {
+    let s = story();
+    let blob = Oid::hash_object(git2::ObjectType::Blob, b"C = 3\n").expect("hash");
+    std::fs::remove_file(loose_path(&git_dir(&s.repo), blob)).expect("rm");
+    let before = listing(s.repo.dir.path());
+    for args in [
+        vec!["--rev", "HEAD", s.repo.path()],
+        vec!["--staged", s.repo.path()],
+        vec!["--baseline", "HEAD", s.repo.path()],
+        vec!["trend", s.repo.path()],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}\n{}", r.stderr, r.stdout);
+        assert!(
+            r.stderr.contains(&format!(
+                "git object {blob} (the content of src/c.py) is missing from the repository"
+            )),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // The working tree has the file; history only could not compare it for
+    // a rename.
+    let (code, r, stderr) = json(&[s.repo.path()]);
+    assert_eq!(code, 0, "{stderr}\n{r:#}");
+    assert_eq!(r["files"]["scanned"], 3);
+    assert_eq!(r["history"]["change_units"], 4);
+    assert_eq!(r["notes"].as_array().map(Vec::len), Some(1), "{r:#}");
+    assert_eq!(listing(s.repo.dir.path()), before, "the repository changed");
+}
+
 /// A bare copy of the story's repository.
 fn bare_copy(s: &Story) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -122,13 +122,15 @@ pub fn from_index_file(
     Ok(snapshot)
 }
 
-/// The size of a blob the snapshot will read, checked first (a damaged
-/// object stops the run); 0 when it is absent (a partial clone's blob: the
-/// file is then skipped when it is read).
-fn blob_size(odb: &Odb, id: Oid) -> Result<u64, OdbError> {
+/// The size of a blob the snapshot will read, checked first: a damaged or
+/// absent object stops the run (the snapshot would be measured without it).
+fn blob_size(odb: &Odb, id: Oid, path: &str) -> Result<u64, OdbError> {
     match odb.header(id) {
         Ok((_, size)) => Ok(size),
-        Err(e) if e.is_missing() => Ok(0),
+        Err(e) if e.is_missing() => Err(OdbError::Absent {
+            id,
+            what: format!("the content of {path}"),
+        }),
         Err(e) => Err(e),
     }
 }
@@ -144,7 +146,7 @@ fn build(
             && mode != MODE_GITLINK
             && crate::owners::LOCATIONS.contains(&path.as_str())
         {
-            blob_size(odb, id)?;
+            blob_size(odb, id, &path)?;
             snapshot.codeowners.push((path.clone(), id));
         }
         if rules.is_excluded(&path) {
@@ -158,7 +160,7 @@ fn build(
             continue;
         }
         if path == "Cargo.toml" || path.ends_with("/Cargo.toml") {
-            blob_size(odb, id)?;
+            blob_size(odb, id, &path)?;
             snapshot.manifests.push((path.clone(), id));
         }
         if mode == MODE_GITLINK {
@@ -169,7 +171,7 @@ fn build(
             continue;
         }
         if let Some(language) = Language::from_path(&path) {
-            let size = blob_size(odb, id)?;
+            let size = blob_size(odb, id, &path)?;
             snapshot.sources.push(SourceFile {
                 is_test: rules.is_test(&path),
                 abs: PathBuf::new(),
