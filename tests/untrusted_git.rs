@@ -456,6 +456,7 @@ fn a_repository_owned_by_another_user_explains_safe_directory() {
         vec![s.repo.path()],
         vec!["--rev", "HEAD", s.repo.path()],
         vec!["trend", s.repo.path()],
+        vec!["hook", "install", s.repo.path()],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 2, "{args:?}: {}\n{}", r.stderr, r.stdout);
