@@ -230,6 +230,19 @@ fn a_truncated_loose_tree_or_commit_stops_every_mode() {
         truncate(&loose_path(&git_dir(&s.repo), id));
         every_mode_fails(&s.repo, &id.to_string());
     }
+    // `qscan init` reads HEAD's commit too: it must not hang on it.
+    let s = story();
+    let head = s.commits[3];
+    truncate(&loose_path(&git_dir(&s.repo), head));
+    let out = tempfile::tempdir().expect("temp dir");
+    let target = out.path().join("quality.toml");
+    let r = run(&[
+        "init",
+        "--config",
+        target.to_str().expect("utf-8"),
+        s.repo.path(),
+    ]);
+    assert!(r.code == 0 || r.code == 2, "{}", r.stderr);
 }
 
 #[test]
