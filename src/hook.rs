@@ -154,7 +154,10 @@ pub fn hooks_dir(path: &Path) -> Result<(PathBuf, bool), Error> {
             Some("give a folder inside a git repository"),
         )
     })?;
-    let repo = git2::Repository::discover(&start).map_err(|_| {
+    let repo = git2::Repository::discover(&start).map_err(|e| {
+        if e.code() == git2::ErrorCode::Owner {
+            return crate::odb::dubious_ownership(&start);
+        }
         Error::usage(
             format!("{} is not inside a git repository", start.display()),
             Some("git hooks live in a repository: run this inside one (`git init` makes one)"),

@@ -229,7 +229,13 @@ fn has_commits(place: &scan::Place) -> bool {
     place
         .repo
         .as_ref()
-        .is_some_and(|repo| repo.head().and_then(|h| h.peel_to_commit()).is_ok())
+        // Through the checked object database: libgit2 alone would loop
+        // forever on a truncated loose HEAD commit.
+        .is_some_and(|repo| {
+            crate::odb::Odb::new(repo)
+                .and_then(|odb| odb.head_commit())
+                .is_ok_and(|head| head.is_some())
+        })
 }
 
 /// Scans the working tree with the specs as a definition without thresholds.

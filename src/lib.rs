@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod init;
 pub mod lang;
 pub mod metrics;
+pub mod odb;
 pub mod owners;
 pub mod report;
 pub mod scan;

@@ -61,10 +61,34 @@ pub struct Request {
 pub struct Place {
     pub root: PathBuf,
     pub repo: Option<git2::Repository>,
+    /// A bare repository: no work tree, only commits to scan (`--rev`,
+    /// `trend`); `root` is its git directory.
+    pub bare: bool,
 }
 
 /// Finds the repository that contains `path`, or takes the folder itself.
+/// A bare repository is refused: it has no files (see [`locate_commits`]).
 pub fn locate(path: &Path) -> Result<Place, Error> {
+    let place = locate_commits(path)?;
+    if place.bare {
+        return Err(bare_refused(&place));
+    }
+    Ok(place)
+}
+
+fn bare_refused(place: &Place) -> Error {
+    Error::usage(
+        format!(
+            "{} is a bare repository: it has no work tree or index to scan",
+            place.root.display()
+        ),
+        Some("scan one of its commits instead, e.g. `qscan --rev HEAD PATH`"),
+    )
+}
+
+/// [`locate`], also taking a bare repository, whose commits can be read
+/// (`--rev`, `trend`).
+pub fn locate_commits(path: &Path) -> Result<Place, Error> {
     let start = path.canonicalize().map_err(|e| {
         Error::usage(
             format!("cannot scan {}: {e}", path.display()),
@@ -79,13 +103,12 @@ pub fn locate(path: &Path) -> Result<Place, Error> {
     match git2::Repository::discover(&start) {
         Ok(repo) => {
             let Some(workdir) = repo.workdir() else {
-                return Err(Error::usage(
-                    format!(
-                        "{} is a bare repository: it has no files to scan",
-                        start.display()
-                    ),
-                    None,
-                ));
+                let root = repo.path().canonicalize().unwrap_or(start);
+                return Ok(Place {
+                    root,
+                    repo: Some(repo),
+                    bare: true,
+                });
             };
             let root = workdir
                 .canonicalize()
@@ -93,19 +116,80 @@ pub fn locate(path: &Path) -> Result<Place, Error> {
             Ok(Place {
                 root,
                 repo: Some(repo),
+                bare: false,
             })
         }
+        // Not "no repository": git would refuse it too, and say why.
+        Err(e) if e.code() == git2::ErrorCode::Owner => Err(crate::odb::dubious_ownership(&start)),
         Err(_) => Ok(Place {
             root: start,
             repo: None,
+            bare: false,
         }),
     }
 }
 
 pub fn run(req: &Request) -> Result<Report, Error> {
-    let place = locate(&req.path)?;
-    let def = config::load(&place.root, req.config.as_deref())?;
+    let place = locate_commits(&req.path)?;
+    let def = match (&req.target, place.bare) {
+        (Target::Revision(rev), true) => bare_definition(&place, rev, req.config.as_deref())?,
+        (_, true) => return Err(bare_refused(&place)),
+        _ => config::load(&place.root, req.config.as_deref())?,
+    };
     scan_request(&place, &def, req)
+}
+
+/// A bare repository's definition: `--config FILE`, else the quality.toml
+/// committed in `rev`'s tree (read from its blob: there is no work tree),
+/// else the built-in default.
+pub fn bare_definition(
+    place: &Place,
+    rev: &str,
+    explicit: Option<&Path>,
+) -> Result<Definition, Error> {
+    if explicit.is_some() {
+        return Ok(config::load(&place.root, explicit)?);
+    }
+    let repo = repo_of(place, "a bare repository")?;
+    let odb = crate::odb::Odb::new(repo).map_err(|e| e.to_error())?;
+    let commit = resolve_rev(place, rev, "--rev")?;
+    let tree = odb.commit(commit).map_err(|e| e.to_error())?.tree_id();
+    let entry = odb
+        .tree(tree)
+        .map_err(|e| e.to_error())?
+        .get_name("quality.toml")
+        .filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != 0o120000)
+        .map(|e| e.id());
+    let Some(id) = entry else {
+        return Ok(config::parse(
+            config::DEFAULT_TOML,
+            "built-in default definition",
+            Origin::BuiltIn,
+        )?);
+    };
+    let shown = format!("{rev}:quality.toml");
+    let (_, size) = odb.header(id).map_err(|e| e.to_error())?;
+    if size > 1024 * 1024 {
+        return Err(Error::input(
+            format!("{shown} is {size} bytes: too large for a definition"),
+            None,
+        ));
+    }
+    let blob = odb.blob(id).map_err(|e| e.to_error())?;
+    let text = String::from_utf8(blob.content().to_vec())
+        .map_err(|_| Error::input(format!("{shown} is not UTF-8 text"), None))?;
+    // Shown without lines of its text, as a work tree's quality.toml is.
+    config::parse(&text, &shown, Origin::File(PathBuf::from(&shown))).map_err(|e| {
+        Error::Config(match e {
+            config::ConfigError::Invalid { path, mut problems } => {
+                for p in &mut problems {
+                    p.snippet.clear();
+                }
+                config::ConfigError::Invalid { path, problems }
+            }
+            other => other,
+        })
+    })
 }
 
 /// Discovers and analyzes every source file, without evaluating metrics.
@@ -186,6 +270,9 @@ fn resolve(place: &Place, target: &Target) -> Result<Snap, Error> {
 
 fn resolve_rev(place: &Place, rev: &str, flag: &str) -> Result<git2::Oid, Error> {
     let repo = repo_of(place, flag)?;
+    // libgit2 would loop forever on a truncated loose object on the way.
+    let odb = crate::odb::Odb::new(repo).map_err(|e| e.to_error())?;
+    odb.check_rev(rev).map_err(|e| e.to_error())?;
     repo.revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
         .map(|c| c.id())
@@ -211,6 +298,7 @@ fn list_files(
     let git_error = |e: git2::Error| Error::Io {
         message: format!("cannot read the repository: {}", e.message()),
     };
+    let odb_of = |repo| crate::odb::Odb::new(repo).map_err(|e| e.to_error());
     Ok(match snap {
         Snap::WorkingTree => {
             let mut snapshot = discover::walk_with(&place.root, rules, walk_threads);
@@ -231,20 +319,21 @@ fn list_files(
                 Some(file) => {
                     let path = place.root.join(PathBuf::from(file));
                     let index = git2::Index::open(&path).map_err(git_error)?;
-                    discover::git::from_index_file(repo, &index, rules)
+                    discover::git::from_index_file(&odb_of(repo)?, &index, rules)
+                        .map_err(|e| e.to_error())?
                 }
-                None => discover::git::from_index(repo, rules).map_err(git_error)?,
+                None => {
+                    discover::git::from_index(&odb_of(repo)?, rules).map_err(|e| e.to_error())?
+                }
             };
             (snapshot, Box::new(discover::git::BlobSource::new(repo)))
         }
         Snap::Commit(id) => {
             let repo = repo_of(place, "--rev")?;
-            let tree = repo
-                .find_commit(*id)
-                .and_then(|c| c.tree())
-                .map_err(git_error)?;
+            let odb = odb_of(repo)?;
+            let tree = odb.commit(*id).map_err(|e| e.to_error())?.tree_id();
             (
-                discover::git::from_tree(repo, &tree, rules),
+                discover::git::from_tree(&odb, tree, rules).map_err(|e| e.to_error())?,
                 Box::new(discover::git::BlobSource::new(repo)),
             )
         }
@@ -373,12 +462,12 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     // commit: --staged's implicit HEAD baseline always (with or without a
     // [history] branch), and a --baseline naming HEAD when no branch is set.
     // Reading it once also keeps a history offender from looking new.
-    let head = place
-        .repo
-        .as_ref()
-        .and_then(|r| r.head().ok())
-        .and_then(|h| h.peel_to_commit().ok())
-        .map(|c| c.id());
+    let head = match &place.repo {
+        Some(repo) => crate::odb::Odb::new(repo)
+            .and_then(|odb| odb.head_commit())
+            .map_err(|e| e.to_error())?,
+        None => None,
+    };
     let same_history = match (&current, &baseline) {
         (Snap::WorkingTree | Snap::Index, Some(Snap::Commit(id))) => {
             req.baseline.is_none() || (def.history.branch.is_none() && head == Some(*id))
@@ -399,18 +488,15 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     };
     // Concluding a merge under --staged: what the merged branch already had
     // is not new either (the commit brings it in, it does not write it).
-    let merging = (req.target == Target::Index && req.baseline.is_none())
-        .then(|| {
-            place
-                .repo
-                .as_ref()?
-                .find_reference("MERGE_HEAD")
-                .ok()?
-                .peel_to_commit()
-                .ok()
-                .map(|c| c.id())
-        })
-        .flatten();
+    let merging = match (
+        &place.repo,
+        req.target == Target::Index && req.baseline.is_none(),
+    ) {
+        (Some(repo), true) => crate::odb::Odb::new(repo)
+            .and_then(|odb| odb.ref_commit("MERGE_HEAD"))
+            .map_err(|e| e.to_error())?,
+        _ => None,
+    };
     let merged = match merging {
         Some(id) => Some(measure(
             &ctx,
@@ -704,9 +790,10 @@ fn codeowners(
 
 fn head_or_nothing(place: &Place) -> Result<Snap, Error> {
     let repo = repo_of(place, "--staged")?;
-    match repo.head().and_then(|h| h.peel_to_commit()) {
-        Ok(c) => Ok(Snap::Commit(c.id())),
-        Err(_) => Ok(Snap::Nothing),
+    let odb = crate::odb::Odb::new(repo).map_err(|e| e.to_error())?;
+    match odb.head_commit().map_err(|e| e.to_error())? {
+        Some(id) => Ok(Snap::Commit(id)),
+        None => Ok(Snap::Nothing),
     }
 }
 
@@ -734,9 +821,10 @@ fn measure(
     // History is read on its own thread while the files are listed and
     // analyzed: the two share nothing, and on a long history the walk is
     // the shorter of the two.
-    let (listed, (history, history_note)) = std::thread::scope(|s| {
+    let (listed, history) = std::thread::scope(|s| {
         let reader = (needs(Source::History) && *snap != Snap::Nothing && known.is_none())
             .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress)));
+        // (A damaged object database found by the reader stops the run below.)
         let listed = list_and_analyze(
             ctx,
             snap,
@@ -752,7 +840,8 @@ fn measure(
                 Some("no commits yet: history metrics are skipped".to_string()),
             ),
             None => (None, None),
-            Some(Ok(read)) => read,
+            Some(Ok(Ok(read))) => read,
+            Some(Ok(Err(damaged))) => return (listed, Err(damaged)),
             Some(Err(_)) => (
                 None,
                 Some(
@@ -761,8 +850,9 @@ fn measure(
                 ),
             ),
         };
-        (listed, history)
+        (listed, Ok(history))
     });
+    let (history, history_note) = history?;
     let (snapshot, source, inputs, analysis) = listed?;
     trace(&format!(
         "analyzed and read history by {:?}",
@@ -847,32 +937,34 @@ fn list_and_analyze(
 }
 
 /// The history facts, or the note saying why there are none.
+/// A damaged object database is the error: the run stops.
 fn read_history(
     git_dir: Option<&Path>,
     settings: &config::History,
     progress: &history::ProgressHook,
-) -> (Option<HistoryFacts>, Option<String>) {
+) -> Result<(Option<HistoryFacts>, Option<String>), Error> {
     let Some(git_dir) = git_dir else {
-        return (
+        return Ok((
             None,
             Some("not a git repository: history metrics are skipped".to_string()),
-        );
+        ));
     };
     // A handle of this thread's own: libgit2 handles are not shared.
     let read = git2::Repository::open(git_dir)
         .map_err(|e| {
-            format!(
+            history::Unread::Skipped(format!(
                 "cannot open the repository ({}): history metrics are skipped",
                 e.message()
-            )
+            ))
         })
         .and_then(|repo| match &progress.0 {
             Some(p) => history::read_with(&repo, settings, p.as_ref()),
             None => history::read(&repo, settings),
         });
     match read {
-        Ok(h) => (Some(h), None),
-        Err(why) => (None, Some(why)),
+        Ok(h) => Ok((Some(h), None)),
+        Err(history::Unread::Skipped(why)) => Ok((None, Some(why))),
+        Err(history::Unread::Damaged(e)) => Err(e.to_error()),
     }
 }
 

@@ -10,13 +10,14 @@
 
 use std::path::PathBuf;
 
-use git2::{Oid, Repository};
+use git2::Oid;
 
 use crate::config::{self, Definition, Origin};
 use crate::error::Error;
 use crate::history::walk::{self, End, Window};
 use crate::history::{self, ProgressHook};
 use crate::metrics::{self, Source};
+use crate::odb::Odb;
 use crate::report::{Trend, TrendPoint, TrendSeries, TrendValue};
 use crate::scan::{self, Place};
 
@@ -53,8 +54,13 @@ const NOT_CURRENT: &str = "reads a file of the working tree (a coverage report o
                            JSON), which describes today's code, not this revision";
 
 pub fn run(opts: &Options) -> Result<Trend, Error> {
-    let place = scan::locate(&opts.path)?;
-    let def = config::load(&place.root, opts.config.as_deref())?;
+    let place = scan::locate_commits(&opts.path)?;
+    let def = if place.bare {
+        // No work tree: the definition committed at HEAD.
+        scan::bare_definition(&place, "HEAD", opts.config.as_deref())?
+    } else {
+        config::load(&place.root, opts.config.as_deref())?
+    };
     trend(&place, &def, opts)
 }
 
@@ -76,8 +82,9 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         )
     })?;
     let mut notes = Vec::new();
-    let (start, line) = start(repo, def)?;
-    let (line_commits, end_note) = first_parent_line(repo, start, opts.since)?;
+    let odb = Odb::new(repo).map_err(|e| e.to_error())?;
+    let (start, line) = start(&odb, def)?;
+    let (line_commits, end_note) = first_parent_line(&odb, start, opts.since)?;
     notes.extend(end_note);
     let picked = pick(&line_commits, opts.pick);
     if let Pick::Points(k) = opts.pick
@@ -93,11 +100,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
             metrics::plural(picked.len() as u64, "commit")
         ));
     }
-    let head = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .map(|c| c.id());
+    let head = odb.head_commit().map_err(|e| e.to_error())?;
     let report_metrics: Vec<&str> = def
         .metrics
         .iter()
@@ -194,9 +197,11 @@ fn quoted_list(names: &[&str]) -> String {
 
 /// The newest commit of the line (HEAD, or `[history] branch`) and the
 /// line's name.
-fn start(repo: &Repository, def: &Definition) -> Result<(Oid, String), Error> {
+fn start(odb: &Odb, def: &Definition) -> Result<(Oid, String), Error> {
+    let repo = odb.repo();
     if let Some(branch) = &def.history.branch {
-        return history::branch_commit(repo, branch)
+        return history::branch_commit(odb, branch)
+            .map_err(|e| e.to_error())?
             .map(|id| (id, branch.clone()))
             .ok_or_else(|| {
                 Error::usage(
@@ -209,8 +214,13 @@ fn start(repo: &Repository, def: &Definition) -> Result<(Oid, String), Error> {
                 )
             });
     }
-    match repo.head().and_then(|h| h.peel_to_commit()) {
-        Ok(c) => Ok((c.id(), "HEAD".to_string())),
+    match repo.head() {
+        Ok(_) => match odb.head_commit().map_err(|e| e.to_error())? {
+            Some(id) => Ok((id, "HEAD".to_string())),
+            None => Err(Error::Io {
+                message: "HEAD does not point to a commit".to_string(),
+            }),
+        },
         Err(e) if e.code() == git2::ErrorCode::UnbornBranch => Err(Error::usage(
             "the repository has no commits yet: there is no history to trend",
             None,
@@ -231,7 +241,7 @@ struct LineCommit {
 /// The first-parent line from `start`, newest first, within `since` of the
 /// newest commit; and a note when the line is cut short.
 fn first_parent_line(
-    repo: &Repository,
+    odb: &Odb,
     start: Oid,
     since: Option<i64>,
 ) -> Result<(Vec<LineCommit>, Option<String>), Error> {
@@ -239,9 +249,7 @@ fn first_parent_line(
         max_units: None,
         since,
     };
-    let (steps, end) = walk::first_parent_line(repo, start, window).map_err(|e| Error::Io {
-        message: format!("cannot read the history: {}", e.message()),
-    })?;
+    let (steps, end) = walk::first_parent_line(odb, start, window).map_err(|e| e.to_error())?;
     let mut line: Vec<LineCommit> = steps
         .iter()
         .map(|s| LineCommit {
@@ -249,9 +257,9 @@ fn first_parent_line(
             time: s.time,
         })
         .collect();
-    // The walk leaves out a commit whose parent is missing, since its changes
-    // are unknown; its files are there all the same, so it is a point (whose
-    // history metrics say what they cannot see, as `--rev` there would).
+    // The walk leaves out a shallow clone's boundary commit, since its
+    // changes are unknown; its files are there all the same, so it is a point
+    // (whose history metrics say what they cannot see, as `--rev` there would).
     let note = match end {
         End::Shallow { id, time } => {
             line.push(LineCommit { id, time });
@@ -259,18 +267,6 @@ fn first_parent_line(
                 "shallow clone: the first-parent line is cut at {}; history metrics at points \
                  near it see only the history the clone holds",
                 crate::report::short_id(&id.to_string())
-            ))
-        }
-        End::Missing { child, .. } => {
-            let time = repo
-                .find_commit(child)
-                .map(|c| c.time().seconds())
-                .unwrap_or(0);
-            line.push(LineCommit { id: child, time });
-            Some(format!(
-                "the history is incomplete: the first-parent line stops at {}, whose parent is \
-                 missing",
-                crate::report::short_id(&child.to_string())
             ))
         }
         End::WindowFull | End::SinceReached | End::Root => None,

@@ -107,6 +107,7 @@ impl Repo {
                 branch: None,
             },
         )
+        .map_err(|e| e.to_string())
     }
 }
 

@@ -8,58 +8,85 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository};
 
 use super::{PathRules, Snapshot, SourceFile, is_vendored};
 use crate::analyze::{self, Skipped};
+use crate::history::diff::{Entries, MODE_TREE};
 use crate::lang::Language;
+use crate::odb::{Loose, Odb, OdbError};
 
 const MODE_LINK: u32 = 0o120000;
 const MODE_GITLINK: u32 = 0o160000;
 
-/// The snapshot of a commit's tree.
-pub fn from_tree(repo: &Repository, tree: &git2::Tree, rules: &PathRules) -> Snapshot {
+/// The snapshot of a commit's tree, walked with an explicit stack (a deep
+/// tree cannot overflow it) and every tree read through [`Odb`].
+pub fn from_tree(odb: &Odb, tree: Oid, rules: &PathRules) -> Result<Snapshot, OdbError> {
     let mut entries: Vec<(String, Oid, u32)> = Vec::new();
     let mut unnamed: Vec<Skipped> = Vec::new();
-    let _ = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-        let Some(name) = entry.name() else {
-            // Counted, as the working-tree walk counts it, not dropped.
-            let lossy = String::from_utf8_lossy(entry.name_bytes()).to_string();
-            let folder = entry.kind() == Some(ObjectType::Tree);
-            unnamed.push(Skipped {
-                path: format!("{dir}{lossy}"),
-                reason: if folder {
-                    "folder name is not UTF-8 (its files are not scanned)".into()
-                } else {
-                    "file name is not UTF-8".into()
-                },
+    let mut stack: Vec<(String, Oid)> = vec![(String::new(), tree)];
+    while let Some((dir, id)) = stack.pop() {
+        let raw = odb.read(id)?;
+        if raw.kind != ObjectType::Tree {
+            return Err(OdbError::Git {
+                id: Some(id),
+                error: git2::Error::from_str("it is not a tree"),
             });
-            return TreeWalkResult::Skip;
-        };
-        if entry.kind() == Some(ObjectType::Tree) {
-            return if super::VENDORED_DIRS.contains(&name) {
-                TreeWalkResult::Skip
-            } else {
-                TreeWalkResult::Ok
-            };
         }
-        entries.push((format!("{dir}{name}"), entry.id(), entry.filemode() as u32));
-        TreeWalkResult::Ok
-    });
-    let mut snapshot = build(repo, entries, rules);
+        for entry in Entries(&raw.data) {
+            let entry = entry.map_err(|error| OdbError::Git {
+                id: Some(id),
+                error,
+            })?;
+            let folder = entry.mode == MODE_TREE;
+            let Ok(name) = std::str::from_utf8(entry.name) else {
+                // Counted, as the working-tree walk counts it, not dropped.
+                let lossy = String::from_utf8_lossy(entry.name).to_string();
+                unnamed.push(Skipped {
+                    path: format!("{dir}{lossy}"),
+                    reason: if folder {
+                        "folder name is not UTF-8 (its files are not scanned)".into()
+                    } else {
+                        "file name is not UTF-8".into()
+                    },
+                });
+                continue;
+            };
+            let oid = entry.oid().map_err(|error| OdbError::Git {
+                id: Some(id),
+                error,
+            })?;
+            if folder {
+                if !super::VENDORED_DIRS.contains(&name) {
+                    stack.push((format!("{dir}{name}/"), oid));
+                }
+                continue;
+            }
+            entries.push((format!("{dir}{name}"), oid, entry.mode));
+        }
+    }
+    let mut snapshot = build(odb, entries, rules)?;
     snapshot.skipped.extend(unnamed);
     snapshot.skipped.sort();
-    snapshot
+    Ok(snapshot)
 }
 
 /// The snapshot of the index (what `git commit` would record).
-pub fn from_index(repo: &Repository, rules: &PathRules) -> Result<Snapshot, git2::Error> {
-    Ok(from_index_file(repo, &repo.index()?, rules))
+pub fn from_index(odb: &Odb, rules: &PathRules) -> Result<Snapshot, OdbError> {
+    let index = odb
+        .repo()
+        .index()
+        .map_err(|error| OdbError::Git { id: None, error })?;
+    from_index_file(odb, &index, rules)
 }
 
 /// The snapshot of a given index (git hands hooks a temporary one for
 /// `commit -a` and `commit PATH`, through GIT_INDEX_FILE).
-pub fn from_index_file(repo: &Repository, index: &git2::Index, rules: &PathRules) -> Snapshot {
+pub fn from_index_file(
+    odb: &Odb,
+    index: &git2::Index,
+    rules: &PathRules,
+) -> Result<Snapshot, OdbError> {
     let mut entries = Vec::new();
     let mut conflicted: Vec<String> = Vec::new();
     let mut unnamed = Vec::new();
@@ -83,7 +110,7 @@ pub fn from_index_file(repo: &Repository, index: &git2::Index, rules: &PathRules
         }
         entries.push((path, e.id, e.mode));
     }
-    let mut snapshot = build(repo, entries, rules);
+    let mut snapshot = build(odb, entries, rules)?;
     snapshot
         .skipped
         .extend(conflicted.into_iter().map(|path| Skipped {
@@ -92,17 +119,34 @@ pub fn from_index_file(repo: &Repository, index: &git2::Index, rules: &PathRules
         }));
     snapshot.skipped.extend(unnamed);
     snapshot.skipped.sort();
-    snapshot
+    Ok(snapshot)
 }
 
-fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules) -> Snapshot {
-    let odb = repo.odb().ok();
+/// The size of a blob the snapshot will read, checked first: a damaged or
+/// absent object stops the run (the snapshot would be measured without it).
+fn blob_size(odb: &Odb, id: Oid, path: &str) -> Result<u64, OdbError> {
+    match odb.header(id) {
+        Ok((_, size)) => Ok(size),
+        Err(e) if e.is_missing() => Err(OdbError::Absent {
+            id,
+            what: format!("the content of {path}"),
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+fn build(
+    odb: &Odb,
+    entries: Vec<(String, Oid, u32)>,
+    rules: &PathRules,
+) -> Result<Snapshot, OdbError> {
     let mut snapshot = Snapshot::default();
     for (path, id, mode) in entries {
         if mode != MODE_LINK
             && mode != MODE_GITLINK
             && crate::owners::LOCATIONS.contains(&path.as_str())
         {
+            blob_size(odb, id, &path)?;
             snapshot.codeowners.push((path.clone(), id));
         }
         if rules.is_excluded(&path) {
@@ -116,6 +160,7 @@ fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules)
             continue;
         }
         if path == "Cargo.toml" || path.ends_with("/Cargo.toml") {
+            blob_size(odb, id, &path)?;
             snapshot.manifests.push((path.clone(), id));
         }
         if mode == MODE_GITLINK {
@@ -126,10 +171,7 @@ fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules)
             continue;
         }
         if let Some(language) = Language::from_path(&path) {
-            let size = odb
-                .as_ref()
-                .and_then(|o| o.read_header(id).ok())
-                .map_or(0, |(size, _)| size as u64);
+            let size = blob_size(odb, id, &path)?;
             snapshot.sources.push(SourceFile {
                 is_test: rules.is_test(&path),
                 abs: PathBuf::new(),
@@ -144,7 +186,7 @@ fn build(repo: &Repository, entries: Vec<(String, Oid, u32)>, rules: &PathRules)
     snapshot.all_paths.sort();
     snapshot.sources.sort_by(|a, b| a.path.cmp(&b.path));
     snapshot.skipped.sort();
-    snapshot
+    Ok(snapshot)
 }
 
 thread_local! {
@@ -156,12 +198,14 @@ thread_local! {
 /// tree), in parallel with a repository handle per thread.
 pub struct BlobSource {
     git_dir: PathBuf,
+    loose: Loose,
 }
 
 impl BlobSource {
     pub fn new(repo: &Repository) -> BlobSource {
         BlobSource {
             git_dir: repo.path().to_path_buf(),
+            loose: Loose::of(repo),
         }
     }
 }
@@ -180,6 +224,10 @@ impl analyze::Source for BlobSource {
             let Some((_, repo)) = cell.as_ref() else {
                 return Err(std::io::Error::other("no repository"));
             };
+            // libgit2 would loop forever on a truncated loose object.
+            self.loose
+                .check(id)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
             let blob = repo.find_blob(id).map_err(io_error)?;
             Ok(blob.content().to_vec())
         })

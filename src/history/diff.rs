@@ -16,9 +16,11 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Odb, OdbObject, Oid, Repository};
+use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid};
 
-const MODE_TREE: u32 = 0o040000;
+use crate::odb::{Odb, OdbError, Raw};
+
+pub(crate) const MODE_TREE: u32 = 0o040000;
 const MODE_GITLINK: u32 = 0o160000;
 /// SHA-1 ids: libgit2 as git2 builds it knows no other.
 const ID_LEN: usize = 20;
@@ -47,50 +49,45 @@ impl Hasher for IdHasher {
     }
 }
 
-type Trees<'o> = HashMap<Oid, Rc<OdbObject<'o>>, BuildHasherDefault<IdHasher>>;
+type Trees = HashMap<Oid, Rc<Raw>, BuildHasherDefault<IdHasher>>;
 
 /// Diffs the units one after the other, keeping the trees of the last two.
 pub struct TreeDiff<'o> {
-    repo: &'o Repository,
     odb: &'o Odb<'o>,
-    recent: Trees<'o>,
-    older: Trees<'o>,
+    recent: Trees,
+    older: Trees,
+    /// Added or deleted files whose blob is absent (a partial clone), so
+    /// that rename detection could not compare them: each counts as a
+    /// delete and an add.
+    pub absent_blobs: u64,
 }
 
 impl<'o> TreeDiff<'o> {
-    pub fn new(repo: &'o Repository, odb: &'o Odb<'o>) -> TreeDiff<'o> {
+    pub fn new(odb: &'o Odb<'o>) -> TreeDiff<'o> {
         TreeDiff {
-            repo,
             odb,
             recent: Trees::default(),
             older: Trees::default(),
+            absent_blobs: 0,
         }
     }
 
     /// The paths changed from `old` (None: the empty tree) to `new`: added,
     /// modified and deleted files, renames under their new path only; sorted.
-    pub fn changed_paths(
-        &mut self,
-        old: Option<Oid>,
-        new: Oid,
-    ) -> Result<Vec<String>, git2::Error> {
+    pub fn changed_paths(&mut self, old: Option<Oid>, new: Oid) -> Result<Vec<String>, OdbError> {
         std::mem::swap(&mut self.recent, &mut self.older);
         self.recent.clear();
         if old == Some(new) {
             return Ok(Vec::new());
         }
         let mut changes = Changes::default();
-        let mut prefix = Vec::new();
-        let old_tree = old.map(|id| self.tree(id)).transpose()?;
-        let new_tree = self.tree(new)?;
-        self.diff_trees(
-            old_tree.as_ref().map(|t| t.data()),
-            Some(new_tree.data()),
-            &mut prefix,
-            &mut changes,
-        )?;
+        self.diff_trees(old, new, &mut changes)?;
         if !changes.added.is_empty() && !changes.deleted.is_empty() {
-            pair_renames(self.repo, old, new, &mut changes)?;
+            // git's tree order of whole paths is their byte order: the order
+            // a recursive walk would have found them in.
+            changes.added.sort_by(|a, b| a.0.cmp(&b.0));
+            changes.deleted.sort_by(|a, b| a.0.cmp(&b.0));
+            self.absent_blobs += pair_renames(self.odb, old, new, &mut changes)?;
         }
         let mut paths: Vec<String> = changes
             .modified
@@ -108,7 +105,7 @@ impl<'o> TreeDiff<'o> {
     }
 
     /// A tree object's raw entries, from the last two units' trees or the odb.
-    fn tree(&mut self, id: Oid) -> Result<Rc<OdbObject<'o>>, git2::Error> {
+    fn tree(&mut self, id: Oid) -> Result<Rc<Raw>, OdbError> {
         if let Some(t) = self.recent.get(&id) {
             return Ok(t.clone());
         }
@@ -116,8 +113,11 @@ impl<'o> TreeDiff<'o> {
             Some(t) => t,
             None => {
                 let object = self.odb.read(id)?;
-                if object.kind() != ObjectType::Tree {
-                    return Err(git2::Error::from_str(&format!("{id} is not a tree")));
+                if object.kind != ObjectType::Tree {
+                    return Err(OdbError::Git {
+                        id: Some(id),
+                        error: git2::Error::from_str("it is not a tree"),
+                    });
                 }
                 Rc::new(object)
             }
@@ -126,105 +126,120 @@ impl<'o> TreeDiff<'o> {
         Ok(data)
     }
 
+    /// Merges the entries of the two trees level by level, with an explicit
+    /// stack of subtrees still to compare (a deep tree cannot overflow it).
     fn diff_trees(
         &mut self,
-        old: Option<&[u8]>,
-        new: Option<&[u8]>,
-        prefix: &mut Vec<u8>,
+        old: Option<Oid>,
+        new: Oid,
         out: &mut Changes,
-    ) -> Result<(), git2::Error> {
-        let mut a_iter = Entries(old.unwrap_or_default());
-        let mut b_iter = Entries(new.unwrap_or_default());
-        let mut a = a_iter.next().transpose()?;
-        let mut b = b_iter.next().transpose()?;
-        loop {
-            let order = match (&a, &b) {
-                (Some(x), Some(y)) => {
-                    tree_order(x.name, x.mode == MODE_TREE, y.name, y.mode == MODE_TREE)
-                }
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => return Ok(()),
-            };
-            match order {
-                Ordering::Less => {
-                    if let Some(x) = &a {
-                        self.one_side(x, prefix, out, false)?;
+    ) -> Result<(), OdbError> {
+        let mut stack: Vec<(Vec<u8>, Option<Oid>, Option<Oid>)> =
+            vec![(Vec::new(), old, Some(new))];
+        while let Some((prefix, old, new)) = stack.pop() {
+            let old = old.map(|id| self.tree(id)).transpose()?;
+            let new = new.map(|id| self.tree(id)).transpose()?;
+            let mut a_iter = Entries(old.as_ref().map(|t| t.data.as_slice()).unwrap_or_default());
+            let mut b_iter = Entries(new.as_ref().map(|t| t.data.as_slice()).unwrap_or_default());
+            let mut a = a_iter.next().transpose()?;
+            let mut b = b_iter.next().transpose()?;
+            loop {
+                let order = match (&a, &b) {
+                    (Some(x), Some(y)) => {
+                        tree_order(x.name, x.mode == MODE_TREE, y.name, y.mode == MODE_TREE)
                     }
-                    a = a_iter.next().transpose()?;
-                }
-                Ordering::Greater => {
-                    if let Some(y) = &b {
-                        self.one_side(y, prefix, out, true)?;
-                    }
-                    b = b_iter.next().transpose()?;
-                }
-                Ordering::Equal => {
-                    if let (Some(x), Some(y)) = (&a, &b)
-                        && (x.id != y.id || x.mode != y.mode)
-                    {
-                        let len = push_name(prefix, x.name);
-                        if x.mode == MODE_TREE {
-                            let ta = self.tree(x.oid()?)?;
-                            let tb = self.tree(y.oid()?)?;
-                            self.diff_trees(Some(ta.data()), Some(tb.data()), prefix, out)?;
-                        } else {
-                            out.modified.push(prefix.clone());
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => break,
+                };
+                match order {
+                    Ordering::Less => {
+                        if let Some(x) = &a {
+                            one_side(x, &prefix, out, &mut stack, false)?;
                         }
-                        prefix.truncate(len);
+                        a = a_iter.next().transpose()?;
                     }
-                    a = a_iter.next().transpose()?;
-                    b = b_iter.next().transpose()?;
+                    Ordering::Greater => {
+                        if let Some(y) = &b {
+                            one_side(y, &prefix, out, &mut stack, true)?;
+                        }
+                        b = b_iter.next().transpose()?;
+                    }
+                    Ordering::Equal => {
+                        if let (Some(x), Some(y)) = (&a, &b)
+                            && (x.id != y.id || x.mode != y.mode)
+                        {
+                            let path = join(&prefix, x.name);
+                            if x.mode == MODE_TREE {
+                                stack.push((path, Some(x.oid()?), Some(y.oid()?)));
+                            } else {
+                                out.modified.push(path);
+                            }
+                        }
+                        a = a_iter.next().transpose()?;
+                        b = b_iter.next().transpose()?;
+                    }
                 }
             }
         }
-    }
-
-    /// An entry only one side has: a file added or deleted, or every file of
-    /// a subtree added or deleted.
-    fn one_side(
-        &mut self,
-        entry: &Entry<'_>,
-        prefix: &mut Vec<u8>,
-        out: &mut Changes,
-        added: bool,
-    ) -> Result<(), git2::Error> {
-        let len = push_name(prefix, entry.name);
-        if entry.mode == MODE_TREE {
-            let tree = self.tree(entry.oid()?)?;
-            if added {
-                self.diff_trees(None, Some(tree.data()), prefix, out)?;
-            } else {
-                self.diff_trees(Some(tree.data()), None, prefix, out)?;
-            }
-        } else {
-            let item = (prefix.clone(), entry.oid()?, entry.mode);
-            if added {
-                out.added.push(item);
-            } else {
-                out.deleted.push(item);
-            }
-        }
-        prefix.truncate(len);
         Ok(())
     }
 }
 
+/// Subtrees still to compare: (path, old tree, new tree).
+type Pending = Vec<(Vec<u8>, Option<Oid>, Option<Oid>)>;
+
+/// An entry only one side has: a file added or deleted, or a subtree whose
+/// files are all added or deleted (queued).
+fn one_side(
+    entry: &Entry<'_>,
+    prefix: &[u8],
+    out: &mut Changes,
+    stack: &mut Pending,
+    added: bool,
+) -> Result<(), git2::Error> {
+    let path = join(prefix, entry.name);
+    let id = entry.oid()?;
+    if entry.mode == MODE_TREE {
+        stack.push(if added {
+            (path, None, Some(id))
+        } else {
+            (path, Some(id), None)
+        });
+    } else if added {
+        out.added.push((path, id, entry.mode));
+    } else {
+        out.deleted.push((path, id, entry.mode));
+    }
+    Ok(())
+}
+
+/// `prefix/name` (or `name` at the root).
+fn join(prefix: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut path = Vec::with_capacity(prefix.len() + 1 + name.len());
+    path.extend_from_slice(prefix);
+    if !prefix.is_empty() {
+        path.push(b'/');
+    }
+    path.extend_from_slice(name);
+    path
+}
+
 /// One entry of a raw tree object: `MODE SP NAME NUL ID`.
-struct Entry<'a> {
-    mode: u32,
-    name: &'a [u8],
+pub(crate) struct Entry<'a> {
+    pub(crate) mode: u32,
+    pub(crate) name: &'a [u8],
     id: &'a [u8; ID_LEN],
 }
 
 impl Entry<'_> {
-    fn oid(&self) -> Result<Oid, git2::Error> {
+    pub(crate) fn oid(&self) -> Result<Oid, git2::Error> {
         Oid::from_bytes(self.id)
     }
 }
 
 /// The entries of a raw tree object, in stored (git tree) order.
-struct Entries<'a>(&'a [u8]);
+pub(crate) struct Entries<'a>(pub(crate) &'a [u8]);
 
 impl<'a> Iterator for Entries<'a> {
     type Item = Result<Entry<'a>, git2::Error>;
@@ -279,23 +294,15 @@ fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
     next(a, a_tree).cmp(&next(b, b_tree))
 }
 
-/// Appends `/name` (or `name` at the root) and returns the length to restore.
-fn push_name(prefix: &mut Vec<u8>, name: &[u8]) -> usize {
-    let len = prefix.len();
-    if len > 0 {
-        prefix.push(b'/');
-    }
-    prefix.extend_from_slice(name);
-    len
-}
-
-/// Drops the old path of each rename from the deleted paths.
+/// Drops the old path of each rename from the deleted paths. Returns how
+/// many added or deleted files could not be compared for an inexact rename
+/// because their blob is absent.
 fn pair_renames(
-    repo: &Repository,
+    odb: &Odb,
     old: Option<Oid>,
     new: Oid,
     changes: &mut Changes,
-) -> Result<(), git2::Error> {
+) -> Result<u64, OdbError> {
     // Exact renames: same blob id (the empty blob too, as git pairs it); like
     // git, a source with the destination's file name is preferred, then the
     // first in tree order. Submodules are never renamed.
@@ -321,18 +328,40 @@ fn pair_renames(
         });
         match pick {
             Some(k) => renamed[k] = true,
-            None => unpaired_adds.push(path.clone()),
+            None => unpaired_adds.push((path.clone(), *id)),
         }
     }
-    let unpaired_deletes: Vec<Vec<u8>> = changes
+    let unpaired_deletes: Vec<(Vec<u8>, Oid)> = changes
         .deleted
         .iter()
         .zip(&renamed)
         .filter(|((_, _, mode), done)| !**done && *mode != MODE_GITLINK)
-        .map(|((p, _, _), _)| p.clone())
+        .map(|((p, id, _), _)| (p.clone(), *id))
         .collect();
+    let mut absent = 0;
     if !unpaired_adds.is_empty() && !unpaired_deletes.is_empty() {
-        for old_path in similar_renames(repo, old, new, &unpaired_adds, &unpaired_deletes)? {
+        // libgit2 reads these blobs to compare them: each is checked first
+        // (a damaged one stops the run), and one that is absent (a partial
+        // clone) stays a plain add or delete instead of failing the diff.
+        let mut present = |files: Vec<(Vec<u8>, Oid)>| -> Result<Vec<Vec<u8>>, OdbError> {
+            let mut kept = Vec::with_capacity(files.len());
+            for (path, id) in files {
+                match odb.check(id) {
+                    Ok(()) => kept.push(path),
+                    Err(e) if e.is_missing() => absent += 1,
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(kept)
+        };
+        let adds = present(unpaired_adds)?;
+        let deletes = present(unpaired_deletes)?;
+        let found = if adds.is_empty() || deletes.is_empty() {
+            Vec::new()
+        } else {
+            similar_renames(odb, old, new, &adds, &deletes)?
+        };
+        for old_path in found {
             if let Some(k) = changes
                 .deleted
                 .iter()
@@ -345,7 +374,7 @@ fn pair_renames(
     }
     let mut keep = renamed.iter().map(|r| !r);
     changes.deleted.retain(|_| keep.next().unwrap_or(true));
-    Ok(())
+    Ok(absent)
 }
 
 fn file_name(path: &[u8]) -> &[u8] {
@@ -355,14 +384,15 @@ fn file_name(path: &[u8]) -> &[u8] {
 /// The old paths of inexact renames among these adds and deletes, found by
 /// libgit2's similarity search (50% similar, git's default).
 fn similar_renames(
-    repo: &Repository,
+    odb: &Odb,
     old: Option<Oid>,
     new: Oid,
     adds: &[Vec<u8>],
     deletes: &[Vec<u8>],
-) -> Result<Vec<Vec<u8>>, git2::Error> {
-    let old = old.map(|id| repo.find_tree(id)).transpose()?;
-    let new = repo.find_tree(new)?;
+) -> Result<Vec<Vec<u8>>, OdbError> {
+    let repo = odb.repo();
+    let old = old.map(|id| odb.tree(id)).transpose()?;
+    let new = odb.tree(new)?;
     let mut opts = DiffOptions::new();
     opts.disable_pathspec_match(true)
         .skip_binary_check(true)

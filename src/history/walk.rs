@@ -5,7 +5,9 @@
 //! nothing to sort, and it stops the moment the window is full), reading only
 //! commit objects; trees are diffed later, in parallel.
 
-use git2::{Commit, Oid, Repository};
+use git2::{Commit, Oid};
+
+use crate::odb::{Odb, OdbError};
 
 /// How many units to take: the last `max_units`, and/or those at most
 /// `since` seconds older than the newest. Both given: the narrower wins.
@@ -40,18 +42,17 @@ pub enum End {
     /// A shallow clone's boundary: this commit's parents are not in the
     /// clone, so its own changes are unknown and it is not counted.
     Shallow { id: Oid, time: i64 },
-    /// A parent object is missing (a damaged or partial clone).
-    Missing { child: Oid, parent: Oid },
 }
 
-/// Walks the first-parent line from `start`, newest first.
+/// Walks the first-parent line from `start`, newest first. A parent missing
+/// within the window is an error: the window's numbers would be wrong.
 pub fn first_parent_line(
-    repo: &Repository,
+    odb: &Odb,
     start: Oid,
     window: Window,
-) -> Result<(Vec<Step>, End), git2::Error> {
+) -> Result<(Vec<Step>, End), OdbError> {
     let mut steps: Vec<Step> = Vec::new();
-    let mut commit = repo.find_commit(start)?;
+    let mut commit = odb.commit(start)?;
     let cutoff = window
         .since
         .map(|s| commit.time().seconds().saturating_sub(s));
@@ -76,13 +77,13 @@ pub fn first_parent_line(
         }
         let parent = match commit.parent_id(0) {
             Err(_) => None,
-            Ok(pid) => match repo.find_commit(pid) {
+            Ok(pid) => match odb.commit(pid) {
                 Ok(p) => Some(p),
-                Err(e) if e.code() == git2::ErrorCode::NotFound => {
-                    break End::Missing {
-                        child: commit.id(),
-                        parent: pid,
-                    };
+                Err(e) if e.is_missing() => {
+                    return Err(OdbError::Absent {
+                        id: pid,
+                        what: format!("the first parent of commit {}", commit.id()),
+                    });
                 }
                 Err(e) => return Err(e),
             },
