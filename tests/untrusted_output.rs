@@ -353,3 +353,24 @@ fn every_problem_of_a_definition_in_one_run() {
         r.stderr
     );
 }
+
+#[test]
+fn explain_escapes_the_definitions_metric_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::config_file(
+        &dir,
+        "[metrics.\"typed\\n::error file=pwned.py::injected\\u001b[2J\\rtail\"]\nkind = \"typed\"\n",
+    );
+    let out = qscan()
+        .arg("explain")
+        .current_dir(dir.path())
+        .output()
+        .expect("qscan runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_inert("explain", &text);
+    assert!(
+        text.contains("  typed\\n::error file=pwned.py::injected\\u{1b}[2J\\rtail (typed): "),
+        "{text}"
+    );
+}
