@@ -642,7 +642,7 @@ fn unmeasured(results: &[metrics::MetricResult]) -> Result<(), Error> {
     }
     Err(Error::input(
         format!("no metric could be measured: {}", reasons.join("; ")),
-        Some("the gate has nothing to judge; fix the cause above and run again"),
+        Some("with no metric measured, the gate has nothing to judge"),
     ))
 }
 
