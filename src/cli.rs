@@ -652,8 +652,15 @@ fn append_step_summary(report: &report::Report) -> Result<(), i32> {
 
 fn report_error(e: &Error) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "qscan: error: {e}");
+    // A definition's problems are escaped token by token and laid out on
+    // several lines on purpose; any other message may quote the repository
+    // (a file or branch name) and is one line, escaped whole.
+    let message = match e {
+        Error::Config(_) => e.to_string(),
+        _ => report::escape(&e.to_string()),
+    };
+    let _ = writeln!(err, "qscan: error: {message}");
     if let Some(hint) = e.hint() {
-        let _ = writeln!(err, "  hint: {hint}");
+        let _ = writeln!(err, "  hint: {}", report::escape(hint));
     }
 }

@@ -24,7 +24,7 @@ pub fn explain(topic: &str, def: Option<&Definition>) -> Option<String> {
         let _ = writeln!(
             out,
             "metric `{}` of this repository's definition, kind `{}`:",
-            metric.name,
+            crate::report::escape(&metric.name),
             metric.kind.name()
         );
         let _ = writeln!(out, "  {}\n", settings(metric));
@@ -44,7 +44,13 @@ pub fn overview(def: Option<&Definition>) -> String {
     if let Some(def) = def {
         out.push_str("\nMetrics of this repository's definition:\n");
         for m in &def.metrics {
-            let _ = writeln!(out, "  {} ({}): {}", m.name, m.kind.name(), settings(m));
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                crate::report::escape(&m.name),
+                m.kind.name(),
+                settings(m)
+            );
         }
     }
     out

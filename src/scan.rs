@@ -609,6 +609,11 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
             );
         }
     }
+    let metrics_measured = results.iter().filter(|r| r.skipped.is_none()).count();
+    if !results.is_empty() && metrics_measured == 0 {
+        unmeasured(&results)?;
+        notes.push(crate::report::NOTHING_MEASURED.to_string());
+    }
     let score = metrics::score(&results);
     let min_score = req.min_score.or(def.gate.min_score);
     let staged = req.target == Target::Index;
@@ -676,6 +681,7 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
             Origin::BuiltIn => "built-in default".to_string(),
         },
         score,
+        metrics_measured,
         passed: failures.is_empty(),
         gate: GateReport {
             min_score,
@@ -693,6 +699,37 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         groups,
         by: req.by,
     })
+}
+
+/// When no metric could be measured: an error unless every reason is how
+/// the repository is (no git, no commits yet, a shallow clone cut at HEAD,
+/// no change unit in the window), for a gate that checked nothing because
+/// something failed has not passed.
+fn unmeasured(results: &[metrics::MetricResult]) -> Result<(), Error> {
+    // How the notes of `read_history` and `history::read` begin.
+    const BENIGN: &[&str] = &[
+        "not a git repository",
+        "no commits yet",
+        "the repository has no commits yet",
+        "HEAD is on branch",
+        "shallow clone: the history is cut at HEAD's own commit",
+        "no change unit in the window",
+    ];
+    let mut reasons: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r.skipped.as_deref())
+        .collect();
+    reasons.dedup();
+    if reasons
+        .iter()
+        .all(|why| BENIGN.iter().any(|b| why.starts_with(b)))
+    {
+        return Ok(());
+    }
+    Err(Error::input(
+        format!("no metric could be measured: {}", reasons.join("; ")),
+        Some("with no metric measured, the gate has nothing to judge"),
+    ))
 }
 
 /// The CODEOWNERS file GitHub would read in the measured snapshot: from disk

@@ -661,14 +661,24 @@ fn unborn_branch_skips_history_metrics() {
         &HISTORY_ONLY.replace("window = 100", "window = 100\nbranch = \"main\""),
     );
     assert_eq!(r["history"]["change_units"], 8);
-    let (_, r, _) = scan_json(
-        &s.repo,
+    // A branch that is not there measures nothing: an error, not a pass.
+    let cfg = tempfile::tempdir().expect("temp dir");
+    let path = common::config_file(
+        &cfg,
         &HISTORY_ONLY.replace("window = 100", "branch = \"nope\""),
     );
-    assert_eq!(
-        common::metric(&r, "change-size")["skipped"],
-        "[history] branch `nope` is not a branch or commit of this repository: history metrics \
-         are skipped"
+    let out = common::qscan()
+        .args([s.repo.arg(), "--config", path.to_str().expect("utf-8")])
+        .output()
+        .expect("qscan runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(
+            "qscan: error: no metric could be measured: [history] branch `nope` is not a branch \
+             or commit of this repository: history metrics are skipped"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 

@@ -313,6 +313,7 @@ pub fn parse(text: &str, shown: &str, origin: Origin) -> Result<Definition, Conf
     let mut v = Validator {
         text,
         problems: Vec::new(),
+        mistyped: Vec::new(),
     };
     let def = read_raw(text, &mut v.problems).map(|raw| v.definition(raw, origin));
     match def {
@@ -348,8 +349,12 @@ fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
             "metrics" => match value.into_inner() {
                 toml::de::DeValue::Table(metrics) => {
                     for (name, metric) in metrics {
-                        if let Some(metric) = table(text, metric, problems) {
-                            raw.metrics.insert(name.into_inner().into_owned(), metric);
+                        let name = name.into_inner().into_owned();
+                        if let Some((metric, mistyped)) = table_keys(text, metric, problems) {
+                            if !mistyped.is_empty() {
+                                raw.mistyped.insert(name.clone(), mistyped);
+                            }
+                            raw.metrics.insert(name, metric);
                         }
                     }
                 }
@@ -375,14 +380,58 @@ fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
     Some(raw)
 }
 
+/// Deserializes one table. Each key is tried alone first, so every unknown
+/// key and every value of the wrong type is a problem of its own (serde
+/// stops at the first); the table is then read without them, and the
+/// validation that follows reports what else is wrong in it. `mistyped`
+/// says whether a known key was left out for its value, so that the
+/// validation does not also call it missing.
 fn table<T: serde::de::DeserializeOwned>(
     text: &str,
     value: Spanned<toml::de::DeValue<'_>>,
     problems: &mut Vec<Problem>,
 ) -> Option<T> {
-    T::deserialize(toml::de::ValueDeserializer::from(value))
-        .map_err(|e| problems.push(parser_problem(text, &e)))
-        .ok()
+    table_keys(text, value, problems).map(|(t, _)| t)
+}
+
+fn table_keys<T: serde::de::DeserializeOwned>(
+    text: &str,
+    value: Spanned<toml::de::DeValue<'_>>,
+    problems: &mut Vec<Problem>,
+) -> Option<(T, Vec<String>)> {
+    use toml::de::{DeTable, DeValue, ValueDeserializer};
+    let span = value.span();
+    let DeValue::Table(fields) = value.get_ref() else {
+        return T::deserialize(ValueDeserializer::from(value))
+            .map_err(|e| problems.push(parser_problem(text, &e)))
+            .ok()
+            .map(|t| (t, Vec::new()));
+    };
+    let mut good = DeTable::new();
+    let mut mistyped = Vec::new();
+    for (key, v) in fields.iter() {
+        let mut alone = DeTable::new();
+        alone.insert(key.clone(), v.clone());
+        let alone = Spanned::new(span.clone(), DeValue::Table(alone));
+        match T::deserialize(ValueDeserializer::from(alone)) {
+            Ok(_) => {
+                good.insert(key.clone(), v.clone());
+            }
+            Err(e) => {
+                if !e.message().starts_with("unknown field") {
+                    mistyped.push(key.get_ref().to_string());
+                }
+                problems.push(parser_problem(text, &e));
+            }
+        }
+    }
+    T::deserialize(ValueDeserializer::from(Spanned::new(
+        span,
+        DeValue::Table(good),
+    )))
+    .map_err(|e| problems.push(parser_problem(text, &e)))
+    .ok()
+    .map(|t| (t, mistyped))
 }
 
 fn parser_problem(text: &str, e: &toml::de::Error) -> Problem {
@@ -510,6 +559,9 @@ fn problem(text: &str, span: Range<usize>, message: String) -> Problem {
 struct Validator<'a> {
     text: &'a str,
     problems: Vec<Problem>,
+    /// The keys of the metric being validated whose values were of the
+    /// wrong type: already reported, so not reported missing too.
+    mistyped: Vec<String>,
 }
 
 impl Validator<'_> {
@@ -575,11 +627,26 @@ impl Validator<'_> {
         let min_score = gate.min_score.and_then(|v| self.percent(v, "min_score"));
 
         let mut metrics = Vec::new();
+        let mut mistyped = raw.mistyped;
+        let tables = raw.metrics.len();
+        // Where each metric's weight is written (its table when it is not).
+        let mut weight_spans = Vec::new();
         for (name, m) in raw.metrics {
             let span = m.span();
+            let weight_span = m
+                .get_ref()
+                .weight
+                .as_ref()
+                .map_or(span.clone(), |w| w.span());
+            self.mistyped = mistyped.swap_remove(&name).unwrap_or_default();
             if let Some(def) = self.metric(name, m.into_inner(), span) {
                 metrics.push(def);
+                weight_spans.push(weight_span);
             }
+        }
+        self.mistyped.clear();
+        if metrics.len() == tables {
+            self.weights(&metrics, &weight_spans);
         }
         Definition {
             origin,
@@ -601,6 +668,33 @@ impl Validator<'_> {
         }
     }
 
+    /// The score is the weighted mean of the metrics' values: it needs a
+    /// weight above 0, and weights whose sum (times 100) is a finite number.
+    fn weights(&mut self, metrics: &[MetricDef], spans: &[Range<usize>]) {
+        let Some(last) = spans.last() else { return };
+        if metrics.iter().all(|m| m.weight == 0.0) {
+            self.error(
+                last.clone(),
+                "every metric's weight is 0, so the score would weigh nothing; \
+                 give at least one metric a weight above 0 (the default is 1)",
+            );
+            return;
+        }
+        let sum: f64 = metrics.iter().map(|m| m.weight).sum();
+        if !(sum * 100.0).is_finite() {
+            let heaviest = metrics
+                .iter()
+                .zip(spans)
+                .max_by(|a, b| a.0.weight.total_cmp(&b.0.weight))
+                .map_or(last, |(_, s)| s);
+            self.error(
+                heaviest.clone(),
+                "the weights are too large to compute a score with (100 times their sum \
+                 is not a finite number); use smaller weights: only their ratios matter",
+            );
+        }
+    }
+
     fn percent(&mut self, v: Spanned<f64>, key: &str) -> Option<f64> {
         let x = *v.get_ref();
         if !(0.0..=100.0).contains(&x) {
@@ -615,6 +709,13 @@ impl Validator<'_> {
 
     /// A problem at a metric's table: a key it needs is missing.
     fn needs(&mut self, span: &Range<usize>, name: &str, kind: Kind, key: &str, what: &str) {
+        if self
+            .mistyped
+            .iter()
+            .any(|k| key.contains(&format!("`{k}`")))
+        {
+            return;
+        }
         self.error(
             span.clone(),
             format!(
@@ -774,6 +875,8 @@ impl Validator<'_> {
             },
             None => match Kind::from_name(&name) {
                 Some(kind) => kind,
+                // Its `kind` is already reported.
+                None if self.mistyped.iter().any(|k| k == "kind") => return None,
                 None => {
                     self.error(
                         span,
@@ -814,7 +917,18 @@ impl Validator<'_> {
         };
         let weight = match m.weight {
             Some(w) if !(w.get_ref().is_finite() && *w.get_ref() >= 0.0) => {
-                self.error(w.span(), "weight must be a number of 0 or more");
+                self.error(
+                    w.span(),
+                    format!(
+                        "weight must be a number of 0 or more, found {}{}",
+                        w.get_ref(),
+                        if w.get_ref().is_finite() {
+                            ""
+                        } else {
+                            ", which is not a finite number"
+                        }
+                    ),
+                );
                 1.0
             }
             Some(w) => w.into_inner(),
@@ -899,7 +1013,11 @@ impl Validator<'_> {
                 };
                 let preferred = plain(m.preferred).unwrap_or_default();
                 let discouraged = plain(m.discouraged).unwrap_or_default();
-                if preferred.is_empty() && discouraged.is_empty() && family.is_empty() {
+                if preferred.is_empty()
+                    && discouraged.is_empty()
+                    && family.is_empty()
+                    && self.mistyped.is_empty()
+                {
                     self.error(
                         span.clone(),
                         format!(
@@ -1208,6 +1326,102 @@ mod tests {
             ],
             "{e}"
         );
+    }
+
+    #[test]
+    fn weights_must_be_finite_and_not_all_zero() {
+        for (w, found) in [
+            ("nan", "NaN"),
+            ("inf", "inf"),
+            ("-inf", "-inf"),
+            ("-1", "-1"),
+        ] {
+            let e = err(&format!("[metrics.typed]\nweight = {w}\n"));
+            assert!(
+                e.starts_with(&format!(
+                    "q.toml:2:10: weight must be a number of 0 or more, found {found}"
+                )),
+                "{e}"
+            );
+        }
+        let e = err("[metrics.typed]\nweight = 0\n[metrics.large-files]\nweight = 0.0\n");
+        assert!(
+            e.starts_with(
+                "q.toml:4:10: every metric's weight is 0, so the score would weigh nothing"
+            ),
+            "{e}"
+        );
+        assert_eq!(e.matches("q.toml:").count(), 1, "{e}");
+        // One weight above 0 is enough.
+        parse(
+            "[metrics.typed]\nweight = 0\n[metrics.large-files]\n",
+            "q",
+            Origin::BuiltIn,
+        )
+        .unwrap();
+        let e = err("[metrics.typed]\nweight = 1e308\n[metrics.large-files]\nweight = 1e308\n");
+        assert!(
+            e.starts_with("q.toml:4:10: the weights are too large to compute a score with"),
+            "{e}"
+        );
+        // A definition without metrics has no weights to check.
+        parse("[gate]\nmin_score = 50\n", "q", Origin::BuiltIn).unwrap();
+    }
+
+    #[test]
+    fn non_finite_thresholds_are_refused() {
+        let e = err("[metrics.typed]\nmin = nan\n");
+        assert!(
+            e.contains("min is a percentage from 0 to 100, found NaN"),
+            "{e}"
+        );
+        let e = err("[gate]\nmin_score = inf\n");
+        assert!(
+            e.contains("min_score is a percentage from 0 to 100, found inf"),
+            "{e}"
+        );
+        let e = err("[metrics.h]\nkind = \"hot-files\"\nshare = nan\n");
+        assert!(
+            e.contains("share is a fraction above 0 and at most 1"),
+            "{e}"
+        );
+        let e = err("[metrics.x]\nkind = \"external\"\nfile = \"m.json\"\nmax = -inf\n");
+        assert!(e.contains("max must be a finite number"), "{e}");
+    }
+
+    #[test]
+    fn every_key_problem_of_one_table_at_once() {
+        // An unknown key, a second unknown key and a value of the wrong type
+        // in the same table as an invalid query: four problems, and the
+        // mistyped `language` is not also reported missing.
+        let e = err(
+            "[metrics.q]\nkind = \"query\"\nlanguag = \"rust\"\nlanguage = 5\nqury = 1\n\
+             query = '(blok) @b'\n",
+        );
+        let lines: Vec<_> = e.lines().filter(|l| l.starts_with("q.toml:")).collect();
+        assert_eq!(lines.len(), 3, "{e}");
+        assert!(
+            lines[0].starts_with("q.toml:3:1: unknown field `languag`"),
+            "{e}"
+        );
+        assert!(
+            lines[1].starts_with("q.toml:4:12: invalid type: integer `5`"),
+            "{e}"
+        );
+        assert!(
+            lines[2].starts_with("q.toml:5:1: unknown field `qury`"),
+            "{e}"
+        );
+        let e = err(
+            "[metrics.q]\nkind = \"query\"\nlanguage = \"rust\"\nmn = 1\nquery = '(blok) @b'\n",
+        );
+        let lines: Vec<_> = e.lines().filter(|l| l.starts_with("q.toml:")).collect();
+        assert_eq!(lines.len(), 2, "{e}");
+        assert!(
+            lines[0].starts_with("q.toml:4:1: unknown field `mn`"),
+            "{e}"
+        );
+        assert!(lines[1].starts_with("q.toml:5:11: invalid query"), "{e}");
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub struct RawConfig {
     pub gate: Option<RawGate>,
     #[serde(default)]
     pub metrics: IndexMap<String, Spanned<RawMetric>>,
+    /// Per metric, the keys whose values were of the wrong type (already
+    /// reported) and left out: not to be reported as missing as well.
+    #[serde(skip)]
+    pub mistyped: IndexMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

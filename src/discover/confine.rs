@@ -271,13 +271,15 @@ fn shown<'a>(parts: impl Iterator<Item = &'a OsString>) -> String {
         .join("/")
 }
 
-/// A name from the repository as it may be printed: control characters
-/// and the invisible marks that reorder text on a terminal are escaped
-/// (`\u{1b}`), so a file name cannot rewrite what the user reads.
+/// A name from the repository as it may be printed: control characters,
+/// the Unicode line and paragraph separators and the invisible marks that
+/// reorder text on a terminal are escaped (`\u{1b}`), so a file name cannot
+/// rewrite what the user reads, nor start a line of its own in a log. Every
+/// report prints text from the repository through this one function.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let invisible = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let invisible = matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
         if c.is_control() || invisible {
             out.extend(c.escape_default());
         } else {
@@ -427,6 +429,10 @@ mod tests {
     fn escapes_what_could_rewrite_a_terminal() {
         assert_eq!(escape("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
         assert_eq!(escape("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(
+            escape("a\r\u{85}b\u{2028}c\u{2029}"),
+            "a\\r\\u{85}b\\u{2028}c\\u{2029}"
+        );
         assert_eq!(escape("plain/päth.py"), "plain/päth.py");
     }
 }

@@ -12,7 +12,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, is_new, threshold};
+use super::{Report, escape, is_new, threshold};
 use crate::metrics::{MetricResult, Offender};
 
 /// Offender annotations printed at most: GitHub keeps 50 per job.
@@ -43,7 +43,13 @@ pub fn render(r: &Report) -> String {
             annotations.len() - MAX_ANNOTATIONS
         );
     }
-    let _ = writeln!(out, "::notice title=qscan::{}", data(&summary(r)));
+    // A gate that checked nothing is worth a warning, not a notice.
+    let level = if r.unchecked().is_some() {
+        "warning"
+    } else {
+        "notice"
+    };
+    let _ = writeln!(out, "::{level} title=qscan::{}", data(&summary(r)));
     out
 }
 
@@ -87,22 +93,27 @@ fn message(o: &Offender) -> String {
 
 /// `score 70.3 (min 70) — gate failed: 1 failure; typed 41.0% (≥ 60%) …`
 fn summary(r: &Report) -> String {
-    let mut s = format!("score {:.1}", r.score);
-    if let Some(min) = r.gate.min_score {
-        let _ = write!(s, " (min {min})");
-    }
-    if r.passed {
-        s.push_str(" — gate passed");
+    let mut s = String::new();
+    if let Some(why) = r.unchecked() {
+        s.push_str(why);
     } else {
-        let n = r.gate.failures.len();
-        let _ = write!(
-            s,
-            " — gate FAILED ({n} failure{})",
-            if n == 1 { "" } else { "s" }
-        );
+        let _ = write!(s, "score {:.1}", r.score);
+        if let Some(min) = r.gate.min_score {
+            let _ = write!(s, " (min {min})");
+        }
+        if r.passed {
+            s.push_str(" — gate passed");
+        } else {
+            let n = r.gate.failures.len();
+            let _ = write!(
+                s,
+                " — gate FAILED ({n} failure{})",
+                if n == 1 { "" } else { "s" }
+            );
+        }
     }
     if let Some(rev) = &r.baseline_revision {
-        let _ = write!(s, ", compared with {}", &rev[..rev.len().min(12)]);
+        let _ = write!(s, ", compared with {}", super::short_id(rev));
     }
     let metrics: Vec<String> = r
         .metrics
@@ -127,10 +138,12 @@ fn summary(r: &Report) -> String {
     s
 }
 
-/// Escapes a command's message (`%`, CR, LF), per GitHub's workflow-command
-/// rules.
+/// A command's message: control characters escaped as in every report
+/// (so no ESC reaches the log, and no line break can start a command of its
+/// own), then `%`, CR and LF encoded per GitHub's workflow-command rules.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -149,10 +162,10 @@ mod tests {
     #[test]
     fn escapes_per_workflow_command_rules() {
         assert_eq!(
-            data("100% done\r\nnext: a, b"),
-            "100%25 done%0D%0Anext: a, b"
+            data("100% done\r\nnext: a, b\u{1b}[2J"),
+            "100%25 done\\r\\nnext: a, b\\u{1b}[2J"
         );
-        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25\\n");
     }
 
     #[test]
@@ -200,7 +213,7 @@ mod tests {
         let out = render(&r);
         assert!(
             out.contains(
-                "::error file=a%2Cb%3Ac.py,title=large-files::a,b:c.py — 50%25 too big%0Areally\n"
+                "::error file=a%2Cb%3Ac.py,title=large-files::a,b:c.py — 50%25 too big\\nreally\n"
             ),
             "{out}"
         );

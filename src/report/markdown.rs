@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, is_new, threshold};
+use super::{Report, escape, is_new, threshold};
 use crate::metrics::groups::{By, Group};
 use crate::metrics::{MetricResult, Offender};
 
@@ -24,20 +24,28 @@ const MAX_TEXT: usize = 300;
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let has_baseline = r.baseline_revision.is_some();
-    let _ = write!(
-        out,
-        "## {} qscan: score {:.1}",
-        if r.passed { "✅" } else { "❌" },
-        r.score
-    );
-    if let Some(min) = r.gate.min_score {
-        let _ = write!(out, " (min {min})");
+    match r.unchecked() {
+        // No score and no verdict: a gate that checked nothing did not pass.
+        Some(why) => {
+            let _ = writeln!(out, "## ⚠️ qscan: {}\n", text(why));
+        }
+        None => {
+            let _ = write!(
+                out,
+                "## {} qscan: score {:.1}",
+                if r.passed { "✅" } else { "❌" },
+                r.score
+            );
+            if let Some(min) = r.gate.min_score {
+                let _ = write!(out, " (min {min})");
+            }
+            let _ = writeln!(
+                out,
+                " — gate {}\n",
+                if r.passed { "passed" } else { "failed" }
+            );
+        }
     }
-    let _ = writeln!(
-        out,
-        " — gate {}\n",
-        if r.passed { "passed" } else { "failed" }
-    );
     let _ = writeln!(out, "{}\n", context(r));
 
     if r.metrics.is_empty() {
@@ -230,17 +238,24 @@ fn item(out: &mut String, o: &Offender, new: bool) {
     out.push('\n');
 }
 
-/// Plain text made inert: one line, cut at [`MAX_TEXT`], and every character
-/// markdown or HTML would act on backslash-escaped.
+/// Plain text made inert: one line, cut at [`MAX_TEXT`], control
+/// characters escaped as in every report, every character markdown or HTML
+/// would act on backslash-escaped, and no `@` mention.
+///
+/// A backslash does not stop GitHub from linking `@team` or `@scope/pkg`
+/// (mentions are found in the rendered text, where `\@` is `@` again), so a
+/// zero-width space follows each `@`, written as `&#8203;` to stay visible
+/// in the markdown source: the text reads the same on GitHub and notifies
+/// no one. A code span would do too, but would set every such name in code.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in cut(s).chars() {
         match c {
-            '\n' | '\r' => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' => {
                 out.push('\\');
                 out.push(c);
             }
+            '@' => out.push_str("@&#8203;"),
             c => out.push(c),
         }
     }
@@ -248,9 +263,9 @@ fn text(s: &str) -> String {
 }
 
 /// A code span that holds any text: fenced with more backticks than it
-/// contains in a row.
+/// contains in a row. GitHub links no mention inside one.
 fn code(s: &str) -> String {
-    let s = cut(s).replace(['\n', '\r'], " ");
+    let s = cut(s);
     let mut longest = 0;
     let mut run = 0;
     for c in s.chars() {
@@ -279,10 +294,11 @@ fn cell(s: &str) -> String {
     out
 }
 
-fn cut(s: &str) -> std::borrow::Cow<'_, str> {
+/// Cut at [`MAX_TEXT`] characters, control characters escaped (so on one line).
+fn cut(s: &str) -> String {
     match s.char_indices().nth(MAX_TEXT) {
-        Some((i, _)) => format!("{}…", &s[..i]).into(),
-        None => s.into(),
+        Some((i, _)) => format!("{}…", escape(&s[..i])),
+        None => escape(s),
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analyze::Skipped;
+pub use crate::discover::confine::escape;
 use crate::metrics::groups::{By, Group};
 use crate::metrics::{MetricResult, Offender};
 
@@ -31,6 +32,9 @@ pub struct Report {
     pub score: f64,
     pub passed: bool,
     pub gate: GateReport,
+    /// How many metrics were measured (not skipped): 0 means the gate
+    /// checked nothing, whatever `passed` says.
+    pub metrics_measured: usize,
     pub metrics: Vec<MetricResult>,
     pub files: FilesReport,
     pub history: Option<HistoryReport>,
@@ -85,6 +89,26 @@ pub struct Hotspot {
     pub code_lines: u32,
     pub score: u64,
 }
+
+impl Report {
+    /// What every format says in place of the gate's verdict when the gate
+    /// checked nothing: a score of 100 over no metric is no pass.
+    pub fn unchecked(&self) -> Option<&'static str> {
+        if self.metrics.is_empty() {
+            Some(NO_METRICS)
+        } else if self.metrics_measured == 0 {
+            Some(NOTHING_MEASURED)
+        } else {
+            None
+        }
+    }
+}
+
+/// The verdict of a definition without metrics.
+pub const NO_METRICS: &str = "the definition has no metrics: nothing was checked";
+/// The verdict of a run whose every metric was skipped.
+pub const NOTHING_MEASURED: &str =
+    "nothing was measured: every metric was skipped, so the gate checked nothing";
 
 /// `qscan trend`: the definition scored at past points of the first-parent
 /// line, oldest first.
@@ -381,6 +405,7 @@ pub(crate) mod tests {
                 min_score: Some(70.0),
                 failures: vec!["metric 'typed' is 41.0%, below its minimum 60%".into()],
             },
+            metrics_measured: metrics.len(),
             metrics,
             files: FilesReport {
                 scanned: 12,

@@ -162,6 +162,8 @@ struct Region {
 struct RunProperties<'a> {
     score: f64,
     passed: bool,
+    /// 0 when the gate checked nothing (see the notifications for why).
+    metrics_measured: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     min_score: Option<f64>,
     gate_failures: &'a [String],
@@ -272,6 +274,7 @@ fn log(report: &Report) -> Log<'_> {
             properties: RunProperties {
                 score: report.score,
                 passed: report.passed,
+                metrics_measured: report.metrics_measured,
                 min_score: report.gate.min_score,
                 gate_failures: &report.gate.failures,
                 revision: report.revision.as_deref(),

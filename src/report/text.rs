@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::Report;
+use super::{Report, escape};
 use crate::metrics::MetricResult;
 use crate::metrics::groups::{By, Group};
 
@@ -26,7 +26,7 @@ pub fn render(r: &Report, quiet: bool) -> String {
     let mut out = String::new();
     if quiet {
         for f in &r.gate.failures {
-            let _ = writeln!(out, "{} {f}", paint(RED, "fail:"));
+            let _ = writeln!(out, "{} {}", paint(RED, "fail:"), escape(f));
         }
         return out;
     }
@@ -34,17 +34,17 @@ pub fn render(r: &Report, quiet: bool) -> String {
         out,
         "{} {}  {}",
         paint(BOLD, "qscan"),
-        r.root,
+        escape(&r.root),
         paint(
             DIM,
             &match (&r.revision, r.snapshot.as_str()) {
-                (Some(rev), _) => format!("(revision {})", &rev[..rev.len().min(12)]),
+                (Some(rev), _) => format!("(revision {})", escape(super::short_id(rev))),
                 (None, "index") => "(staged changes: the index)".to_string(),
                 (None, _) => "(working tree)".to_string(),
             }
         )
     );
-    let _ = writeln!(out, "definition: {}", r.definition);
+    let _ = writeln!(out, "definition: {}", escape(&r.definition));
     let mut langs: Vec<String> = r
         .files
         .by_language
@@ -70,15 +70,19 @@ pub fn render(r: &Report, quiet: bool) -> String {
             let _ = write!(
                 out,
                 ", {} {} .. {} {}",
-                &first[..first.len().min(12)],
+                escape(super::short_id(first)),
                 h.first_time.as_deref().unwrap_or(""),
-                &last[..last.len().min(12)],
+                escape(super::short_id(last)),
                 h.last_time.as_deref().unwrap_or("")
             );
         }
         match (&h.reaches, h.shallow) {
             (Some(date), _) => {
-                let _ = write!(out, " (shallow clone: history truncated, reaches {date})");
+                let _ = write!(
+                    out,
+                    " (shallow clone: history truncated, reaches {})",
+                    escape(date)
+                );
             }
             (None, true) => out.push_str(" (shallow clone)"),
             (None, false) => {}
@@ -86,23 +90,31 @@ pub fn render(r: &Report, quiet: bool) -> String {
         out.push('\n');
     }
     for note in &r.notes {
-        let _ = writeln!(out, "{} {note}", paint(YELLOW, "note:"));
+        let _ = writeln!(out, "{} {}", paint(YELLOW, "note:"), escape(note));
     }
     out.push('\n');
     table(&mut out, &r.metrics);
     out.push('\n');
-    let verdict = if r.passed {
-        paint(GREEN, "passed")
-    } else {
-        paint(RED, "FAILED")
-    };
-    let _ = write!(out, "{} {:.1}", paint(BOLD, "score"), r.score);
-    if let Some(min) = r.gate.min_score {
-        let _ = write!(out, " (min {min})");
+    match r.unchecked() {
+        // No score and no verdict: a gate that checked nothing did not pass.
+        Some(why) => {
+            let _ = writeln!(out, "{} n/a — {}", paint(BOLD, "score"), paint(YELLOW, why));
+        }
+        None => {
+            let verdict = if r.passed {
+                paint(GREEN, "passed")
+            } else {
+                paint(RED, "FAILED")
+            };
+            let _ = write!(out, "{} {:.1}", paint(BOLD, "score"), r.score);
+            if let Some(min) = r.gate.min_score {
+                let _ = write!(out, " (min {min})");
+            }
+            let _ = writeln!(out, " — gate {verdict}");
+        }
     }
-    let _ = writeln!(out, " — gate {verdict}");
     for f in &r.gate.failures {
-        let _ = writeln!(out, "  {} {f}", paint(RED, "✗"));
+        let _ = writeln!(out, "  {} {}", paint(RED, "✗"), escape(f));
     }
     if let (Some(groups), Some(by)) = (&r.groups, r.by) {
         out.push('\n');
@@ -122,15 +134,15 @@ pub fn render(r: &Report, quiet: bool) -> String {
             out,
             "\n{} against {}: {total}",
             paint(BOLD, "new offenders"),
-            &base[..base.len().min(12)]
+            escape(super::short_id(base))
         );
     } else if !new.is_empty() {
         let _ = writeln!(out, "\n{}", paint(BOLD, "new offenders"));
     }
     for (m, offenders) in &new {
-        let _ = writeln!(out, "  {} — {}", paint(BOLD, &m.name), m.hint);
+        let _ = writeln!(out, "  {} — {}", paint(BOLD, &escape(&m.name)), m.hint);
         for o in offenders.iter() {
-            let _ = writeln!(out, "    {} — {}", location(o), o.detail);
+            let _ = writeln!(out, "    {} — {}", location(o), escape(&o.detail));
         }
     }
     // The worklist: failing metrics first, then the others that have offenders.
@@ -140,13 +152,13 @@ pub fn render(r: &Report, quiet: bool) -> String {
         let _ = writeln!(
             out,
             "\n{}{} — {} offender{}, worst first:",
-            paint(BOLD, &m.name),
+            paint(BOLD, &escape(&m.name)),
             if m.passed { "" } else { " (failing)" },
             m.offenders.len(),
             if m.offenders.len() == 1 { "" } else { "s" }
         );
         for o in m.offenders.iter().take(WORST) {
-            let _ = writeln!(out, "  {} — {}", location(o), o.detail);
+            let _ = writeln!(out, "  {} — {}", location(o), escape(&o.detail));
         }
         if m.offenders.len() > WORST {
             let _ = writeln!(
@@ -173,7 +185,7 @@ pub fn render(r: &Report, quiet: bool) -> String {
                 out,
                 "  {:>8}  {}  {}",
                 h.score,
-                h.path,
+                escape(&h.path),
                 paint(
                     DIM,
                     &format!(
@@ -188,7 +200,7 @@ pub fn render(r: &Report, quiet: bool) -> String {
     if !r.files.skipped.is_empty() {
         let _ = writeln!(out, "\n{}", paint(BOLD, "skipped files"));
         for s in r.files.skipped.iter().take(10) {
-            let _ = writeln!(out, "  {} — {}", s.path, s.reason);
+            let _ = writeln!(out, "  {} — {}", escape(&s.path), escape(&s.reason));
         }
         if r.files.skipped.len() > 10 {
             let _ = writeln!(
@@ -211,9 +223,13 @@ pub fn render(r: &Report, quiet: bool) -> String {
 /// change unit by its item.
 fn location(o: &crate::metrics::Offender) -> String {
     match (o.path.is_empty(), o.line) {
-        (true, _) => paint(BOLD, &o.item),
-        (false, Some(line)) => format!("{}:{line} {}", o.path, paint(BOLD, &o.item)),
-        (false, None) => paint(BOLD, &o.path),
+        (true, _) => paint(BOLD, &escape(&o.item)),
+        (false, Some(line)) => format!(
+            "{}:{line} {}",
+            escape(&o.path),
+            paint(BOLD, &escape(&o.item))
+        ),
+        (false, None) => paint(BOLD, &escape(&o.path)),
     }
 }
 
@@ -230,11 +246,11 @@ fn group_table(out: &mut String, metrics: &[MetricResult], groups: &[Group], by:
     }
     let names = super::group_columns(metrics, groups);
     let mut header = vec![format!("by {}", by.label()), "score".to_string()];
-    header.extend(names.iter().map(|n| n.to_string()));
+    header.extend(names.iter().map(|n| escape(n)));
     let rows: Vec<Vec<String>> = groups
         .iter()
         .map(|g| {
-            let mut row = vec![g.name.clone(), format!("{:.1}", g.score)];
+            let mut row = vec![escape(&g.name), format!("{:.1}", g.score)];
             row.extend(names.iter().map(|n| {
                 g.metrics
                     .iter()
@@ -291,13 +307,13 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
                 ),
             };
             let units = match &m.skipped {
-                Some(why) => why.clone(),
+                Some(why) => escape(why),
                 None => match m.measured {
                     Some(n) => format!("{} = {n}", m.unit),
                     None => format!("{}/{} {}", m.compliant, m.total, m.unit),
                 },
             };
-            [m.name.clone(), value, threshold, result, units]
+            [escape(&m.name), value, threshold, result, units]
         })
         .collect();
     let header = ["metric", "value", "threshold", "result", "units"];

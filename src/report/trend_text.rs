@@ -3,18 +3,18 @@
 
 use std::fmt::Write;
 
-use super::{Trend, TrendValue, short_id};
+use super::{Trend, TrendValue, escape, short_id};
 
 pub fn render(t: &Trend) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "qscan trend {}  ({} of {}'s first-parent line)",
-        t.root,
+        escape(&t.root),
         crate::metrics::plural(t.points.len() as u64, "point"),
-        t.line
+        escape(&t.line)
     );
-    let _ = writeln!(out, "definition: {}", t.definition);
+    let _ = writeln!(out, "definition: {}", escape(&t.definition));
     out.push('\n');
 
     let mut header = vec![
@@ -22,7 +22,7 @@ pub fn render(t: &Trend) -> String {
         "date".to_string(),
         "score".to_string(),
     ];
-    header.extend(t.metrics.iter().map(|m| m.name.clone()));
+    header.extend(t.metrics.iter().map(|m| escape(&m.name)));
     // Hours matter when the points lie within a few days.
     let span = match (t.points.first(), t.points.last()) {
         (Some(first), Some(last)) => last.seconds - first.seconds,
@@ -34,7 +34,7 @@ pub fn render(t: &Trend) -> String {
         .iter()
         .map(|p| {
             let mut row = vec![
-                short_id(&p.revision).to_string(),
+                escape(short_id(&p.revision)),
                 p.time.get(..date_len).unwrap_or(&p.time).replace('T', " "),
                 format!("{:.1}", p.score),
             ];
@@ -81,7 +81,7 @@ pub fn render(t: &Trend) -> String {
         let _ = writeln!(out, "(— not measured at that point: see the notes)");
     }
     for n in &t.notes {
-        let _ = writeln!(out, "note: {n}");
+        let _ = writeln!(out, "note: {}", escape(n));
     }
     out
 }
@@ -98,6 +98,18 @@ fn cell(m: &TrendValue) -> String {
 mod tests {
     use super::*;
     use crate::report::tests::sample_trend;
+
+    #[test]
+    fn names_from_the_repository_are_escaped() {
+        let mut t = sample_trend();
+        t.metrics[0].name = "typed\n::error::x\u{1b}[2J".into();
+        t.notes.push("branch `a\rb`".into());
+        let text = render(&t);
+        assert!(!text.contains('\r') && !text.contains('\u{1b}'), "{text:?}");
+        assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
+        assert!(text.contains("typed\\n::error::x\\u{1b}[2J"), "{text}");
+        assert!(text.contains("note: branch `a\\rb`\n"), "{text}");
+    }
 
     #[test]
     fn one_row_per_point_oldest_first() {
