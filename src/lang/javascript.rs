@@ -365,20 +365,25 @@ fn function_name(node: Node, parents: &[Node], src: &str) -> String {
 
 /// The name a key, binding or assignment target stands for: an identifier's
 /// text, a string's content, a member's property (`module.exports.x` → `x`).
+/// Subscripts nest as deep as the file is long (`a[b[c[…]]]`): a loop, not
+/// recursion.
 fn key_name<'a>(node: Node, src: &'a str) -> Option<&'a str> {
-    match node.kind() {
-        "identifier"
-        | "property_identifier"
-        | "private_property_identifier"
-        | "shorthand_property_identifier"
-        | "type_identifier"
-        | "number"
-        | "computed_property_name"
-        | "nested_identifier" => Some(text(node, src)),
-        "string" => string_value(node, src),
-        "member_expression" => key_name(node.child_by_field_name("property")?, src),
-        "subscript_expression" => key_name(node.child_by_field_name("index")?, src),
-        _ => None,
+    let mut node = node;
+    loop {
+        match node.kind() {
+            "identifier"
+            | "property_identifier"
+            | "private_property_identifier"
+            | "shorthand_property_identifier"
+            | "type_identifier"
+            | "number"
+            | "computed_property_name"
+            | "nested_identifier" => return Some(text(node, src)),
+            "string" => return string_value(node, src),
+            "member_expression" => node = node.child_by_field_name("property")?,
+            "subscript_expression" => node = node.child_by_field_name("index")?,
+            _ => return None,
+        }
     }
 }
 
@@ -518,6 +523,15 @@ fn export_names<'a>(stmt: Node, src: &'a str, names: &mut Vec<&'a str>) {
 
 /// The names a declaration after `export` binds.
 fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
+    let mut decl = decl;
+    // `export declare …`: the declaration inside.
+    while decl.kind() == "ambient_declaration" {
+        let mut c = decl.walk();
+        match decl.named_children(&mut c).next() {
+            Some(inner) => decl = inner,
+            None => return,
+        }
+    }
     let kind = decl.kind();
     if NAMED_DECLARATIONS.contains(&kind) {
         if let Some(name) = decl
@@ -533,12 +547,6 @@ fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
                 pattern_names(name, src, names);
             }
         }
-    } else if kind == "ambient_declaration" {
-        // `export declare …`: the declaration inside.
-        let mut c = decl.walk();
-        if let Some(inner) = decl.named_children(&mut c).next() {
-            declared_names(inner, src, names);
-        }
     } else if kind == "import_alias" {
         // `export import A = N.A`
         let mut c = decl.walk();
@@ -551,27 +559,34 @@ fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
     }
 }
 
-/// The identifiers a binding pattern binds (`{ a, b: [c, ...d], e = 1 }`).
+/// The identifiers a binding pattern binds (`{ a, b: [c, ...d], e = 1 }`),
+/// in order, however deep the pattern nests: the walk keeps its own stack.
 fn pattern_names<'a>(pattern: Node, src: &'a str, names: &mut Vec<&'a str>) {
-    match pattern.kind() {
-        "identifier" | "shorthand_property_identifier_pattern" => names.push(text(pattern, src)),
-        "pair_pattern" => {
-            if let Some(value) = pattern.child_by_field_name("value") {
-                pattern_names(value, src, names);
+    // Patterns still to read, next last.
+    let mut todo = vec![pattern];
+    while let Some(pattern) = todo.pop() {
+        match pattern.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                names.push(text(pattern, src))
             }
-        }
-        "assignment_pattern" | "object_assignment_pattern" => {
-            if let Some(left) = pattern.child_by_field_name("left") {
-                pattern_names(left, src, names);
+            "pair_pattern" => {
+                if let Some(value) = pattern.child_by_field_name("value") {
+                    todo.push(value);
+                }
             }
-        }
-        "object_pattern" | "array_pattern" | "rest_pattern" => {
-            let mut c = pattern.walk();
-            for child in pattern.named_children(&mut c) {
-                pattern_names(child, src, names);
+            "assignment_pattern" | "object_assignment_pattern" => {
+                if let Some(left) = pattern.child_by_field_name("left") {
+                    todo.push(left);
+                }
             }
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                let mut c = pattern.walk();
+                let at = todo.len();
+                todo.extend(pattern.named_children(&mut c));
+                todo[at..].reverse();
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 

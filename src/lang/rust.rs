@@ -85,6 +85,7 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
         src,
         facts,
         scratch,
+        seen_imports: std::collections::HashSet::new(),
         seen_paths: std::collections::HashSet::new(),
     };
     walk.run(tree);
@@ -94,6 +95,8 @@ struct Walk<'a> {
     src: &'a str,
     facts: &'a mut FileFacts,
     scratch: &'a mut Scratch,
+    /// `imports` already recorded, by module (a set keeps many imports linear).
+    seen_imports: std::collections::HashSet<&'a str>,
     /// `rust_paths` already recorded (test files only).
     seen_paths: std::collections::HashSet<String>,
 }
@@ -166,10 +169,11 @@ impl<'a> Walk<'a> {
             }
             USE_DECLARATION => {
                 if let Some(arg) = node.child_by_field_name("argument") {
-                    let mut leaves = Vec::new();
-                    use_leaves(self.src, arg, &[], &mut leaves);
+                    let (prefixes, leaves) = use_leaves(self.src, arg);
                     for leaf in &leaves {
-                        self.record_path(&leaf.path, leaf.line);
+                        if let Some(first) = prefixes.first(leaf) {
+                            self.record(first, leaf.line, || prefixes.path(leaf).join("::"));
+                        }
                     }
                     if top_level && self.bare_pub(node) {
                         for leaf in leaves {
@@ -290,12 +294,16 @@ impl<'a> Walk<'a> {
 
     /// Records a path the file names: its first segment as an import, and
     /// (test files only) the whole path.
-    fn record_path(&mut self, path: &[&str], line: u32) {
-        let Some(first) = path.first() else {
-            return;
-        };
-        if !NOT_LIBRARIES.contains(first) && !self.facts.imports.iter().any(|i| i.module == *first)
-        {
+    fn record_path(&mut self, path: &[&'a str], line: u32) {
+        if let Some(first) = path.first() {
+            self.record(first, line, || path.join("::"));
+        }
+    }
+
+    /// Records a path by its first segment, and (test files only) the whole
+    /// path `joined` makes.
+    fn record(&mut self, first: &'a str, line: u32, joined: impl FnOnce() -> String) {
+        if !NOT_LIBRARIES.contains(&first) && self.seen_imports.insert(first) {
             self.facts.imports.push(Import {
                 module: first.to_string(),
                 level: 0,
@@ -303,7 +311,7 @@ impl<'a> Walk<'a> {
             });
         }
         if self.facts.is_test {
-            let joined = path.join("::");
+            let joined = joined();
             if !self.seen_paths.contains(&joined) {
                 self.seen_paths.insert(joined.clone());
                 self.facts.rust_paths.push(joined);
@@ -323,85 +331,158 @@ fn line(node: Node) -> u32 {
 
 /// One name a `use` tree brings into scope.
 struct UseLeaf<'s> {
-    /// The full path, `*` left out (`a::b::*` is `a::b`, `a::{self}` is `a`).
-    path: Vec<&'s str>,
+    /// The path is the prefix's (an index in [`Prefixes`]) followed by
+    /// `tail`, `*` left out (`a::b::*` is `a::b`, `a::{self}` is `a`).
+    prefix: Option<usize>,
+    tail: Vec<&'s str>,
     /// The name it binds: the last segment, the alias, or `*`.
     name: &'s str,
     line: u32,
 }
 
-/// Expands a `use` tree (`a::{b::c, d as e, f::*, self}`) into its leaves.
-fn use_leaves<'s>(src: &'s str, node: Node, prefix: &[&'s str], out: &mut Vec<UseLeaf<'s>>) {
-    match node.kind() {
-        USE_LIST => {
-            let mut cursor = node.walk();
-            for child in node.named_children(&mut cursor) {
-                use_leaves(src, child, prefix, out);
-            }
+/// The paths of the nested lists of a `use` tree, each stored once as its
+/// own segments after the path of the list around it: a deeply nested tree
+/// costs no copying of prefixes.
+#[derive(Default)]
+struct Prefixes<'s> {
+    nodes: Vec<PrefixNode<'s>>,
+}
+
+struct PrefixNode<'s> {
+    parent: Option<usize>,
+    /// Never empty.
+    segments: Vec<&'s str>,
+    /// The first segment of the whole path.
+    first: &'s str,
+}
+
+impl<'s> Prefixes<'s> {
+    /// The prefix `parent` then `segments` (`parent` itself when they are none).
+    fn push(&mut self, parent: Option<usize>, segments: Vec<&'s str>) -> Option<usize> {
+        let first = match (parent, segments.first()) {
+            (_, None) => return parent,
+            (Some(p), Some(_)) => self.nodes[p].first,
+            (None, Some(&s)) => s,
+        };
+        self.nodes.push(PrefixNode {
+            parent,
+            segments,
+            first,
+        });
+        Some(self.nodes.len() - 1)
+    }
+
+    fn last(&self, prefix: Option<usize>) -> Option<&'s str> {
+        prefix.and_then(|p| self.nodes[p].segments.last().copied())
+    }
+
+    /// The first segment of a leaf's path; None for an empty path.
+    fn first(&self, leaf: &UseLeaf<'s>) -> Option<&'s str> {
+        match leaf.prefix {
+            Some(p) => Some(self.nodes[p].first),
+            None => leaf.tail.first().copied(),
         }
-        SCOPED_USE_LIST => {
-            let mut inner = prefix.to_vec();
-            if let Some(path) = node.child_by_field_name("path") {
-                match segments(src, path) {
-                    Some(segs) => inner.extend(segs),
-                    None => return,
-                }
-            }
-            if let Some(list) = node.child_by_field_name("list") {
-                use_leaves(src, list, &inner, out);
-            }
+    }
+
+    /// The whole path of a leaf.
+    fn path(&self, leaf: &UseLeaf<'s>) -> Vec<&'s str> {
+        let mut chain = Vec::new();
+        let mut at = leaf.prefix;
+        while let Some(p) = at {
+            chain.push(p);
+            at = self.nodes[p].parent;
         }
-        USE_AS_CLAUSE => {
-            let (Some(path), Some(alias)) = (
-                node.child_by_field_name("path"),
-                node.child_by_field_name("alias"),
-            ) else {
-                return;
-            };
-            if let Some(path) = use_path(src, path, prefix) {
-                out.push(UseLeaf {
-                    path,
-                    name: src.get(alias.byte_range()).unwrap_or(""),
-                    line: line(node),
-                });
-            }
+        let mut path = Vec::new();
+        for p in chain.into_iter().rev() {
+            path.extend_from_slice(&self.nodes[p].segments);
         }
-        USE_WILDCARD => {
-            let mut path = prefix.to_vec();
-            if let Some(inner) = node.named_child(0) {
-                match segments(src, inner) {
-                    Some(segs) => path.extend(segs),
-                    None => return,
-                }
-            }
-            out.push(UseLeaf {
-                path,
-                name: "*",
-                line: line(node),
-            });
-        }
-        _ => {
-            if let Some(path) = use_path(src, node, prefix)
-                && let Some(&name) = path.last()
-            {
-                out.push(UseLeaf {
-                    path,
-                    name,
-                    line: line(node),
-                });
-            }
-        }
+        path.extend_from_slice(&leaf.tail);
+        path
     }
 }
 
-/// The full path of a simple `use` leaf; `self` in a list names the prefix.
-fn use_path<'s>(src: &'s str, node: Node, prefix: &[&'s str]) -> Option<Vec<&'s str>> {
-    if node.kind() == SELF && !prefix.is_empty() {
-        return Some(prefix.to_vec());
+/// Expands a `use` tree (`a::{b::c, d as e, f::*, self}`) into its leaves, in
+/// order. The tree may nest as deep as the file is long: the walk keeps its
+/// own stack, not the thread's.
+fn use_leaves<'s>(src: &'s str, root: Node) -> (Prefixes<'s>, Vec<UseLeaf<'s>>) {
+    let mut prefixes = Prefixes::default();
+    let mut out = Vec::new();
+    // Nodes still to expand, next last, each with the prefix it is under.
+    let mut todo: Vec<(Node, Option<usize>)> = vec![(root, None)];
+    while let Some((node, prefix)) = todo.pop() {
+        match node.kind() {
+            USE_LIST => {
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.named_children(&mut cursor).collect();
+                todo.extend(children.into_iter().rev().map(|c| (c, prefix)));
+            }
+            SCOPED_USE_LIST => {
+                let mut inner = prefix;
+                if let Some(path) = node.child_by_field_name("path") {
+                    match segments(src, path) {
+                        Some(segs) => inner = prefixes.push(prefix, segs),
+                        None => continue,
+                    }
+                }
+                if let Some(list) = node.child_by_field_name("list") {
+                    todo.push((list, inner));
+                }
+            }
+            USE_AS_CLAUSE => {
+                let (Some(path), Some(alias)) = (
+                    node.child_by_field_name("path"),
+                    node.child_by_field_name("alias"),
+                ) else {
+                    continue;
+                };
+                if let Some(tail) = use_tail(src, path, prefix) {
+                    out.push(UseLeaf {
+                        prefix,
+                        tail,
+                        name: src.get(alias.byte_range()).unwrap_or(""),
+                        line: line(node),
+                    });
+                }
+            }
+            USE_WILDCARD => {
+                let mut tail = Vec::new();
+                if let Some(inner) = node.named_child(0) {
+                    match segments(src, inner) {
+                        Some(segs) => tail = segs,
+                        None => continue,
+                    }
+                }
+                out.push(UseLeaf {
+                    prefix,
+                    tail,
+                    name: "*",
+                    line: line(node),
+                });
+            }
+            _ => {
+                if let Some(tail) = use_tail(src, node, prefix)
+                    && let Some(name) = tail.last().copied().or(prefixes.last(prefix))
+                {
+                    out.push(UseLeaf {
+                        prefix,
+                        tail,
+                        name,
+                        line: line(node),
+                    });
+                }
+            }
+        }
     }
-    let mut path = prefix.to_vec();
-    path.extend(segments(src, node)?);
-    Some(path)
+    (prefixes, out)
+}
+
+/// The segments a simple `use` leaf adds to its prefix; `self` in a list
+/// names the prefix itself.
+fn use_tail<'s>(src: &'s str, node: Node, prefix: Option<usize>) -> Option<Vec<&'s str>> {
+    if node.kind() == SELF && prefix.is_some() {
+        return Some(Vec::new());
+    }
+    segments(src, node)
 }
 
 /// The segments of a path node (`a::B::<T>::c` is `a`, `B`, `c`; `::a::b` is
