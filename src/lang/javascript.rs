@@ -76,8 +76,12 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
         _ => TypingRule::None,
     };
     let mut exports: Vec<PublicItem> = Vec::new();
-    // The ancestors of the cursor's node, root first.
+    // The ancestors of the cursor's node, root first, and the named sibling
+    // before each of them and before the node itself. Asking a node for its
+    // parent or previous sibling costs a search from the root: over deeply
+    // nested functions that search made the walk quadratic.
     let mut parents: Vec<Node> = Vec::new();
+    let mut before: Vec<Option<Node>> = vec![None];
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
@@ -91,7 +95,7 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
                 typed_unit: true,
                 typing: match typing {
                     TypingRule::TypeScript => explicit_any(node, src),
-                    TypingRule::JsDoc => jsdoc_typing(node, src),
+                    TypingRule::JsDoc => jsdoc_typing(node, &parents, &before, src),
                     TypingRule::None => Typing::Untyped,
                 },
             });
@@ -117,16 +121,24 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
         }
         if cursor.goto_first_child() {
             parents.push(node);
+            before.push(None);
             continue;
         }
         loop {
+            let leaving = cursor.node();
             if cursor.goto_next_sibling() {
+                if leaving.is_named()
+                    && let Some(b) = before.last_mut()
+                {
+                    *b = Some(leaving);
+                }
                 continue 'walk;
             }
             if !cursor.goto_parent() {
                 break 'walk;
             }
             parents.pop();
+            before.pop();
         }
     }
     // Overloads and merged declarations repeat a name; each `export *` is its own.
@@ -214,14 +226,19 @@ const DOC_HOLDERS: &[&str] = &[
 /// JavaScript under `// @ts-check`: typed when the JSDoc block directly
 /// before the function gives every parameter a type (`@param {T} name`;
 /// `@arg` and `@argument` alike). A destructured parameter takes the type of
-/// the `@param` at its position, as TypeScript reads it.
-fn jsdoc_typing(function: Node, src: &str) -> Typing {
-    let mut holder = function;
-    while let Some(p) = holder.parent().filter(|p| DOC_HOLDERS.contains(&p.kind())) {
-        holder = p;
+/// the `@param` at its position, as TypeScript reads it. `parents` are the
+/// function's ancestors, root first; `before` the named sibling before each
+/// of them and before the function.
+fn jsdoc_typing(function: Node, parents: &[Node], before: &[Option<Node>], src: &str) -> Typing {
+    // The holder is the function or the ancestor at `depth`.
+    let mut depth = parents.len();
+    while depth > 0 && DOC_HOLDERS.contains(&parents[depth - 1].kind()) {
+        depth -= 1;
     }
-    let doc = holder
-        .prev_named_sibling()
+    let doc = before
+        .get(depth)
+        .copied()
+        .flatten()
         .map(|c| text(c, src))
         .filter(|t| t.starts_with("/**"));
     let tags = doc.map(param_tags).unwrap_or_default();
