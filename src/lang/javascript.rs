@@ -728,6 +728,25 @@ mod tests {
     }
 
     #[test]
+    fn patterns_and_keys_nested_deep_are_read_without_recursion() {
+        // Deep enough to overflow a test thread's stack when each level was
+        // a call.
+        let n = 20_000;
+        let src = format!(
+            "export const {}x{} = o, [{}y{}, ...z] = p;\nexports{}{} = function () {{}};\n",
+            "{a: ".repeat(n),
+            "}".repeat(n),
+            "[".repeat(n),
+            "]".repeat(n),
+            "[k".repeat(n),
+            "]".repeat(n),
+        );
+        let f = js(&src);
+        assert_eq!(exports(&f), pairs(&[("x", 1), ("y", 1), ("z", 1)]));
+        assert_eq!(functions(&f), pairs(&[("k", 2)]));
+    }
+
+    #[test]
     fn functions_of_every_kind() {
         let f = js("function a() {}
 function* gen() {}

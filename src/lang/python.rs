@@ -934,6 +934,60 @@ if True:
         );
         // A computed __all__ falls back to the names.
         assert_eq!(names("__all__ = make()\ndef z(): pass\n"), ["z"]);
+        // Chains and targets in order; a name bound twice is listed once.
+        assert_eq!(
+            names("p = [q, (r, [s])] = t = p = 1\nq = 2\n"),
+            ["p", "q", "r", "s", "t"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_walked_without_recursion() {
+        // Deep enough to overflow a test thread's stack when each level was
+        // a call.
+        let n = 20_000;
+        let chain: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+        let src = format!(
+            "{}a{} = v\n{} = 1\nassert {}sys.platform == 'win32'\ndef dead(x): pass\n",
+            "[".repeat(n),
+            "]".repeat(n),
+            chain.join(" = "),
+            "not not ".repeat(n),
+        );
+        let (facts, _) = facts(&src);
+        assert_eq!(facts.public_items.len(), n + 2, "a, the chain and dead");
+        assert_eq!(facts.public_items[0].name, "a");
+        assert_eq!(facts.public_items[n].name, format!("c{}", n - 1));
+        assert!(!facts.functions[0].typed_unit, "after a failing assert");
+    }
+
+    #[test]
+    fn static_conditions_as_mypy_evaluates_them() {
+        let tree = |src: &str| parse(Language::Python, "m.py", src).unwrap();
+        let value = |src: &str| {
+            let t = tree(src);
+            let assert = t.root_node().named_child(0).unwrap();
+            condition(assert.named_child(0).unwrap(), src.as_bytes())
+        };
+        assert_eq!(value("assert TYPE_CHECKING\n"), Some(true));
+        assert_eq!(value("assert not (not TYPE_CHECKING)\n"), Some(true));
+        assert_eq!(value("assert not TYPE_CHECKING or x\n"), None);
+        assert_eq!(value("assert TYPE_CHECKING and x\n"), None);
+        assert_eq!(value("assert TYPE_CHECKING or x\n"), Some(true));
+        assert_eq!(value("assert x and TYPE_CHECKING\n"), None);
+        assert_eq!(
+            value("assert sys.platform == 'linux' and not sys.version_info < (3, 8)\n"),
+            Some(true)
+        );
+        assert_eq!(
+            value("assert (TYPE_CHECKING and sys.platform == 'win32') or MYPY\n"),
+            Some(true)
+        );
+        assert_eq!(
+            value("assert not (TYPE_CHECKING and sys.platform == 'win32')\n"),
+            Some(true)
+        );
+        assert_eq!(value("assert f(x)\n"), None);
     }
 
     #[test]

@@ -741,6 +741,25 @@ use p::q;
     }
 
     #[test]
+    fn use_trees_nested_deep_are_expanded_without_recursion() {
+        // Deep enough to overflow a test thread's stack when each level was
+        // a call.
+        let n = 20_000;
+        let src = format!(
+            "pub use {}{{b, self, c as d, e::*}}{};\n",
+            "a::{".repeat(n),
+            "}".repeat(n)
+        );
+        assert_eq!(
+            public(&src),
+            pairs(&[("b", 1), ("a", 1), ("d", 1), ("*", 1)])
+        );
+        assert_eq!(imports(&src), pairs(&[("a", 1)]));
+        let (test, _) = facts_of("use x::{y::{z, self}, w};\n", true);
+        assert_eq!(test.rust_paths, ["x::y::z", "x::y", "x::w"]);
+    }
+
+    #[test]
     fn inline_tests_are_test_attributes() {
         let yes = [
             "#[test]\nfn t() {}\n",
