@@ -109,6 +109,30 @@ fn rust_use_lists_3000_deep_on_a_worker_thread() {
 }
 
 #[test]
+fn a_test_file_with_a_deep_use_tree_of_many_leaves() {
+    // A test file keeps the paths it names, for test association: 20,000
+    // leaves 20,000 levels deep were 20,000 paths of 20,000 segments (210 s
+    // and 2.6 GB here in a debug build).
+    let n = 20_000;
+    let leaves: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
+    let deep = format!(
+        "use {}{}{};\n",
+        "a::{".repeat(n),
+        leaves.join(", "),
+        "}".repeat(n)
+    );
+    let dir = repo(
+        "[scan]\nmax_file_bytes = 4000000\n[metrics.test-association]\n",
+        &[("lib.rs", "pub fn f() {}\n")],
+    );
+    std::fs::create_dir(dir.path().join("tests")).expect("tests folder");
+    std::fs::write(dir.path().join("tests/deep.rs"), deep).expect("write test");
+    let (report, took) = scan(&dir);
+    assert_eq!(report["files"]["scanned"], 2);
+    assert!(took < Duration::from_secs(30), "{took:?}");
+}
+
+#[test]
 fn javascript_patterns_and_subscripts_nested_deep() {
     let n = 50_000;
     let js = format!(

@@ -296,7 +296,8 @@ impl<'a> Walk<'a> {
     /// (test files only) the whole path.
     fn record_path(&mut self, path: &[&'a str], line: u32) {
         if let Some(first) = path.first() {
-            self.record(first, line, || path.join("::"));
+            let kept = &path[..path.len().min(PATH_SEGMENTS_KEPT)];
+            self.record(first, line, || kept.join("::"));
         }
     }
 
@@ -340,63 +341,58 @@ struct UseLeaf<'s> {
     line: u32,
 }
 
-/// The paths of the nested lists of a `use` tree, each stored once as its
-/// own segments after the path of the list around it: a deeply nested tree
-/// costs no copying of prefixes.
+/// Segments kept of a path a test file names. Test association maps a path
+/// to a file below `src/` by its longest prefix naming one, and no repository
+/// nests its source files this deep; a longer path (only a crafted file
+/// writes one) keeps its first segments, so that a deep `use` tree with many
+/// leaves costs no more per leaf than a shallow one.
+const PATH_SEGMENTS_KEPT: usize = 64;
+
+/// The paths of the nested lists of a `use` tree, each stored once (its
+/// first [`PATH_SEGMENTS_KEPT`] segments): a deeply nested tree costs no
+/// copying of whole prefixes.
 #[derive(Default)]
 struct Prefixes<'s> {
     nodes: Vec<PrefixNode<'s>>,
 }
 
 struct PrefixNode<'s> {
-    parent: Option<usize>,
-    /// Never empty.
-    segments: Vec<&'s str>,
-    /// The first segment of the whole path.
-    first: &'s str,
+    /// The first segments of the whole path; never empty.
+    head: Vec<&'s str>,
+    /// The last segment of the whole path.
+    last: &'s str,
 }
 
 impl<'s> Prefixes<'s> {
     /// The prefix `parent` then `segments` (`parent` itself when they are none).
     fn push(&mut self, parent: Option<usize>, segments: Vec<&'s str>) -> Option<usize> {
-        let first = match (parent, segments.first()) {
-            (_, None) => return parent,
-            (Some(p), Some(_)) => self.nodes[p].first,
-            (None, Some(&s)) => s,
-        };
-        self.nodes.push(PrefixNode {
-            parent,
-            segments,
-            first,
-        });
+        let &last = segments.last()?;
+        let mut head = parent.map_or_else(Vec::new, |p| self.nodes[p].head.clone());
+        let room = PATH_SEGMENTS_KEPT.saturating_sub(head.len());
+        head.extend(segments.into_iter().take(room));
+        self.nodes.push(PrefixNode { head, last });
         Some(self.nodes.len() - 1)
     }
 
     fn last(&self, prefix: Option<usize>) -> Option<&'s str> {
-        prefix.and_then(|p| self.nodes[p].segments.last().copied())
+        prefix.map(|p| self.nodes[p].last)
     }
 
     /// The first segment of a leaf's path; None for an empty path.
     fn first(&self, leaf: &UseLeaf<'s>) -> Option<&'s str> {
         match leaf.prefix {
-            Some(p) => Some(self.nodes[p].first),
+            Some(p) => self.nodes[p].head.first().copied(),
             None => leaf.tail.first().copied(),
         }
     }
 
-    /// The whole path of a leaf.
+    /// A leaf's path, its first [`PATH_SEGMENTS_KEPT`] segments.
     fn path(&self, leaf: &UseLeaf<'s>) -> Vec<&'s str> {
-        let mut chain = Vec::new();
-        let mut at = leaf.prefix;
-        while let Some(p) = at {
-            chain.push(p);
-            at = self.nodes[p].parent;
-        }
-        let mut path = Vec::new();
-        for p in chain.into_iter().rev() {
-            path.extend_from_slice(&self.nodes[p].segments);
-        }
-        path.extend_from_slice(&leaf.tail);
+        let mut path = leaf
+            .prefix
+            .map_or_else(Vec::new, |p| self.nodes[p].head.clone());
+        let room = PATH_SEGMENTS_KEPT.saturating_sub(path.len());
+        path.extend(leaf.tail.iter().take(room));
         path
     }
 }
@@ -757,6 +753,15 @@ use p::q;
         assert_eq!(imports(&src), pairs(&[("a", 1)]));
         let (test, _) = facts_of("use x::{y::{z, self}, w};\n", true);
         assert_eq!(test.rust_paths, ["x::y::z", "x::y", "x::w"]);
+        // A test file keeps the first 64 segments of a path, however long.
+        let kept = vec!["a"; PATH_SEGMENTS_KEPT].join("::");
+        let (test, _) = facts_of(&src, true);
+        assert_eq!(test.rust_paths, std::slice::from_ref(&kept));
+        let (test, _) = facts_of(
+            &format!("fn t() {{ {}::f(); }}\n", vec!["a"; 1000].join("::")),
+            true,
+        );
+        assert_eq!(test.rust_paths, [kept]);
     }
 
     #[test]
