@@ -46,11 +46,70 @@ fn main() {
     // functions (memory tree-sitter allocates is freed by the same allocator).
     unsafe {
         tree_sitter::set_allocator(
-            Some(libmimalloc_sys::mi_malloc),
-            Some(libmimalloc_sys::mi_calloc),
-            Some(libmimalloc_sys::mi_realloc),
+            Some(ts_malloc),
+            Some(ts_calloc),
+            Some(ts_realloc),
             Some(libmimalloc_sys::mi_free),
         );
     }
     std::process::exit(qscan::cli::main());
+}
+
+// tree-sitter writes through whatever its allocator returns: its own default
+// allocator aborts with a message when memory runs out, and these do the same
+// around mimalloc, which returns NULL instead (a NULL write would be a
+// segmentation fault with no word said).
+
+unsafe extern "C" fn ts_malloc(size: usize) -> *mut std::ffi::c_void {
+    // SAFETY: mi_malloc accepts any size.
+    let p = unsafe { libmimalloc_sys::mi_malloc(size) };
+    if p.is_null() && size > 0 {
+        out_of_memory(size);
+    }
+    p
+}
+
+unsafe extern "C" fn ts_calloc(count: usize, size: usize) -> *mut std::ffi::c_void {
+    // SAFETY: mi_calloc accepts any count and size (an overflowing product is NULL).
+    let p = unsafe { libmimalloc_sys::mi_calloc(count, size) };
+    if p.is_null() && count > 0 && size > 0 {
+        out_of_memory(count.saturating_mul(size));
+    }
+    p
+}
+
+unsafe extern "C" fn ts_realloc(ptr: *mut std::ffi::c_void, size: usize) -> *mut std::ffi::c_void {
+    // SAFETY: `ptr` is NULL or came from these functions (tree-sitter frees
+    // and reallocates only what it allocated through them).
+    let p = unsafe { libmimalloc_sys::mi_realloc(ptr, size) };
+    if p.is_null() && size > 0 {
+        out_of_memory(size);
+    }
+    p
+}
+
+/// Stops the process with a message: there is no way to hand tree-sitter a
+/// failed allocation, and an unwinding panic must not cross its C frames.
+#[cold]
+fn out_of_memory(size: usize) -> ! {
+    // The message is built without allocating: memory has run out.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = size;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = std::io::Write::write_all(
+        &mut stderr,
+        b"qscan: error: out of memory (the parser asked for ",
+    );
+    let _ = std::io::Write::write_all(&mut stderr, &digits[at..]);
+    let _ = std::io::Write::write_all(&mut stderr, b" bytes)\n");
+    std::process::abort()
 }

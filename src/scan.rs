@@ -535,6 +535,7 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     if let Some(h) = &now.history {
         notes.extend(h.notes.iter().cloned());
     }
+    notes.extend(now.inputs.notes.iter().cloned());
     if baseline == Some(Snap::Nothing) {
         notes
             .push("HEAD has no commit yet: the baseline is empty, so every offender is new".into());

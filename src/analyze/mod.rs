@@ -271,14 +271,31 @@ pub fn analyze_text(
     }
     facts.lines = lines::count(text.as_bytes(), &mut scratch.comments);
     let key = grammar(file.language, &file.path).0;
+    let runs: Vec<(&QueryJob, Vec<(usize, u32)>)> = queries
+        .iter()
+        .filter(|j| j.language == file.language)
+        .map(|job| (job, query::run(&job.query, key, &tree, text)))
+        .collect();
+    // The function of every place matched, found in one sweep.
+    let mut places: Vec<usize> = runs
+        .iter()
+        .flat_map(|(_, found)| found.iter().map(|(at, _)| *at))
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    let owners = innermost(&scratch.function_ranges, &places);
     // Each hit once, in match order; a set keeps a query with many matches linear.
     let mut seen = std::collections::HashSet::new();
-    for job in queries.iter().filter(|j| j.language == file.language) {
-        for (at, line) in query::run(&job.query, key, &tree, text) {
+    for (job, found) in runs {
+        for (at, line) in found {
+            let function = places
+                .binary_search(&at)
+                .ok()
+                .and_then(|i| owners.get(i).copied().flatten());
             let hit = QueryHit {
                 metric: job.metric.clone(),
                 line,
-                function: innermost(&scratch.function_ranges, at),
+                function,
             };
             if seen.insert(hit.clone()) {
                 facts.query_hits.push(hit);
@@ -288,14 +305,38 @@ pub fn analyze_text(
     Ok(facts)
 }
 
-/// The index of the innermost range that holds `at` (the one starting last).
-fn innermost(ranges: &[Range<usize>], at: usize) -> Option<usize> {
-    ranges
+/// For each of `points` (ascending), the index of the innermost range that
+/// holds it: of those holding it, the one starting last (the last in
+/// `ranges` among equals).
+///
+/// One sweep over points and ranges by position, O((ranges + points) log
+/// ranges): a file of many functions with a match in each is not quadratic.
+fn innermost(ranges: &[Range<usize>], points: &[usize]) -> Vec<Option<usize>> {
+    let mut by_start: Vec<usize> = (0..ranges.len()).collect();
+    by_start.sort_by_key(|&i| ranges[i].start);
+    let mut next = 0;
+    // The ranges started at or before the point, the innermost candidate on
+    // top. One that ended at or before a point holds no later point either,
+    // so it leaves for good once it reaches the top.
+    let mut open: std::collections::BinaryHeap<(usize, usize)> =
+        std::collections::BinaryHeap::new();
+    points
         .iter()
-        .enumerate()
-        .filter(|(_, r)| r.contains(&at))
-        .max_by_key(|(_, r)| r.start)
-        .map(|(i, _)| i)
+        .map(|&at| {
+            while let Some(&i) = by_start.get(next)
+                && ranges[i].start <= at
+            {
+                open.push((ranges[i].start, i));
+                next += 1;
+            }
+            while let Some(&(_, i)) = open.peek()
+                && ranges[i].end <= at
+            {
+                open.pop();
+            }
+            open.peek().map(|&(_, i)| i)
+        })
+        .collect()
 }
 
 thread_local! {
@@ -394,6 +435,65 @@ mod tests {
         analyze_bytes(&file(path), bytes, max, &[])
             .unwrap_err()
             .reason
+    }
+
+    /// The innermost range holding `at`, by looking at every range.
+    fn innermost_by_scan(ranges: &[Range<usize>], at: usize) -> Option<usize> {
+        ranges
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.contains(&at))
+            .max_by_key(|(_, r)| r.start)
+            .map(|(i, _)| i)
+    }
+
+    #[test]
+    fn innermost_range_in_one_sweep() {
+        // Nested, disjoint, empty, equal and overlapping ranges, unsorted.
+        let ranges = [
+            10..50,
+            0..100,
+            20..30,
+            20..30,
+            35..35,
+            60..70,
+            65..90,
+            20..25,
+            95..100,
+            5..6,
+        ];
+        let points: Vec<usize> = (0..105).collect();
+        let swept = innermost(&ranges, &points);
+        for (&at, got) in points.iter().zip(&swept) {
+            assert_eq!(*got, innermost_by_scan(&ranges, at), "at {at}");
+        }
+        assert_eq!(swept[22], Some(7));
+        assert_eq!(swept[27], Some(3));
+        assert_eq!(swept[35], Some(0));
+        assert_eq!(swept[100], None);
+        // Pseudo-random ranges and points, against the scan.
+        let mut x: u64 = 7;
+        let mut rand = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) % n) as usize
+        };
+        for _ in 0..50 {
+            let ranges: Vec<Range<usize>> = (0..rand(30))
+                .map(|_| {
+                    let a = rand(200);
+                    a..a + rand(80)
+                })
+                .collect();
+            let mut points: Vec<usize> = (0..rand(40)).map(|_| rand(300)).collect();
+            points.sort_unstable();
+            points.dedup();
+            let swept = innermost(&ranges, &points);
+            for (&at, got) in points.iter().zip(&swept) {
+                assert_eq!(*got, innermost_by_scan(&ranges, at), "{ranges:?} at {at}");
+            }
+        }
     }
 
     #[test]

@@ -17,12 +17,25 @@ use crate::facts::{CoverageFacts, FileCoverage};
 
 /// One file of a report: its path as written, the paths to try first (a
 /// Cobertura file under each `<source>`; the path as written is the
-/// fallback), and the hit count of each coverable line.
+/// fallback), and the hit count of each coverable line: named one by one, or
+/// (llvm-cov, between the lines its segments are on) by runs of lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportFile {
     pub name: String,
     pub candidates: Vec<String>,
     pub lines: BTreeMap<u32, u64>,
+    /// Runs of coverable lines with one count, apart from `lines`: a report
+    /// can name line 4,000,000,000, and lines are only spelled out up to the
+    /// end of the repository's file.
+    pub runs: Vec<LineRun>,
+}
+
+/// Lines `first..=last`, each run `hits` times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRun {
+    pub first: u32,
+    pub last: u32,
+    pub hits: u64,
 }
 
 impl ReportFile {
@@ -31,6 +44,7 @@ impl ReportFile {
             name: name.to_string(),
             candidates: Vec::new(),
             lines: BTreeMap::new(),
+            runs: Vec::new(),
         }
     }
 
@@ -55,9 +69,19 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
     }
 }
 
+/// What the reports of one `report` say about the repository's files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Read {
+    pub facts: CoverageFacts,
+    /// Lines named past the end of a repository file (the file as it is
+    /// under the root; one that cannot be read counts as empty), by path,
+    /// sorted: not scored, and told in a note.
+    pub past_end: Vec<(String, u64)>,
+}
+
 /// Reads the report(s) a `report` path or glob names and maps them onto the
 /// repository's paths.
-pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<CoverageFacts, String> {
+pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<Read, String> {
     let mut parsed = Vec::new();
     let mut reports = Vec::new();
     for shown in super::resolve(root, pattern)? {
@@ -88,14 +112,39 @@ pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<Coverage
     }
     let index = PathIndex::new(root, all_paths);
     let mut merged: BTreeMap<&str, BTreeMap<u32, u64>> = BTreeMap::new();
+    let mut lengths: HashMap<&str, u32> = HashMap::new();
+    let mut past_end: BTreeMap<&str, u64> = BTreeMap::new();
     let mut unmatched = BTreeSet::new();
     for file in &parsed {
         match index.map_file(file) {
             Some(path) => {
+                let length = *lengths
+                    .entry(path)
+                    .or_insert_with(|| line_count(root, path).unwrap_or(0));
                 let lines = merged.entry(path).or_default();
-                for (&line, &hits) in &file.lines {
+                let mut past = 0u64;
+                let mut add = |line: u32, hits: u64| {
                     let h = lines.entry(line).or_insert(0);
                     *h = h.saturating_add(hits);
+                };
+                for (&line, &hits) in &file.lines {
+                    if line > length {
+                        past += 1;
+                    } else {
+                        add(line, hits);
+                    }
+                }
+                for run in &file.runs {
+                    for line in run.first..=run.last.min(length) {
+                        add(line, run.hits);
+                    }
+                    if run.last > length {
+                        past += u64::from(run.last - length.max(run.first.saturating_sub(1)));
+                    }
+                }
+                if past > 0 {
+                    let p = past_end.entry(path).or_insert(0);
+                    *p = p.saturating_add(past);
                 }
             }
             None => {
@@ -103,7 +152,7 @@ pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<Coverage
             }
         }
     }
-    Ok(CoverageFacts {
+    let facts = CoverageFacts {
         reports,
         files: merged
             .into_iter()
@@ -118,7 +167,23 @@ pub fn read(root: &Path, pattern: &str, all_paths: &[String]) -> Result<Coverage
             })
             .collect(),
         unmatched: unmatched.into_iter().collect(),
+    };
+    Ok(Read {
+        facts,
+        past_end: past_end
+            .into_iter()
+            .map(|(path, n)| (path.to_string(), n))
+            .collect(),
     })
+}
+
+/// How many lines the repository's file at `path` has (a last line without
+/// a newline counts); None when it cannot be read.
+fn line_count(root: &Path, path: &str) -> Option<u32> {
+    let bytes = confine::read(root, path, confine::MAX_REPORT_BYTES).ok()?;
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let unterminated = bytes.last().is_some_and(|&b| b != b'\n');
+    u32::try_from(newlines + usize::from(unterminated)).ok()
 }
 
 /// The repository's paths, for mapping report paths onto them.
@@ -245,6 +310,47 @@ mod tests {
         assert_eq!(index.map_file(&file), Some("app/x.py"));
         file.candidates = paths(&["/work/repo/pkg/m.py"]);
         assert_eq!(index.map_file(&file), Some("pkg/m.py"));
+    }
+
+    #[test]
+    fn lines_past_the_end_of_a_file_are_counted_not_scored() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.py"), "x = 1\ny = 2\nz = 3").unwrap();
+        std::fs::write(root.join("b.py"), "x = 1\n").unwrap();
+        std::fs::write(
+            root.join("lcov.info"),
+            "SF:a.py\nDA:1,1\nDA:3,0\nDA:4,0\nDA:900,1\nend_of_record\n\
+             SF:b.py\nDA:1,0\nend_of_record\n",
+        )
+        .unwrap();
+        let all = paths(&["a.py", "b.py"]);
+        let read = read(root, "lcov.info", &all).unwrap();
+        let a = &read.facts.files[0];
+        assert_eq!((a.path.as_str(), a.coverable), ("a.py", 2));
+        assert_eq!(a.uncovered, [3]);
+        assert_eq!(read.past_end, [("a.py".to_string(), 2)]);
+        assert_eq!(read.facts.files[1].coverable, 1);
+    }
+
+    #[test]
+    fn an_llvm_cov_segment_far_past_the_end_costs_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("lib.rs"), "fn f() {\n    g();\n}\n").unwrap();
+        // A region running from line 1 to a segment on line 4,000,000,000:
+        // every line between is coverable, as llvm-cov counts them.
+        std::fs::write(
+            root.join("cov.json"),
+            r#"{"data":[{"files":[{"filename":"lib.rs","segments":[[1,1,1,true,true,false],[4000000000,1,0,false,false,false]]}]}]}"#,
+        )
+        .unwrap();
+        let all = paths(&["lib.rs"]);
+        let read = read(root, "cov.json", &all).unwrap();
+        let file = &read.facts.files[0];
+        assert_eq!(file.coverable, 3);
+        assert!(file.uncovered.is_empty());
+        assert_eq!(read.past_end, [("lib.rs".to_string(), 3_999_999_997)]);
     }
 
     #[test]

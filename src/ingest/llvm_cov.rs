@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::coverage::ReportFile;
+use super::coverage::{LineRun, ReportFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Segment {
@@ -64,9 +64,11 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
                 .collect::<Result<Vec<_>, _>>()?;
             segments.sort_by_key(|s| (s.line, s.column));
             let mut report = ReportFile::new(name);
-            for (line, count) in line_counts(&segments) {
+            let (lines, runs) = line_counts(&segments);
+            for (line, count) in lines {
                 report.hit(line, count);
             }
+            report.runs = runs;
             files.push(report);
         }
     }
@@ -95,16 +97,29 @@ fn segment(v: &Value) -> Option<Segment> {
 }
 
 /// The coverable lines of sorted segments and their counts, as llvm-cov's
-/// line coverage iterator computes them.
-fn line_counts(segments: &[Segment]) -> BTreeMap<u32, u64> {
+/// line coverage iterator computes them: the lines segments are on, and runs
+/// of the lines between them (those take the count of the region running
+/// into them). The work is by segment, never by line: a segment can be on
+/// line 4,000,000,000.
+fn line_counts(segments: &[Segment]) -> (BTreeMap<u32, u64>, Vec<LineRun>) {
     let mut lines = BTreeMap::new();
-    let Some(first) = segments.first() else {
-        return lines;
-    };
+    let mut runs = Vec::new();
     let mut wrapped: Option<&Segment> = None;
-    let mut line = first.line;
     let mut next = 0;
     while next < segments.len() {
+        let line = segments[next].line;
+        // The lines since the previous segment's, which no segment starts
+        // on: coverable when the region running into them has a count.
+        if let Some(w) = wrapped
+            && w.has_count
+            && line > w.line + 1
+        {
+            runs.push(LineRun {
+                first: w.line + 1,
+                last: line - 1,
+                hits: w.count,
+            });
+        }
         let start = next;
         while next < segments.len() && segments[next].line == line {
             next += 1;
@@ -129,9 +144,8 @@ fn line_counts(segments: &[Segment]) -> BTreeMap<u32, u64> {
         if let Some(last) = here.last() {
             wrapped = Some(last);
         }
-        line += 1;
     }
-    lines
+    (lines, runs)
 }
 
 #[cfg(test)]
@@ -143,7 +157,13 @@ mod tests {
             r#"{{"type":"llvm.coverage.json.export","version":"2.0.1","data":[{{"files":[{{"filename":"/src/lib.rs","segments":{segments}}}]}}]}}"#
         );
         let files = parse(&text).unwrap();
-        files[0].lines.iter().map(|(l, c)| (*l, *c)).collect()
+        let mut lines = files[0].lines.clone();
+        for run in &files[0].runs {
+            for l in run.first..=run.last {
+                lines.insert(l, run.hits);
+            }
+        }
+        lines.into_iter().collect()
     }
 
     #[test]
@@ -172,6 +192,28 @@ mod tests {
         assert_eq!(
             counts("[[1,1,2,true,true],[3,1,0,false,true],[5,1,0,false,false]]"),
             [(1, 2), (2, 2)]
+        );
+    }
+
+    #[test]
+    fn lines_between_segments_are_runs() {
+        let text = r#"{"data":[{"files":[{"filename":"a.rs","segments":[[1,1,3,true,true,false],[4000000000,1,0,false,false,false]]}]}]}"#;
+        let files = parse(text).unwrap();
+        assert_eq!(
+            files[0]
+                .lines
+                .iter()
+                .map(|(l, c)| (*l, *c))
+                .collect::<Vec<_>>(),
+            [(1, 3), (4_000_000_000, 3)]
+        );
+        assert_eq!(
+            files[0].runs,
+            [LineRun {
+                first: 2,
+                last: 3_999_999_999,
+                hits: 3
+            }]
         );
     }
 

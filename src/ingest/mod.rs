@@ -28,6 +28,8 @@ use crate::facts::{CoverageFacts, ExternalValue};
 pub struct Inputs {
     pub coverage: BTreeMap<String, CoverageFacts>,
     pub external: BTreeMap<String, ExternalValue>,
+    /// What the reports say that is not scored, for the report's notes.
+    pub notes: Vec<String>,
 }
 
 const COVERAGE_HINT: &str = "qscan reads lcov (.info), Cobertura XML and llvm-cov JSON \
@@ -39,11 +41,11 @@ const EXTERNAL_HINT: &str = "`file` is relative to the repository root and `poin
 /// Reads every report and JSON file the definition's metrics name.
 pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inputs, Error> {
     let mut inputs = Inputs::default();
-    let mut read: HashMap<&str, CoverageFacts> = HashMap::new();
+    let mut read: HashMap<&str, coverage::Read> = HashMap::new();
     for m in &def.metrics {
         match &m.params {
             Params::Coverage { report } => {
-                let facts = match read.get(report.as_str()) {
+                let found = match read.get(report.as_str()) {
                     Some(f) => f.clone(),
                     None => {
                         let f = coverage::read(root, report, all_paths).map_err(|e| {
@@ -53,7 +55,10 @@ pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inp
                         f
                     }
                 };
-                inputs.coverage.insert(m.name.clone(), facts);
+                if let Some(note) = past_end_note(&m.name, &found.past_end) {
+                    inputs.notes.push(note);
+                }
+                inputs.coverage.insert(m.name.clone(), found.facts);
             }
             Params::External { file, pointer, .. } => {
                 let value = external::read(root, file, pointer).map_err(|e| {
@@ -72,6 +77,31 @@ pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inp
         }
     }
     Ok(inputs)
+}
+
+/// Paths listed in a note before the rest is elided.
+const PATHS_SHOWN: usize = 5;
+
+/// The note for lines a coverage report names past the end of files.
+fn past_end_note(metric: &str, past_end: &[(String, u64)]) -> Option<String> {
+    if past_end.is_empty() {
+        return None;
+    }
+    let total = past_end.iter().fold(0u64, |t, (_, n)| t.saturating_add(*n));
+    let mut listed: Vec<String> = past_end
+        .iter()
+        .take(PATHS_SHOWN)
+        .map(|(path, n)| format!("{} ({n})", escape(path)))
+        .collect();
+    if past_end.len() > PATHS_SHOWN {
+        listed.push(format!("{} more", past_end.len() - PATHS_SHOWN));
+    }
+    Some(format!(
+        "metric '{metric}': the coverage report names {} past the end of the repository's {} (not scored): {}",
+        crate::metrics::plural(total, "line"),
+        if past_end.len() == 1 { "file" } else { "files" },
+        listed.join(", ")
+    ))
 }
 
 /// Whether a report path holds glob syntax.
@@ -164,6 +194,21 @@ pub fn resolve(root: &Path, pattern: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_end_notes_count_and_list_files() {
+        assert_eq!(past_end_note("cov", &[]), None);
+        assert_eq!(
+            past_end_note("cov", &[("a.py".into(), 1)]).unwrap(),
+            "metric 'cov': the coverage report names 1 line past the end of the repository's file (not scored): a.py (1)"
+        );
+        let many: Vec<(String, u64)> = (0..7).map(|i| (format!("f{i}.py"), 2)).collect();
+        assert_eq!(
+            past_end_note("cov", &many).unwrap(),
+            "metric 'cov': the coverage report names 14 lines past the end of the repository's files (not scored): \
+             f0.py (2), f1.py (2), f2.py (2), f3.py (2), f4.py (2), 2 more"
+        );
+    }
 
     #[test]
     fn globs_resolve_under_the_root_sorted() {

@@ -76,8 +76,12 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
         _ => TypingRule::None,
     };
     let mut exports: Vec<PublicItem> = Vec::new();
-    // The ancestors of the cursor's node, root first.
+    // The ancestors of the cursor's node, root first, and the named sibling
+    // before each of them and before the node itself. Asking a node for its
+    // parent or previous sibling costs a search from the root: over deeply
+    // nested functions that search made the walk quadratic.
     let mut parents: Vec<Node> = Vec::new();
+    let mut before: Vec<Option<Node>> = vec![None];
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
@@ -91,7 +95,7 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
                 typed_unit: true,
                 typing: match typing {
                     TypingRule::TypeScript => explicit_any(node, src),
-                    TypingRule::JsDoc => jsdoc_typing(node, src),
+                    TypingRule::JsDoc => jsdoc_typing(node, &parents, &before, src),
                     TypingRule::None => Typing::Untyped,
                 },
             });
@@ -117,16 +121,24 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
         }
         if cursor.goto_first_child() {
             parents.push(node);
+            before.push(None);
             continue;
         }
         loop {
+            let leaving = cursor.node();
             if cursor.goto_next_sibling() {
+                if leaving.is_named()
+                    && let Some(b) = before.last_mut()
+                {
+                    *b = Some(leaving);
+                }
                 continue 'walk;
             }
             if !cursor.goto_parent() {
                 break 'walk;
             }
             parents.pop();
+            before.pop();
         }
     }
     // Overloads and merged declarations repeat a name; each `export *` is its own.
@@ -214,14 +226,19 @@ const DOC_HOLDERS: &[&str] = &[
 /// JavaScript under `// @ts-check`: typed when the JSDoc block directly
 /// before the function gives every parameter a type (`@param {T} name`;
 /// `@arg` and `@argument` alike). A destructured parameter takes the type of
-/// the `@param` at its position, as TypeScript reads it.
-fn jsdoc_typing(function: Node, src: &str) -> Typing {
-    let mut holder = function;
-    while let Some(p) = holder.parent().filter(|p| DOC_HOLDERS.contains(&p.kind())) {
-        holder = p;
+/// the `@param` at its position, as TypeScript reads it. `parents` are the
+/// function's ancestors, root first; `before` the named sibling before each
+/// of them and before the function.
+fn jsdoc_typing(function: Node, parents: &[Node], before: &[Option<Node>], src: &str) -> Typing {
+    // The holder is the function or the ancestor at `depth`.
+    let mut depth = parents.len();
+    while depth > 0 && DOC_HOLDERS.contains(&parents[depth - 1].kind()) {
+        depth -= 1;
     }
-    let doc = holder
-        .prev_named_sibling()
+    let doc = before
+        .get(depth)
+        .copied()
+        .flatten()
         .map(|c| text(c, src))
         .filter(|t| t.starts_with("/**"));
     let tags = doc.map(param_tags).unwrap_or_default();
@@ -365,20 +382,25 @@ fn function_name(node: Node, parents: &[Node], src: &str) -> String {
 
 /// The name a key, binding or assignment target stands for: an identifier's
 /// text, a string's content, a member's property (`module.exports.x` → `x`).
+/// Subscripts nest as deep as the file is long (`a[b[c[…]]]`): a loop, not
+/// recursion.
 fn key_name<'a>(node: Node, src: &'a str) -> Option<&'a str> {
-    match node.kind() {
-        "identifier"
-        | "property_identifier"
-        | "private_property_identifier"
-        | "shorthand_property_identifier"
-        | "type_identifier"
-        | "number"
-        | "computed_property_name"
-        | "nested_identifier" => Some(text(node, src)),
-        "string" => string_value(node, src),
-        "member_expression" => key_name(node.child_by_field_name("property")?, src),
-        "subscript_expression" => key_name(node.child_by_field_name("index")?, src),
-        _ => None,
+    let mut node = node;
+    loop {
+        match node.kind() {
+            "identifier"
+            | "property_identifier"
+            | "private_property_identifier"
+            | "shorthand_property_identifier"
+            | "type_identifier"
+            | "number"
+            | "computed_property_name"
+            | "nested_identifier" => return Some(text(node, src)),
+            "string" => return string_value(node, src),
+            "member_expression" => node = node.child_by_field_name("property")?,
+            "subscript_expression" => node = node.child_by_field_name("index")?,
+            _ => return None,
+        }
     }
 }
 
@@ -518,6 +540,15 @@ fn export_names<'a>(stmt: Node, src: &'a str, names: &mut Vec<&'a str>) {
 
 /// The names a declaration after `export` binds.
 fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
+    let mut decl = decl;
+    // `export declare …`: the declaration inside.
+    while decl.kind() == "ambient_declaration" {
+        let mut c = decl.walk();
+        match decl.named_children(&mut c).next() {
+            Some(inner) => decl = inner,
+            None => return,
+        }
+    }
     let kind = decl.kind();
     if NAMED_DECLARATIONS.contains(&kind) {
         if let Some(name) = decl
@@ -533,12 +564,6 @@ fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
                 pattern_names(name, src, names);
             }
         }
-    } else if kind == "ambient_declaration" {
-        // `export declare …`: the declaration inside.
-        let mut c = decl.walk();
-        if let Some(inner) = decl.named_children(&mut c).next() {
-            declared_names(inner, src, names);
-        }
     } else if kind == "import_alias" {
         // `export import A = N.A`
         let mut c = decl.walk();
@@ -551,27 +576,34 @@ fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
     }
 }
 
-/// The identifiers a binding pattern binds (`{ a, b: [c, ...d], e = 1 }`).
+/// The identifiers a binding pattern binds (`{ a, b: [c, ...d], e = 1 }`),
+/// in order, however deep the pattern nests: the walk keeps its own stack.
 fn pattern_names<'a>(pattern: Node, src: &'a str, names: &mut Vec<&'a str>) {
-    match pattern.kind() {
-        "identifier" | "shorthand_property_identifier_pattern" => names.push(text(pattern, src)),
-        "pair_pattern" => {
-            if let Some(value) = pattern.child_by_field_name("value") {
-                pattern_names(value, src, names);
+    // Patterns still to read, next last.
+    let mut todo = vec![pattern];
+    while let Some(pattern) = todo.pop() {
+        match pattern.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                names.push(text(pattern, src))
             }
-        }
-        "assignment_pattern" | "object_assignment_pattern" => {
-            if let Some(left) = pattern.child_by_field_name("left") {
-                pattern_names(left, src, names);
+            "pair_pattern" => {
+                if let Some(value) = pattern.child_by_field_name("value") {
+                    todo.push(value);
+                }
             }
-        }
-        "object_pattern" | "array_pattern" | "rest_pattern" => {
-            let mut c = pattern.walk();
-            for child in pattern.named_children(&mut c) {
-                pattern_names(child, src, names);
+            "assignment_pattern" | "object_assignment_pattern" => {
+                if let Some(left) = pattern.child_by_field_name("left") {
+                    todo.push(left);
+                }
             }
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                let mut c = pattern.walk();
+                let at = todo.len();
+                todo.extend(pattern.named_children(&mut c));
+                todo[at..].reverse();
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -693,6 +725,25 @@ mod tests {
             .iter()
             .map(|p| (p.name.clone(), p.line))
             .collect()
+    }
+
+    #[test]
+    fn patterns_and_keys_nested_deep_are_read_without_recursion() {
+        // Deep enough to overflow a test thread's stack when each level was
+        // a call.
+        let n = 20_000;
+        let src = format!(
+            "export const {}x{} = o, [{}y{}, ...z] = p;\nexports{}{} = function () {{}};\n",
+            "{a: ".repeat(n),
+            "}".repeat(n),
+            "[".repeat(n),
+            "]".repeat(n),
+            "[k".repeat(n),
+            "]".repeat(n),
+        );
+        let f = js(&src);
+        assert_eq!(exports(&f), pairs(&[("x", 1), ("y", 1), ("z", 1)]));
+        assert_eq!(functions(&f), pairs(&[("k", 2)]));
     }
 
     #[test]

@@ -51,16 +51,22 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
     let root = tree.root_node();
     public_items(root, bytes, &mut facts.public_items);
     let mut frames: Vec<Frame> = Vec::new();
-    // Byte ranges mypy considers unreachable; defs there are not typed units.
-    let mut dead: Vec<std::ops::Range<usize>> = Vec::new();
+    // The bytes mypy considers unreachable; defs there are not typed units.
+    // Every such range runs to the end of the module, so the first one holds
+    // all the others.
+    let mut dead: Option<std::ops::Range<usize>> = None;
     comments(root, bytes, &mut scratch.comments);
+    // The ancestors of the cursor's node, root first: asking a node for its
+    // parent costs a search from the root, and over a file of many
+    // definitions that search would make the walk quadratic.
+    let mut parents: Vec<Node> = Vec::new();
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
         match node.kind() {
             "module" => docstring(node, scratch),
             "block"
-                if node.parent().is_some_and(|p| {
+                if parents.last().is_some_and(|p| {
                     matches!(p.kind(), "function_definition" | "class_definition")
                 }) =>
             {
@@ -71,16 +77,20 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
             // Branches of `if` are still counted, whatever their condition.
             "assert_statement" => {
                 if let Some(cond) = node.named_child(0)
-                    && let Some(parent) = node.parent()
+                    && let Some(parent) = parents.last()
                     && parent.kind() == "module"
+                    && dead.is_none()
                     && condition(cond, bytes) == Some(false)
                 {
-                    dead.push(node.end_byte()..parent.end_byte());
+                    dead = Some(node.end_byte()..parent.end_byte());
                 }
             }
             "function_definition" => {
-                let mut f = function(node, bytes, &frames);
-                if dead.iter().any(|r| r.contains(&node.start_byte())) {
+                let mut f = function(node, &parents, bytes, &frames);
+                if dead
+                    .as_ref()
+                    .is_some_and(|r| r.contains(&node.start_byte()))
+                {
                     f.typed_unit = false;
                 }
                 frames.push(Frame {
@@ -101,6 +111,7 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
             _ => {}
         }
         if descend(&mut cursor) {
+            parents.push(node);
             continue;
         }
         loop {
@@ -114,6 +125,7 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
             if !cursor.goto_parent() {
                 break 'walk;
             }
+            parents.pop();
         }
     }
 }
@@ -166,24 +178,82 @@ fn comments(root: Node, src: &[u8], out: &mut Vec<std::ops::Range<usize>>) {
 }
 
 /// The value of a condition mypy evaluates statically, if it is one.
+/// `not`, `and`, `or` and parentheses may nest as deep as the file is long:
+/// the evaluation keeps its own stack, not the thread's.
 fn condition(node: Node, src: &[u8]) -> Option<bool> {
+    /// What to do with a value once the operand below is known.
+    enum Then<'t> {
+        Not,
+        /// As mypy: `True and X` and `False or X` are X; otherwise the left
+        /// side decides. `when` is the left value that passes to the right.
+        Right {
+            when: Option<bool>,
+            right: Option<Node<'t>>,
+        },
+    }
+    let text = |n: Node| n.utf8_text(src).unwrap_or("");
+    let mut pending: Vec<Then> = Vec::new();
+    let mut node = node;
+    'eval: loop {
+        // Down the left-most operands to a leaf.
+        let mut value = loop {
+            match node.kind() {
+                "parenthesized_expression" => match node.named_child(0) {
+                    Some(inner) => node = inner,
+                    None => break None,
+                },
+                "not_operator" => match node.child_by_field_name("argument") {
+                    Some(arg) => {
+                        pending.push(Then::Not);
+                        node = arg;
+                    }
+                    None => break None,
+                },
+                "boolean_operator" => match node.child_by_field_name("left") {
+                    Some(left) => {
+                        let op = node.child_by_field_name("operator").map(text).unwrap_or("");
+                        pending.push(Then::Right {
+                            when: match op {
+                                "and" => Some(true),
+                                "or" => Some(false),
+                                _ => None,
+                            },
+                            right: node.child_by_field_name("right"),
+                        });
+                        node = left;
+                    }
+                    None => break None,
+                },
+                _ => break leaf_condition(node, src),
+            }
+        };
+        // Back up, until a right operand needs evaluating.
+        while let Some(then) = pending.pop() {
+            match then {
+                Then::Not => value = value.map(|v| !v),
+                Then::Right { when, right } => {
+                    if when.is_some() && value == when {
+                        match right {
+                            Some(r) => {
+                                node = r;
+                                continue 'eval;
+                            }
+                            None => value = None,
+                        }
+                    }
+                }
+            }
+        }
+        return value;
+    }
+}
+
+/// The value of a condition that is not `not`, `and`, `or` or parentheses.
+fn leaf_condition(node: Node, src: &[u8]) -> Option<bool> {
     let text = |n: Node| n.utf8_text(src).unwrap_or("");
     match node.kind() {
         "identifier" => matches!(text(node), "TYPE_CHECKING" | "MYPY").then_some(true),
         "attribute" => text(node).ends_with(".TYPE_CHECKING").then_some(true),
-        "parenthesized_expression" => condition(node.named_child(0)?, src),
-        "not_operator" => condition(node.child_by_field_name("argument")?, src).map(|v| !v),
-        "boolean_operator" => {
-            // As mypy: `True and X` and `False or X` are X; otherwise the left side decides.
-            let left = condition(node.child_by_field_name("left")?, src);
-            let op = node.child_by_field_name("operator").map(text).unwrap_or("");
-            match (op, left) {
-                ("and", Some(true)) | ("or", Some(false)) => {
-                    condition(node.child_by_field_name("right")?, src)
-                }
-                _ => left,
-            }
-        }
         "call" => {
             // sys.platform.startswith("win")
             let func = text(node.child_by_field_name("function")?);
@@ -282,8 +352,9 @@ fn docstring(body: Node, scratch: &mut Scratch) {
     }
 }
 
-/// The facts of one `def`, given the scopes around it.
-fn function(node: Node, src: &[u8], frames: &[Frame]) -> Function {
+/// The facts of one `def`, given its ancestors (root first) and the scopes
+/// around it.
+fn function(node: Node, parents: &[Node], src: &[u8], frames: &[Frame]) -> Function {
     let name = field_text(node, "name", src);
     let nested = frames.iter().any(|f| f.is_function);
     let qualified = frames
@@ -293,14 +364,15 @@ fn function(node: Node, src: &[u8], frames: &[Frame]) -> Function {
         .collect::<Vec<_>>()
         .join(".");
     // A method is a def directly in a class body (possibly decorated).
-    let holder = match node.parent() {
-        Some(p) if p.kind() == "decorated_definition" => p,
-        _ => node,
+    let (holder, above) = match parents.split_last() {
+        Some((p, above)) if p.kind() == "decorated_definition" => (*p, above),
+        _ => (node, parents),
     };
-    let is_method = holder
-        .parent()
-        .and_then(|block| block.parent())
-        .is_some_and(|p| p.kind() == "class_definition");
+    // `above` ends with the holder's parent (a block) and that block's parent.
+    let is_method = above
+        .len()
+        .checked_sub(2)
+        .is_some_and(|i| above[i].kind() == "class_definition");
     let is_static = holder.kind() == "decorated_definition" && {
         let mut c = holder.walk();
         holder.children(&mut c).any(|d| {
@@ -469,21 +541,29 @@ fn public_items(module: Node, src: &[u8], out: &mut Vec<PublicItem>) {
             .filter(|n| !n.name.starts_with('_'))
             .collect()
     });
+    // Each name once, first occurrence kept; a set keeps a module of many
+    // assignments linear.
+    let mut seen: std::collections::HashSet<String> = out.iter().map(|o| o.name.clone()).collect();
     for item in items {
-        if !out.iter().any(|o| o.name == item.name) {
+        if seen.insert(item.name.clone()) {
             out.push(item);
         }
     }
 }
 
+/// The names the module's statements bind, in order, blocks that stay at
+/// module level (`if`, `try`, `with`) included however deep they nest: the
+/// walk keeps its own stack, not the thread's.
 fn collect_names(
-    scope: Node,
+    module: Node,
     src: &[u8],
     names: &mut Vec<PublicItem>,
     all: &mut Option<Vec<PublicItem>>,
 ) {
-    let mut c = scope.walk();
-    for stmt in scope.named_children(&mut c) {
+    // Statements still to read, next last.
+    let mut todo: Vec<Node> = Vec::new();
+    push_children_reversed(module, &mut todo);
+    while let Some(stmt) = todo.pop() {
         match stmt.kind() {
             "function_definition" | "class_definition" => {
                 names.push(PublicItem {
@@ -505,67 +585,84 @@ fn collect_names(
                     assignment(expr, src, names, all);
                 }
             }
-            kind if MODULE_LEVEL_BLOCKS.contains(&kind) => collect_names(stmt, src, names, all),
+            kind if MODULE_LEVEL_BLOCKS.contains(&kind) => push_children_reversed(stmt, &mut todo),
             _ => {}
         }
     }
 }
 
+/// Pushes a node's named children so that popping gives them in order.
+fn push_children_reversed<'t>(node: Node<'t>, todo: &mut Vec<Node<'t>>) {
+    let mut c = node.walk();
+    let at = todo.len();
+    todo.extend(node.named_children(&mut c));
+    todo[at..].reverse();
+}
+
+/// The names an assignment binds; `a = b = 1` binds both, and a chain may be
+/// as long as the file.
 fn assignment(
     expr: Node,
     src: &[u8],
     names: &mut Vec<PublicItem>,
     all: &mut Option<Vec<PublicItem>>,
 ) {
-    let kind = expr.kind();
-    if kind != "assignment" && kind != "augmented_assignment" {
-        return;
-    }
-    let (Some(left), Some(right)) = (
-        expr.child_by_field_name("left"),
-        expr.child_by_field_name("right"),
-    ) else {
-        return;
-    };
-    if left.kind() == "identifier" && left.utf8_text(src) == Ok("__all__") {
-        if let Some(entries) = literal_strings(right, src) {
-            let list = all.get_or_insert_with(Vec::new);
-            if kind == "assignment" {
-                list.clear();
-            }
-            list.extend(entries.into_iter().map(|name| PublicItem {
-                name,
-                line: line(expr),
-            }));
+    let mut expr = expr;
+    loop {
+        let kind = expr.kind();
+        if kind != "assignment" && kind != "augmented_assignment" {
+            return;
         }
-        return;
-    }
-    if kind == "assignment" {
+        let (Some(left), Some(right)) = (
+            expr.child_by_field_name("left"),
+            expr.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() == "identifier" && left.utf8_text(src) == Ok("__all__") {
+            if let Some(entries) = literal_strings(right, src) {
+                let list = all.get_or_insert_with(Vec::new);
+                if kind == "assignment" {
+                    list.clear();
+                }
+                list.extend(entries.into_iter().map(|name| PublicItem {
+                    name,
+                    line: line(expr),
+                }));
+            }
+            return;
+        }
+        if kind != "assignment" {
+            return;
+        }
         target_names(left, src, line(expr), names);
         // `a = b = 1` assigns both.
-        if right.kind() == "assignment" {
-            assignment(right, src, names, all);
+        if right.kind() != "assignment" {
+            return;
         }
+        expr = right;
     }
 }
 
+/// The identifiers an assignment target binds, in order, however deep its
+/// tuples and lists nest.
 fn target_names(target: Node, src: &[u8], at: u32, names: &mut Vec<PublicItem>) {
-    match target.kind() {
-        "identifier" => {
-            if let Ok(t) = target.utf8_text(src) {
-                names.push(PublicItem {
-                    name: t.to_string(),
-                    line: at,
-                });
+    let mut todo = vec![target];
+    while let Some(target) = todo.pop() {
+        match target.kind() {
+            "identifier" => {
+                if let Ok(t) = target.utf8_text(src) {
+                    names.push(PublicItem {
+                        name: t.to_string(),
+                        line: at,
+                    });
+                }
             }
-        }
-        "pattern_list" | "tuple_pattern" | "list_pattern" => {
-            let mut c = target.walk();
-            for t in target.named_children(&mut c) {
-                target_names(t, src, at, names);
+            "pattern_list" | "tuple_pattern" | "list_pattern" => {
+                push_children_reversed(target, &mut todo);
             }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -837,6 +934,60 @@ if True:
         );
         // A computed __all__ falls back to the names.
         assert_eq!(names("__all__ = make()\ndef z(): pass\n"), ["z"]);
+        // Chains and targets in order; a name bound twice is listed once.
+        assert_eq!(
+            names("p = [q, (r, [s])] = t = p = 1\nq = 2\n"),
+            ["p", "q", "r", "s", "t"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_walked_without_recursion() {
+        // Deep enough to overflow a test thread's stack when each level was
+        // a call.
+        let n = 20_000;
+        let chain: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+        let src = format!(
+            "{}a{} = v\n{} = 1\nassert {}sys.platform == 'win32'\ndef dead(x): pass\n",
+            "[".repeat(n),
+            "]".repeat(n),
+            chain.join(" = "),
+            "not not ".repeat(n),
+        );
+        let (facts, _) = facts(&src);
+        assert_eq!(facts.public_items.len(), n + 2, "a, the chain and dead");
+        assert_eq!(facts.public_items[0].name, "a");
+        assert_eq!(facts.public_items[n].name, format!("c{}", n - 1));
+        assert!(!facts.functions[0].typed_unit, "after a failing assert");
+    }
+
+    #[test]
+    fn static_conditions_as_mypy_evaluates_them() {
+        let tree = |src: &str| parse(Language::Python, "m.py", src).unwrap();
+        let value = |src: &str| {
+            let t = tree(src);
+            let assert = t.root_node().named_child(0).unwrap();
+            condition(assert.named_child(0).unwrap(), src.as_bytes())
+        };
+        assert_eq!(value("assert TYPE_CHECKING\n"), Some(true));
+        assert_eq!(value("assert not (not TYPE_CHECKING)\n"), Some(true));
+        assert_eq!(value("assert not TYPE_CHECKING or x\n"), None);
+        assert_eq!(value("assert TYPE_CHECKING and x\n"), None);
+        assert_eq!(value("assert TYPE_CHECKING or x\n"), Some(true));
+        assert_eq!(value("assert x and TYPE_CHECKING\n"), None);
+        assert_eq!(
+            value("assert sys.platform == 'linux' and not sys.version_info < (3, 8)\n"),
+            Some(true)
+        );
+        assert_eq!(
+            value("assert (TYPE_CHECKING and sys.platform == 'win32') or MYPY\n"),
+            Some(true)
+        );
+        assert_eq!(
+            value("assert not (TYPE_CHECKING and sys.platform == 'win32')\n"),
+            Some(true)
+        );
+        assert_eq!(value("assert f(x)\n"), None);
     }
 
     #[test]

@@ -85,6 +85,7 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
         src,
         facts,
         scratch,
+        seen_imports: std::collections::HashSet::new(),
         seen_paths: std::collections::HashSet::new(),
     };
     walk.run(tree);
@@ -94,6 +95,8 @@ struct Walk<'a> {
     src: &'a str,
     facts: &'a mut FileFacts,
     scratch: &'a mut Scratch,
+    /// `imports` already recorded, by module (a set keeps many imports linear).
+    seen_imports: std::collections::HashSet<&'a str>,
     /// `rust_paths` already recorded (test files only).
     seen_paths: std::collections::HashSet<String>,
 }
@@ -166,10 +169,11 @@ impl<'a> Walk<'a> {
             }
             USE_DECLARATION => {
                 if let Some(arg) = node.child_by_field_name("argument") {
-                    let mut leaves = Vec::new();
-                    use_leaves(self.src, arg, &[], &mut leaves);
+                    let (prefixes, leaves) = use_leaves(self.src, arg);
                     for leaf in &leaves {
-                        self.record_path(&leaf.path, leaf.line);
+                        if let Some(first) = prefixes.first(leaf) {
+                            self.record(first, leaf.line, || prefixes.path(leaf).join("::"));
+                        }
                     }
                     if top_level && self.bare_pub(node) {
                         for leaf in leaves {
@@ -290,12 +294,17 @@ impl<'a> Walk<'a> {
 
     /// Records a path the file names: its first segment as an import, and
     /// (test files only) the whole path.
-    fn record_path(&mut self, path: &[&str], line: u32) {
-        let Some(first) = path.first() else {
-            return;
-        };
-        if !NOT_LIBRARIES.contains(first) && !self.facts.imports.iter().any(|i| i.module == *first)
-        {
+    fn record_path(&mut self, path: &[&'a str], line: u32) {
+        if let Some(first) = path.first() {
+            let kept = &path[..path.len().min(PATH_SEGMENTS_KEPT)];
+            self.record(first, line, || kept.join("::"));
+        }
+    }
+
+    /// Records a path by its first segment, and (test files only) the whole
+    /// path `joined` makes.
+    fn record(&mut self, first: &'a str, line: u32, joined: impl FnOnce() -> String) {
+        if !NOT_LIBRARIES.contains(&first) && self.seen_imports.insert(first) {
             self.facts.imports.push(Import {
                 module: first.to_string(),
                 level: 0,
@@ -303,7 +312,7 @@ impl<'a> Walk<'a> {
             });
         }
         if self.facts.is_test {
-            let joined = path.join("::");
+            let joined = joined();
             if !self.seen_paths.contains(&joined) {
                 self.seen_paths.insert(joined.clone());
                 self.facts.rust_paths.push(joined);
@@ -323,85 +332,153 @@ fn line(node: Node) -> u32 {
 
 /// One name a `use` tree brings into scope.
 struct UseLeaf<'s> {
-    /// The full path, `*` left out (`a::b::*` is `a::b`, `a::{self}` is `a`).
-    path: Vec<&'s str>,
+    /// The path is the prefix's (an index in [`Prefixes`]) followed by
+    /// `tail`, `*` left out (`a::b::*` is `a::b`, `a::{self}` is `a`).
+    prefix: Option<usize>,
+    tail: Vec<&'s str>,
     /// The name it binds: the last segment, the alias, or `*`.
     name: &'s str,
     line: u32,
 }
 
-/// Expands a `use` tree (`a::{b::c, d as e, f::*, self}`) into its leaves.
-fn use_leaves<'s>(src: &'s str, node: Node, prefix: &[&'s str], out: &mut Vec<UseLeaf<'s>>) {
-    match node.kind() {
-        USE_LIST => {
-            let mut cursor = node.walk();
-            for child in node.named_children(&mut cursor) {
-                use_leaves(src, child, prefix, out);
-            }
+/// Segments kept of a path a test file names. Test association maps a path
+/// to a file below `src/` by its longest prefix naming one, and no repository
+/// nests its source files this deep; a longer path (only a crafted file
+/// writes one) keeps its first segments, so that a deep `use` tree with many
+/// leaves costs no more per leaf than a shallow one.
+const PATH_SEGMENTS_KEPT: usize = 64;
+
+/// The paths of the nested lists of a `use` tree, each stored once (its
+/// first [`PATH_SEGMENTS_KEPT`] segments): a deeply nested tree costs no
+/// copying of whole prefixes.
+#[derive(Default)]
+struct Prefixes<'s> {
+    nodes: Vec<PrefixNode<'s>>,
+}
+
+struct PrefixNode<'s> {
+    /// The first segments of the whole path; never empty.
+    head: Vec<&'s str>,
+    /// The last segment of the whole path.
+    last: &'s str,
+}
+
+impl<'s> Prefixes<'s> {
+    /// The prefix `parent` then `segments` (`parent` itself when they are none).
+    fn push(&mut self, parent: Option<usize>, segments: Vec<&'s str>) -> Option<usize> {
+        let &last = segments.last()?;
+        let mut head = parent.map_or_else(Vec::new, |p| self.nodes[p].head.clone());
+        let room = PATH_SEGMENTS_KEPT.saturating_sub(head.len());
+        head.extend(segments.into_iter().take(room));
+        self.nodes.push(PrefixNode { head, last });
+        Some(self.nodes.len() - 1)
+    }
+
+    fn last(&self, prefix: Option<usize>) -> Option<&'s str> {
+        prefix.map(|p| self.nodes[p].last)
+    }
+
+    /// The first segment of a leaf's path; None for an empty path.
+    fn first(&self, leaf: &UseLeaf<'s>) -> Option<&'s str> {
+        match leaf.prefix {
+            Some(p) => self.nodes[p].head.first().copied(),
+            None => leaf.tail.first().copied(),
         }
-        SCOPED_USE_LIST => {
-            let mut inner = prefix.to_vec();
-            if let Some(path) = node.child_by_field_name("path") {
-                match segments(src, path) {
-                    Some(segs) => inner.extend(segs),
-                    None => return,
-                }
-            }
-            if let Some(list) = node.child_by_field_name("list") {
-                use_leaves(src, list, &inner, out);
-            }
-        }
-        USE_AS_CLAUSE => {
-            let (Some(path), Some(alias)) = (
-                node.child_by_field_name("path"),
-                node.child_by_field_name("alias"),
-            ) else {
-                return;
-            };
-            if let Some(path) = use_path(src, path, prefix) {
-                out.push(UseLeaf {
-                    path,
-                    name: src.get(alias.byte_range()).unwrap_or(""),
-                    line: line(node),
-                });
-            }
-        }
-        USE_WILDCARD => {
-            let mut path = prefix.to_vec();
-            if let Some(inner) = node.named_child(0) {
-                match segments(src, inner) {
-                    Some(segs) => path.extend(segs),
-                    None => return,
-                }
-            }
-            out.push(UseLeaf {
-                path,
-                name: "*",
-                line: line(node),
-            });
-        }
-        _ => {
-            if let Some(path) = use_path(src, node, prefix)
-                && let Some(&name) = path.last()
-            {
-                out.push(UseLeaf {
-                    path,
-                    name,
-                    line: line(node),
-                });
-            }
-        }
+    }
+
+    /// A leaf's path, its first [`PATH_SEGMENTS_KEPT`] segments.
+    fn path(&self, leaf: &UseLeaf<'s>) -> Vec<&'s str> {
+        let mut path = leaf
+            .prefix
+            .map_or_else(Vec::new, |p| self.nodes[p].head.clone());
+        let room = PATH_SEGMENTS_KEPT.saturating_sub(path.len());
+        path.extend(leaf.tail.iter().take(room));
+        path
     }
 }
 
-/// The full path of a simple `use` leaf; `self` in a list names the prefix.
-fn use_path<'s>(src: &'s str, node: Node, prefix: &[&'s str]) -> Option<Vec<&'s str>> {
-    if node.kind() == SELF && !prefix.is_empty() {
-        return Some(prefix.to_vec());
+/// Expands a `use` tree (`a::{b::c, d as e, f::*, self}`) into its leaves, in
+/// order. The tree may nest as deep as the file is long: the walk keeps its
+/// own stack, not the thread's.
+fn use_leaves<'s>(src: &'s str, root: Node) -> (Prefixes<'s>, Vec<UseLeaf<'s>>) {
+    let mut prefixes = Prefixes::default();
+    let mut out = Vec::new();
+    // Nodes still to expand, next last, each with the prefix it is under.
+    let mut todo: Vec<(Node, Option<usize>)> = vec![(root, None)];
+    while let Some((node, prefix)) = todo.pop() {
+        match node.kind() {
+            USE_LIST => {
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.named_children(&mut cursor).collect();
+                todo.extend(children.into_iter().rev().map(|c| (c, prefix)));
+            }
+            SCOPED_USE_LIST => {
+                let mut inner = prefix;
+                if let Some(path) = node.child_by_field_name("path") {
+                    match segments(src, path) {
+                        Some(segs) => inner = prefixes.push(prefix, segs),
+                        None => continue,
+                    }
+                }
+                if let Some(list) = node.child_by_field_name("list") {
+                    todo.push((list, inner));
+                }
+            }
+            USE_AS_CLAUSE => {
+                let (Some(path), Some(alias)) = (
+                    node.child_by_field_name("path"),
+                    node.child_by_field_name("alias"),
+                ) else {
+                    continue;
+                };
+                if let Some(tail) = use_tail(src, path, prefix) {
+                    out.push(UseLeaf {
+                        prefix,
+                        tail,
+                        name: src.get(alias.byte_range()).unwrap_or(""),
+                        line: line(node),
+                    });
+                }
+            }
+            USE_WILDCARD => {
+                let mut tail = Vec::new();
+                if let Some(inner) = node.named_child(0) {
+                    match segments(src, inner) {
+                        Some(segs) => tail = segs,
+                        None => continue,
+                    }
+                }
+                out.push(UseLeaf {
+                    prefix,
+                    tail,
+                    name: "*",
+                    line: line(node),
+                });
+            }
+            _ => {
+                if let Some(tail) = use_tail(src, node, prefix)
+                    && let Some(name) = tail.last().copied().or(prefixes.last(prefix))
+                {
+                    out.push(UseLeaf {
+                        prefix,
+                        tail,
+                        name,
+                        line: line(node),
+                    });
+                }
+            }
+        }
     }
-    let mut path = prefix.to_vec();
-    path.extend(segments(src, node)?);
-    Some(path)
+    (prefixes, out)
+}
+
+/// The segments a simple `use` leaf adds to its prefix; `self` in a list
+/// names the prefix itself.
+fn use_tail<'s>(src: &'s str, node: Node, prefix: Option<usize>) -> Option<Vec<&'s str>> {
+    if node.kind() == SELF && prefix.is_some() {
+        return Some(Vec::new());
+    }
+    segments(src, node)
 }
 
 /// The segments of a path node (`a::B::<T>::c` is `a`, `B`, `c`; `::a::b` is
@@ -657,6 +734,34 @@ use p::q;
                 ("l", 22),
             ])
         );
+    }
+
+    #[test]
+    fn use_trees_nested_deep_are_expanded_without_recursion() {
+        // Deep enough to overflow a test thread's stack when each level was
+        // a call.
+        let n = 20_000;
+        let src = format!(
+            "pub use {}{{b, self, c as d, e::*}}{};\n",
+            "a::{".repeat(n),
+            "}".repeat(n)
+        );
+        assert_eq!(
+            public(&src),
+            pairs(&[("b", 1), ("a", 1), ("d", 1), ("*", 1)])
+        );
+        assert_eq!(imports(&src), pairs(&[("a", 1)]));
+        let (test, _) = facts_of("use x::{y::{z, self}, w};\n", true);
+        assert_eq!(test.rust_paths, ["x::y::z", "x::y", "x::w"]);
+        // A test file keeps the first 64 segments of a path, however long.
+        let kept = vec!["a"; PATH_SEGMENTS_KEPT].join("::");
+        let (test, _) = facts_of(&src, true);
+        assert_eq!(test.rust_paths, std::slice::from_ref(&kept));
+        let (test, _) = facts_of(
+            &format!("fn t() {{ {}::f(); }}\n", vec!["a"; 1000].join("::")),
+            true,
+        );
+        assert_eq!(test.rust_paths, [kept]);
     }
 
     #[test]

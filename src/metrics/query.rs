@@ -54,8 +54,17 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
                 );
             }
             QueryUnit::Function => {
-                for (i, f) in file.functions.iter().enumerate() {
-                    let lines = hit_lines(file, &def.name, |h| h == Some(i));
+                // The lines of each function's matches, gathered in one pass
+                // over the matches (not one per function).
+                let mut by_function: Vec<Vec<u32>> = vec![Vec::new(); file.functions.len()];
+                for h in file.query_hits.iter().filter(|h| h.metric == def.name) {
+                    if let Some(lines) = h.function.and_then(|i| by_function.get_mut(i)) {
+                        lines.push(h.line);
+                    }
+                }
+                for (f, mut lines) in file.functions.iter().zip(by_function) {
+                    lines.sort_unstable();
+                    lines.dedup();
                     out.unit(
                         &file.path,
                         (!lines.is_empty()).then(|| Offender {
