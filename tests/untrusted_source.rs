@@ -109,6 +109,32 @@ fn rust_use_lists_3000_deep_on_a_worker_thread() {
 }
 
 #[test]
+fn query_metrics_skip_a_file_nesting_deeper_than_10000_levels() {
+    // tree-sitter's query cursor did not finish in ten minutes on 100,000
+    // nested use lists: the file is skipped, with the reason.
+    let n = 100_000;
+    let deep = format!("pub use {}b{};\n", "a::{".repeat(n), "}".repeat(n));
+    let dir = repo(
+        "[scan]\nmax_file_bytes = 4000000\n\
+         [metrics.ids]\nkind = \"query\"\nlanguage = \"rust\"\nquery = \"(identifier) @i\"\n",
+        &[("deep.rs", &deep), ("lib.rs", "fn f() { g(); }\n")],
+    );
+    let (out, took) = run(dir.path(), None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(
+        report["files"]["skipped"],
+        json!([{
+            "path": "deep.rs",
+            "reason": "nests more than 10000 levels deep, too deep for the query metrics"
+        }])
+    );
+    assert_eq!(common::counts(&report, "ids"), (0, 1));
+    assert!(took < Duration::from_secs(60), "{took:?}");
+}
+
+#[test]
 fn a_test_file_with_a_deep_use_tree_of_many_leaves() {
     // A test file keeps the paths it names, for test association: 20,000
     // leaves 20,000 levels deep were 20,000 paths of 20,000 segments (210 s
