@@ -9,13 +9,21 @@
 //! neither `@name` nor an email) are skipped, as GitHub skips them, and
 //! reported so the team can fix them — by line number, without quoting the
 //! line (the file may not be a CODEOWNERS file at all: README, "Running on
-//! untrusted repositories"). This module only parses and matches; which file
-//! is read from which snapshot is the scan's business.
+//! untrusted repositories"). [`read`] finds and reads the file of a measured
+//! snapshot; the rest parses and matches.
+
+use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use crate::analyze;
+use crate::discover;
+use crate::error::Error;
+
 /// Where GitHub looks for the file, in its order: the first found wins.
 pub const LOCATIONS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+
+pub use crate::model::UNOWNED;
 
 /// A parsed CODEOWNERS file.
 #[derive(Debug)]
@@ -194,6 +202,99 @@ fn globs(pattern: &str) -> Vec<String> {
         out.push(format!("{base}/**"));
     }
     out
+}
+
+/// Reads the CODEOWNERS file GitHub would read in the measured snapshot: from disk
+/// for the working tree, from its blob for a commit or the index (so
+/// `--rev` groups by the owners of that commit; a committed symbolic link is
+/// no CODEOWNERS file there). Notes say when there is none and what in it
+/// was skipped. On disk it is read only as a regular file inside the root:
+/// one that is a link leading outside, a FIFO or a device stops the run.
+pub fn read(
+    root: &Path,
+    snapshot: &discover::Snapshot,
+    source: &dyn analyze::Source,
+    working_tree: bool,
+    notes: &mut Vec<String>,
+) -> Result<Owners, Error> {
+    for location in LOCATIONS {
+        let blob = snapshot
+            .codeowners
+            .iter()
+            .find(|(p, _)| p == location)
+            .map(|(_, id)| *id);
+        let read = match blob {
+            Some(_) => {
+                let file = discover::SourceFile {
+                    path: location.to_string(),
+                    abs: PathBuf::new(),
+                    blob,
+                    language: crate::lang::Language::Rust,
+                    is_test: false,
+                    size: 0,
+                };
+                source.read(&file)
+            }
+            None if working_tree => {
+                // A folder by that name is not the file; anything else is.
+                match std::fs::symlink_metadata(root.join(location)) {
+                    Ok(m) if !m.is_dir() => {}
+                    _ => continue,
+                }
+                match discover::confine::read(
+                    root,
+                    location,
+                    discover::confine::MAX_CODEOWNERS_BYTES,
+                ) {
+                    Ok(bytes) => Ok(bytes),
+                    Err(discover::confine::Refused::Io(e)) => Err(e),
+                    Err(e) => {
+                        return Err(Error::input(
+                            format!("cannot read {location}: {e}"),
+                            Some(
+                                "qscan reads CODEOWNERS only as a regular file inside the \
+                                 repository; replace the link with the file, or drop --by owner",
+                            ),
+                        ));
+                    }
+                }
+            }
+            None => continue,
+        };
+        return Ok(match read {
+            Ok(bytes) => {
+                let owners = Owners::parse(location, &String::from_utf8_lossy(&bytes));
+                notes.extend(owners.problems.iter().cloned());
+                let people = owners.people();
+                if people > 0 {
+                    notes.push(format!(
+                        "{location} names {}: qscan reports on teams only, so a path that \
+                         only people own counts as {}",
+                        if people == 1 {
+                            "1 person (a user or an email)".to_string()
+                        } else {
+                            format!("{people} people (users or emails)")
+                        },
+                        UNOWNED
+                    ));
+                }
+                owners
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "cannot read {location} ({e}): every path counts as {}",
+                    UNOWNED
+                ));
+                Owners::default()
+            }
+        });
+    }
+    notes.push(format!(
+        "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): every path \
+         counts as {}",
+        UNOWNED
+    ));
+    Ok(Owners::default())
 }
 
 #[cfg(test)]

@@ -137,7 +137,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         let results = session.measure_commit(commit.id, Some(commit.id) == head, NOT_CURRENT)?;
         points.push(TrendPoint {
             revision: commit.id.to_string(),
-            time: crate::report::rfc3339(commit.time),
+            time: crate::text::rfc3339(commit.time),
             seconds: commit.time,
             score: metrics::score(&results),
             metrics: results

@@ -157,7 +157,7 @@ fn read_units(
                 "shallow clone: the history is cut at HEAD's own commit {} ({}), whose changes \
                  are unknown: history metrics are skipped",
                 short(id),
-                crate::report::rfc3339(time)
+                crate::text::rfc3339(time)
             ),
             _ => "no change unit in the window: history metrics are skipped".to_string(),
         }));
@@ -172,7 +172,7 @@ fn read_units(
         notes.push(format!(
             "rename detection could not compare {} whose content is absent from this clone \
              (a partial clone?): each counts as deleted or added, not renamed",
-            crate::metrics::plural(absent, "added or deleted file")
+            crate::text::plural(absent, "added or deleted file")
         ));
     }
     let units = steps
@@ -277,27 +277,27 @@ fn start_commit(odb: &Odb, settings: &History, notes: &mut Vec<String>) -> Resul
 /// What the report should say about where the walk stopped.
 fn end_note(end: &End, steps: &[Step], window: Window, shallow_repo: bool) -> Option<String> {
     let n = steps.len();
-    let oldest = steps.last().map(|s| crate::report::rfc3339(s.time))?;
+    let oldest = steps.last().map(|s| crate::text::rfc3339(s.time))?;
     let wanted = describe(window);
     match end {
         End::WindowFull | End::SinceReached => shallow_repo.then(|| {
             format!(
                 "shallow clone, but the window's {} all lie within the history it holds",
-                crate::metrics::plural(n as u64, "change unit")
+                crate::text::plural(n as u64, "change unit")
             )
         }),
         End::Root if window.max_units.is_some_and(|m| n as u64 >= m) => None,
         End::Root => Some(format!(
             "the whole history is {} (back to {oldest}), less than the window of {wanted}: all of it is counted",
-            crate::metrics::plural(n as u64, "change unit")
+            crate::text::plural(n as u64, "change unit")
         )),
         End::Shallow { id, time } => Some(format!(
             "shallow clone: the history is truncated at {} ({}); it reaches back {} to \
              {oldest}, less than the window of {wanted} (the boundary commit's own changes are \
              unknown and not counted)",
             short(*id),
-            crate::report::rfc3339(*time),
-            crate::metrics::plural(n as u64, "change unit")
+            crate::text::rfc3339(*time),
+            crate::text::plural(n as u64, "change unit")
         )),
     }
 }
@@ -309,11 +309,11 @@ fn describe(window: Window) -> String {
             .into_iter()
             .find(|(secs, _)| s % secs == 0)
             .map_or((s, "second"), |(secs, unit)| (s / secs, unit));
-        crate::metrics::plural(n.unsigned_abs(), unit)
+        crate::text::plural(n.unsigned_abs(), unit)
     });
     let units = window
         .max_units
-        .map(|m| crate::metrics::plural(m, "change unit"));
+        .map(|m| crate::text::plural(m, "change unit"));
     match (units, span) {
         (Some(u), Some(s)) => format!("{u} or {s}"),
         (Some(u), None) => u,
