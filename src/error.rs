@@ -1,9 +1,29 @@
 //! Errors at the edge: every failure that stops a run, with the message and
-//! hint the user sees. All of them exit with code 2 (the gate uses 0 and 1).
+//! hint the user sees, and the exit codes. Every error exits with
+//! [`ExitCode::Error`] (the gate's verdicts are the other two).
 
 use std::fmt;
 
 use crate::config::ConfigError;
+
+/// How a run ends, as the process's exit code: the one place the numbers
+/// are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// The gate passed, or a command without a gate did its work.
+    Passed = 0,
+    /// The gate failed.
+    GateFailed = 1,
+    /// An error stopped the run: a bad definition or flag, unreadable input.
+    Error = 2,
+}
+
+impl ExitCode {
+    /// The process's exit code.
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
 
 #[derive(Debug)]
 pub enum Error {
@@ -49,8 +69,6 @@ impl Error {
             _ => None,
         }
     }
-
-    pub const EXIT_CODE: i32 = 2;
 }
 
 impl fmt::Display for Error {
