@@ -4,7 +4,10 @@
 
 use std::fmt;
 
+use std::path::Path;
+
 use crate::config::ConfigError;
+use crate::odb::OdbError;
 
 /// How a run ends, as the process's exit code: the one place the numbers
 /// are written.
@@ -83,8 +86,47 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl OdbError {
+    /// The run-stopping error (exit 2) for this failure.
+    pub fn to_error(&self) -> Error {
+        Error::input(self.to_string(), Some(Self::HINT))
+    }
+}
+
+/// The message for a repository git refuses to open because another user
+/// owns it, with git's own fix.
+pub fn dubious_ownership(path: &Path) -> Error {
+    let shown = path.display();
+    Error::Usage {
+        message: format!(
+            "{shown} is a git repository owned by another user, and git refuses to read it \
+             (\"dubious ownership\": its configuration and hooks could run code as you)"
+        ),
+        hint: Some(format!(
+            "if you trust it, mark it safe: `git config --global --add safe.directory {shown}`"
+        )),
+    }
+}
+
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Error {
         Error::Config(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ownership_message_names_the_fix() {
+        let e = dubious_ownership(Path::new("/srv/repo"));
+        assert!(e.to_string().contains("owned by another user"));
+        assert_eq!(
+            e.hint(),
+            Some(
+                "if you trust it, mark it safe: `git config --global --add safe.directory /srv/repo`"
+            )
+        );
     }
 }

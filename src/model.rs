@@ -330,6 +330,35 @@ impl Serialize for Note {
     }
 }
 
+/// A note equals its text: what tests and callers that know the wording
+/// compare it with.
+impl PartialEq<str> for Note {
+    fn eq(&self, text: &str) -> bool {
+        /// Consumes the expected text as the note is written.
+        struct Rest<'a>(&'a str);
+        impl fmt::Write for Rest<'_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0 = self.0.strip_prefix(s).ok_or(fmt::Error)?;
+                Ok(())
+            }
+        }
+        let mut rest = Rest(text);
+        fmt::Write::write_fmt(&mut rest, format_args!("{self}")).is_ok() && rest.0.is_empty()
+    }
+}
+
+impl PartialEq<&str> for Note {
+    fn eq(&self, text: &&str) -> bool {
+        self == *text
+    }
+}
+
+impl PartialEq<String> for Note {
+    fn eq(&self, text: &String) -> bool {
+        self == text.as_str()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +390,14 @@ mod tests {
         assert!(HistorySkip::NoUnitInWindow.is_benign());
         assert!(!HistorySkip::ReadFailed.is_benign());
         assert!(!HistorySkip::BranchNotFound { branch: "x".into() }.is_benign());
+    }
+
+    #[test]
+    fn a_note_equals_its_text() {
+        let note = Note::RenamesUnknown { files: 2 };
+        assert_eq!(note, note.to_string());
+        assert_ne!(note, "rename detection");
+        assert_ne!(note, format!("{note} and more"));
     }
 
     #[test]

@@ -9,16 +9,13 @@
 //! neither `@name` nor an email) are skipped, as GitHub skips them, and
 //! reported so the team can fix them — by line number, without quoting the
 //! line (the file may not be a CODEOWNERS file at all: README, "Running on
-//! untrusted repositories"). [`read`] finds and reads the file of a measured
-//! snapshot; the rest parses and matches.
-
-use std::path::{Path, PathBuf};
+//! untrusted repositories"). [`read`] picks the file of a measured snapshot
+//! and says what it found; the rest parses and matches. Where a snapshot's
+//! files come from is the scan's business (it hands [`read`] a reader).
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::analyze;
-use crate::discover;
-use crate::error::Error;
+use crate::model::Note;
 
 /// Where GitHub looks for the file, in its order: the first found wins.
 pub const LOCATIONS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
@@ -204,96 +201,51 @@ fn globs(pattern: &str) -> Vec<String> {
     out
 }
 
-/// Reads the CODEOWNERS file GitHub would read in the measured snapshot: from disk
-/// for the working tree, from its blob for a commit or the index (so
-/// `--rev` groups by the owners of that commit; a committed symbolic link is
-/// no CODEOWNERS file there). Notes say when there is none and what in it
-/// was skipped. On disk it is read only as a regular file inside the root:
-/// one that is a link leading outside, a FIFO or a device stops the run.
-pub fn read(
-    root: &Path,
-    snapshot: &discover::Snapshot,
-    source: &dyn analyze::Source,
-    working_tree: bool,
-    notes: &mut Vec<String>,
-) -> Result<Owners, Error> {
+/// What a snapshot holds at one of the [`LOCATIONS`].
+pub enum Found {
+    /// No file there (or a folder).
+    Absent,
+    /// A file, and what reading it gave.
+    File(std::io::Result<Vec<u8>>),
+}
+
+/// The owners of the CODEOWNERS file GitHub would read in a snapshot: the
+/// first of the [`LOCATIONS`] that `at` finds (the scan knows where a
+/// snapshot's files are read from; an error from it stops the run). Notes
+/// say when there is none, when it cannot be read, and what in it was
+/// skipped.
+pub fn read<E>(
+    mut at: impl FnMut(&str) -> Result<Found, E>,
+    notes: &mut Vec<Note>,
+) -> Result<Owners, E> {
     for location in LOCATIONS {
-        let blob = snapshot
-            .codeowners
-            .iter()
-            .find(|(p, _)| p == location)
-            .map(|(_, id)| *id);
-        let read = match blob {
-            Some(_) => {
-                let file = discover::SourceFile {
-                    path: location.to_string(),
-                    abs: PathBuf::new(),
-                    blob,
-                    language: crate::lang::Language::Rust,
-                    is_test: false,
-                    size: 0,
-                };
-                source.read(&file)
-            }
-            None if working_tree => {
-                // A folder by that name is not the file; anything else is.
-                match std::fs::symlink_metadata(root.join(location)) {
-                    Ok(m) if !m.is_dir() => {}
-                    _ => continue,
-                }
-                match discover::confine::read(
-                    root,
-                    location,
-                    discover::confine::MAX_CODEOWNERS_BYTES,
-                ) {
-                    Ok(bytes) => Ok(bytes),
-                    Err(discover::confine::Refused::Io(e)) => Err(e),
-                    Err(e) => {
-                        return Err(Error::input(
-                            format!("cannot read {location}: {e}"),
-                            Some(
-                                "qscan reads CODEOWNERS only as a regular file inside the \
-                                 repository; replace the link with the file, or drop --by owner",
-                            ),
-                        ));
-                    }
-                }
-            }
-            None => continue,
+        let read = match at(location)? {
+            Found::Absent => continue,
+            Found::File(read) => read,
         };
         return Ok(match read {
             Ok(bytes) => {
                 let owners = Owners::parse(location, &String::from_utf8_lossy(&bytes));
-                notes.extend(owners.problems.iter().cloned());
+                notes.extend(owners.problems.iter().cloned().map(Note::CodeownersLine));
                 let people = owners.people();
                 if people > 0 {
-                    notes.push(format!(
-                        "{location} names {}: qscan reports on teams only, so a path that \
-                         only people own counts as {}",
-                        if people == 1 {
-                            "1 person (a user or an email)".to_string()
-                        } else {
-                            format!("{people} people (users or emails)")
-                        },
-                        UNOWNED
-                    ));
+                    notes.push(Note::CodeownersPeople {
+                        location: location.to_string(),
+                        people,
+                    });
                 }
                 owners
             }
             Err(e) => {
-                notes.push(format!(
-                    "cannot read {location} ({e}): every path counts as {}",
-                    UNOWNED
-                ));
+                notes.push(Note::CodeownersUnreadable {
+                    location: location.to_string(),
+                    error: e.to_string(),
+                });
                 Owners::default()
             }
         });
     }
-    notes.push(format!(
-        "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): every path \
-         counts as {}",
-        UNOWNED
-    ));
+    notes.push(Note::NoCodeowners);
     Ok(Owners::default())
 }
 

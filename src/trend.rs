@@ -121,10 +121,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         ));
     }
     if def.origin == Origin::BuiltIn {
-        notes.push(
-            "no quality.toml at the repository root: using the built-in default definition"
-                .to_string(),
-        );
+        notes.push(crate::model::Note::BuiltInDefinition.to_string());
     }
 
     let session = scan::Session::new(place, def, opts.no_cache)?;

@@ -18,6 +18,7 @@ use crate::analyze::Skipped;
 pub use crate::discover::confine::escape;
 use crate::metrics::groups::{By, Group};
 use crate::metrics::{MetricResult, Offender};
+use crate::model::Note;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -42,7 +43,7 @@ pub struct Report {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hotspots: Vec<Hotspot>,
     /// Things the reader should know (built-in definition, no history, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The revision compared with (`--baseline REV`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_revision: Option<String>,
@@ -107,8 +108,7 @@ impl Report {
 /// The verdict of a definition without metrics.
 pub const NO_METRICS: &str = "the definition has no metrics: nothing was checked";
 /// The verdict of a run whose every metric was skipped.
-pub const NOTHING_MEASURED: &str =
-    "nothing was measured: every metric was skipped, so the gate checked nothing";
+pub use crate::model::NOTHING_MEASURED;
 
 /// `qscan trend`: the definition scored at past points of the first-parent
 /// line, oldest first.

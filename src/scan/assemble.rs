@@ -2,18 +2,22 @@
 //! the hotspots, and the [`Report`] value every renderer reads. Nothing is
 //! measured or judged here; the parts arrive finished.
 
+use std::path::PathBuf;
+
 use crate::analyze::Analysis;
 use crate::config::{Definition, Origin};
+use crate::discover::{self, confine};
 use crate::error::Error;
 use crate::history::HistoryFacts;
 use crate::metrics::groups::{self, By, Group};
 use crate::metrics::{self, MetricResult, Source};
+use crate::model::Note;
 use crate::owners;
 use crate::report::{FilesReport, GateReport, HistoryReport, Hotspot, Report};
 
-use super::Request;
 use super::measure::Measured;
 use super::place::Place;
+use super::request::Request;
 use super::snapshot::Snap;
 
 /// The notes about the definition, the files found, the history and the
@@ -23,37 +27,29 @@ pub(super) fn opening_notes(
     def: &Definition,
     now: &Measured,
     baseline: Option<&Snap>,
-) -> Vec<String> {
+) -> Vec<Note> {
     let mut notes = Vec::new();
     if def.origin == Origin::BuiltIn {
-        notes.push(
-            "no quality.toml at the repository root: using the built-in default definition"
-                .to_string(),
-        );
+        notes.push(Note::BuiltInDefinition);
     }
     if def.metrics.is_empty() {
         // Otherwise the score of 100 would read as a clean bill of health.
-        notes.push(
-            "the definition has no [metrics.NAME] tables: nothing is measured and the score is 100"
-                .to_string(),
-        );
+        notes.push(Note::NoMetrics);
     }
     if now.snapshot.sources.is_empty() {
-        notes.push(format!(
-            "no source files found under {} (qscan reads Python, JavaScript, TypeScript and Rust)",
-            place.root.display()
-        ));
+        notes.push(Note::NoSourceFiles {
+            root: place.root.display().to_string(),
+        });
     }
-    if let Some(note) = &now.history_note {
-        notes.push(note.clone());
+    if let Some(why) = &now.history_skip {
+        notes.push(Note::HistorySkipped(why.clone()));
     }
     if let Some(h) = &now.history {
         notes.extend(h.notes.iter().cloned());
     }
     notes.extend(now.inputs.notes.iter().cloned());
     if baseline == Some(&Snap::Nothing) {
-        notes
-            .push("HEAD has no commit yet: the baseline is empty, so every offender is new".into());
+        notes.push(Note::EmptyBaseline);
     }
     notes
 }
@@ -65,7 +61,7 @@ pub(super) fn groups(
     current: &Snap,
     now: &Measured,
     by: Option<By>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Option<Vec<Group>>, Error> {
     Ok(match by {
         None => None,
@@ -74,10 +70,7 @@ pub(super) fn groups(
         })),
         Some(by @ By::Owner) => {
             let owners = owners::read(
-                &place.root,
-                &now.snapshot,
-                now.source.as_ref(),
-                *current == Snap::WorkingTree,
+                |location| codeowners_at(place, current, now, location),
                 notes,
             )?;
             Some(groups::groups(&now.results, by, |p| {
@@ -87,21 +80,65 @@ pub(super) fn groups(
     })
 }
 
+/// What the measured snapshot holds at a CODEOWNERS location: from disk for
+/// the working tree, from its blob for a commit or the index (so `--rev`
+/// groups by the owners of that commit; a committed symbolic link is no
+/// CODEOWNERS file there). On disk it is read only as a regular file inside
+/// the root: one that is a link leading outside, a FIFO or a device stops
+/// the run.
+fn codeowners_at(
+    place: &Place,
+    current: &Snap,
+    now: &Measured,
+    location: &str,
+) -> Result<owners::Found, Error> {
+    let blob = now
+        .snapshot
+        .codeowners
+        .iter()
+        .find(|(p, _)| p == location)
+        .map(|(_, id)| *id);
+    if blob.is_some() {
+        let file = discover::SourceFile {
+            path: location.to_string(),
+            abs: PathBuf::new(),
+            blob,
+            language: crate::lang::Language::Rust,
+            is_test: false,
+            size: 0,
+        };
+        return Ok(owners::Found::File(now.source.read(&file)));
+    }
+    if *current != Snap::WorkingTree {
+        return Ok(owners::Found::Absent);
+    }
+    // A folder by that name is not the file; anything else is.
+    match std::fs::symlink_metadata(place.root.join(location)) {
+        Ok(m) if !m.is_dir() => {}
+        _ => return Ok(owners::Found::Absent),
+    }
+    match confine::read(&place.root, location, confine::MAX_CODEOWNERS_BYTES) {
+        Ok(bytes) => Ok(owners::Found::File(Ok(bytes))),
+        Err(confine::Refused::Io(e)) => Ok(owners::Found::File(Err(e))),
+        Err(e) => Err(Error::input(
+            format!("cannot read {location}: {e}"),
+            Some(
+                "qscan reads CODEOWNERS only as a regular file inside the repository; replace \
+                 the link with the file, or drop --by owner",
+            ),
+        )),
+    }
+}
+
 /// A note for each metric whose coverage report names files the repository
 /// does not have.
-pub(super) fn unmatched_notes(results: &[MetricResult]) -> Vec<String> {
+pub(super) fn unmatched_notes(results: &[MetricResult]) -> Vec<Note> {
     results
         .iter()
         .filter(|r| !r.unmatched_report_paths.is_empty())
-        .map(|r| {
-            let n = r.unmatched_report_paths.len();
-            format!(
-                "metric '{}': {} the coverage report names {} not in the repository (not scored): {}",
-                r.name,
-                crate::text::plural(n as u64, "file"),
-                if n == 1 { "is" } else { "are" },
-                r.unmatched_report_paths.join(", ")
-            )
+        .map(|r| Note::UnmatchedReportPaths {
+            metric: r.name.clone(),
+            paths: r.unmatched_report_paths.clone(),
         })
         .collect()
 }
@@ -111,7 +148,7 @@ pub(super) fn hotspots(
     def: &Definition,
     history: Option<&HistoryFacts>,
     analysis: &Analysis,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Vec<Hotspot> {
     // Hotspots rank files by code lines, a fact of parsed files: they are
     // listed when the definition has file metrics too, and files are never
@@ -124,11 +161,7 @@ pub(super) fn hotspots(
         .map(|h| metrics::hotspots(h, &analysis.files))
         .unwrap_or_default();
     if history.is_some() && !needs_files {
-        notes.push(
-            "hotspots are not listed: they need code-line counts, which qscan takes only \
-             when a file metric (e.g. large-files) is defined"
-                .to_string(),
-        );
+        notes.push(Note::HotspotsNeedFiles);
     }
     hotspots
 }
@@ -149,7 +182,7 @@ pub(super) struct Parts<'a> {
     pub analysis: Analysis,
     pub history: Option<&'a HistoryFacts>,
     pub hotspots: Vec<Hotspot>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     pub groups: Option<Vec<Group>>,
 }
 

@@ -6,11 +6,13 @@
 use crate::error::Error;
 use crate::history;
 use crate::metrics::{self, MetricResult};
+use crate::model::Note;
 
 use super::measure::{Context, Measured, measure};
 use super::place::Place;
-use super::snapshot::{Snap, head_or_nothing, resolve_rev};
-use super::{Request, Target};
+use super::place::resolve_rev;
+use super::request::{Request, Target};
+use super::snapshot::{Snap, head_or_nothing};
 
 /// The baseline measured, and under `--staged` while concluding a merge, the
 /// merged branch (MERGE_HEAD) measured too.
@@ -62,7 +64,7 @@ pub(super) fn measure_before(
             ctx,
             snap,
             Some(&now.inputs),
-            same_history.then_some((&now.history, &now.history_note)),
+            same_history.then_some((&now.history, &now.history_skip)),
             &history::ProgressHook::default(),
         )?),
         None => None,
@@ -93,7 +95,7 @@ pub(super) fn measure_before(
 
 /// Marks what is new in `results` against the baseline, with the notes on
 /// what could not be judged.
-pub(super) fn compare(results: &mut [MetricResult], before: &Before, notes: &mut Vec<String>) {
+pub(super) fn compare(results: &mut [MetricResult], before: &Before, notes: &mut Vec<Note>) {
     let Before { base, merged } = before;
     // Files the baseline could not read (a partial clone's missing blob,
     // a file too large then): their offenders cannot be judged new.
@@ -107,12 +109,9 @@ pub(super) fn compare(results: &mut [MetricResult], before: &Before, notes: &mut
     if !unknown.is_empty() {
         let mut paths: Vec<&str> = unknown.iter().copied().collect();
         paths.sort_unstable();
-        notes.push(format!(
-            "{} in the baseline could not be analyzed ({}{}): offenders there are not counted as new",
-            crate::text::plural(paths.len() as u64, "file"),
-            paths.iter().take(3).copied().collect::<Vec<_>>().join(", "),
-            if paths.len() > 3 { ", …" } else { "" }
-        ));
+        notes.push(Note::BaselineUnanalyzed {
+            paths: paths.into_iter().map(str::to_string).collect(),
+        });
     }
     for (i, (r, b)) in results.iter_mut().zip(&base.results).enumerate() {
         match merged.as_ref().and_then(|m| m.results.get(i)) {
@@ -125,9 +124,6 @@ pub(super) fn compare(results: &mut [MetricResult], before: &Before, notes: &mut
         }
     }
     if merged.is_some() {
-        notes.push(
-            "concluding a merge: offenders the merged branch (MERGE_HEAD) already has are not new"
-                .to_string(),
-        );
+        notes.push(Note::ConcludingMerge);
     }
 }

@@ -5,32 +5,29 @@
 use crate::config::Definition;
 use crate::error::Error;
 use crate::metrics;
+use crate::model::{HistorySkip, Note};
 
-use super::{Request, Target};
+use super::request::{Request, Target};
 
-/// When no metric could be measured: an error unless every reason is how
-/// the repository is (no git, no commits yet, a shallow clone cut at HEAD,
-/// no change unit in the window), for a gate that checked nothing because
-/// something failed has not passed.
-pub(super) fn unmeasured(results: &[metrics::MetricResult]) -> Result<(), Error> {
-    // How the notes of `read_history` and `history::read` begin.
-    const BENIGN: &[&str] = &[
-        "not a git repository",
-        "no commits yet",
-        "the repository has no commits yet",
-        "HEAD is on branch",
-        "shallow clone: the history is cut at HEAD's own commit",
-        "no change unit in the window",
-    ];
+/// When no metric could be measured: an error unless every metric was
+/// skipped for the history's reason and that reason is how the repository
+/// is ([`HistorySkip::is_benign`]: no git, no commits yet, a shallow clone
+/// cut at HEAD, no change unit in the window), for a gate that checked
+/// nothing because something failed has not passed.
+pub(super) fn unmeasured(
+    results: &[metrics::MetricResult],
+    history_skip: Option<&HistorySkip>,
+) -> Result<(), Error> {
+    // A history metric without history is skipped with the reason's text.
+    let benign = history_skip
+        .filter(|why| why.is_benign())
+        .map(HistorySkip::to_string);
     let mut reasons: Vec<&str> = results
         .iter()
         .filter_map(|r| r.skipped.as_deref())
         .collect();
     reasons.dedup();
-    if reasons
-        .iter()
-        .all(|why| BENIGN.iter().any(|b| why.starts_with(b)))
-    {
+    if reasons.iter().all(|why| Some(*why) == benign.as_deref()) {
         return Ok(());
     }
     Err(Error::input(
@@ -43,12 +40,13 @@ pub(super) fn unmeasured(results: &[metrics::MetricResult]) -> Result<(), Error>
 /// error (see [`unmeasured`]) or says that the gate checked nothing.
 pub(super) fn measured(
     results: &[metrics::MetricResult],
-    notes: &mut Vec<String>,
+    history_skip: Option<&HistorySkip>,
+    notes: &mut Vec<Note>,
 ) -> Result<usize, Error> {
     let metrics_measured = results.iter().filter(|r| r.skipped.is_none()).count();
     if !results.is_empty() && metrics_measured == 0 {
-        unmeasured(results)?;
-        notes.push(crate::report::NOTHING_MEASURED.to_string());
+        unmeasured(results, history_skip)?;
+        notes.push(Note::NothingMeasured);
     }
     Ok(metrics_measured)
 }

@@ -14,10 +14,10 @@ use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::history::{self, HistoryFacts};
 use crate::metrics::{self, Facts, MetricResult, Source};
+use crate::model::HistorySkip;
 
 use super::place::Place;
 use super::snapshot::{Snap, list_files, path_rules};
-use super::trace;
 
 /// The query metrics' queries, to run while files are parsed.
 pub(super) fn query_jobs(def: &Definition) -> Vec<QueryJob> {
@@ -53,7 +53,8 @@ pub(super) struct Measured {
     pub(super) source: Box<dyn analyze::Source>,
     pub(super) analysis: Analysis,
     pub(super) history: Option<HistoryFacts>,
-    pub(super) history_note: Option<String>,
+    /// Why there is no history, when there is none and it was needed.
+    pub(super) history_skip: Option<HistorySkip>,
     pub(super) results: Vec<MetricResult>,
 }
 
@@ -146,7 +147,7 @@ impl<'a> Session<'a> {
 /// snapshot's commit (HEAD for the working tree and the index), on its own
 /// thread while the files are analyzed.
 /// History already read for another snapshot of this run, to reuse.
-pub(super) type KnownHistory<'a> = (&'a Option<HistoryFacts>, &'a Option<String>);
+pub(super) type KnownHistory<'a> = (&'a Option<HistoryFacts>, &'a Option<HistorySkip>);
 
 pub(super) fn measure(
     ctx: &Context,
@@ -180,30 +181,22 @@ pub(super) fn measure(
         );
         let history = match reader.map(|r| r.join()) {
             None if let Some((h, note)) = known => (h.clone(), note.clone()),
-            None if needs(Source::History) => (
-                None,
-                Some("no commits yet: history metrics are skipped".to_string()),
-            ),
+            None if needs(Source::History) => (None, Some(HistorySkip::NoCommitsYet)),
             None => (None, None),
             Some(Ok(Ok(read))) => read,
             Some(Ok(Err(damaged))) => return (listed, Err(damaged)),
-            Some(Err(_)) => (
-                None,
-                Some(
-                    "reading the history failed unexpectedly: history metrics are skipped"
-                        .to_string(),
-                ),
-            ),
+            Some(Err(_)) => (None, Some(HistorySkip::ReadFailed)),
         };
         (listed, Ok(history))
     });
-    let (history, history_note) = history?;
+    let (history, history_skip) = history?;
     let (snapshot, source, inputs, analysis) = listed?;
     trace(&format!(
         "analyzed and read history by {:?}",
         started.elapsed()
     ));
     let crates = rust_crates(&place.root, &snapshot, &analysis, source.as_ref());
+    let history_note = history_skip.as_ref().map(HistorySkip::to_string);
     let facts = Facts {
         files: &analysis.files,
         all_paths: &snapshot.all_paths,
@@ -225,7 +218,7 @@ pub(super) fn measure(
         source,
         analysis,
         history,
-        history_note,
+        history_skip,
         results,
     })
 }
@@ -273,26 +266,22 @@ fn list_and_analyze(
     Ok((snapshot, source, inputs, analysis))
 }
 
-/// The history facts, or the note saying why there are none.
+/// The history facts, or why there are none.
 /// A damaged object database is the error: the run stops.
 fn read_history(
     git_dir: Option<&Path>,
     settings: &config::History,
     progress: &history::ProgressHook,
-) -> Result<(Option<HistoryFacts>, Option<String>), Error> {
+) -> Result<(Option<HistoryFacts>, Option<HistorySkip>), Error> {
     let Some(git_dir) = git_dir else {
-        return Ok((
-            None,
-            Some("not a git repository: history metrics are skipped".to_string()),
-        ));
+        return Ok((None, Some(HistorySkip::NotGit)));
     };
     // A handle of this thread's own: libgit2 handles are not shared.
     let read = git2::Repository::open(git_dir)
         .map_err(|e| {
-            history::Unread::Skipped(format!(
-                "cannot open the repository ({}): history metrics are skipped",
-                e.message()
-            ))
+            history::Unread::Skipped(HistorySkip::CannotOpen {
+                error: e.message().to_string(),
+            })
         })
         .and_then(|repo| match &progress.0 {
             Some(p) => history::read_with(&repo, settings, p.as_ref()),
@@ -302,5 +291,13 @@ fn read_history(
         Ok(h) => Ok((Some(h), None)),
         Err(history::Unread::Skipped(why)) => Ok((None, Some(why))),
         Err(history::Unread::Damaged(e)) => Err(e.to_error()),
+    }
+}
+
+/// Prints a line to stderr when `QSCAN_TRACE` is set: where a run spends its
+/// time, for benchmarks and bug reports.
+pub fn trace(line: &str) {
+    if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("trace: {line}");
     }
 }

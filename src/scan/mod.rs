@@ -5,70 +5,34 @@
 //! file is parsed, with no history metric no history is read.
 //!
 //! This file is the orchestration only; each stage has its room:
-//! [`place`] where the scan runs, [`snapshot`] which files a target names,
-//! [`measure`] one snapshot measured, [`baseline`] the comparison with
-//! another, [`gate`] the verdict, and [`assemble`] the report.
+//! [`request`] what to scan, [`place`] where the scan runs, [`snapshot`]
+//! which files a target names, [`measure`] one snapshot measured,
+//! [`baseline`] the comparison with another, [`gate`] the verdict, and
+//! [`assemble`] the report.
 
 mod assemble;
 mod baseline;
 mod gate;
 mod measure;
 mod place;
+mod request;
 mod snapshot;
-
-use std::path::PathBuf;
 
 use crate::analyze::{self, Analysis};
 use crate::config::{self, Definition};
 use crate::error::Error;
-use crate::history;
 use crate::metrics;
-use crate::metrics::groups::By;
 use crate::report::Report;
 
-pub use measure::Session;
 use measure::{Measured, measure, query_jobs};
+pub use measure::{Session, trace};
 use place::bare_refused;
 pub use place::{Place, bare_definition, locate, locate_commits};
+pub use request::{Request, Target};
 use snapshot::{list_files, path_rules, resolve};
 
 /// How many files this process has parsed (for traces and tests).
 pub use crate::analyze::FILES_PARSED;
-
-/// Which snapshot of the repository to measure.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Target {
-    /// The files on disk, respecting .gitignore.
-    #[default]
-    WorkingTree,
-    /// What is staged (`--staged`): the index, read from the object database.
-    Index,
-    /// A commit (`--rev REV`), read from the object database.
-    Revision(String),
-}
-
-/// What to scan and how.
-#[derive(Debug, Clone, Default)]
-pub struct Request {
-    pub path: PathBuf,
-    pub config: Option<PathBuf>,
-    /// Overrides `[gate] min_score`.
-    pub min_score: Option<f64>,
-    /// Told how reading the history advances (the CLI's progress bar).
-    pub progress: history::ProgressHook,
-    pub target: Target,
-    /// Compare with this revision (`--baseline`).
-    pub baseline: Option<String>,
-    /// Fail when a metric drops or a new offender appears (`--fail-on-regression`,
-    /// or `[gate] no_regression`).
-    pub fail_on_regression: bool,
-    /// Judge only what changed: the thresholds and min score do not apply (`--new-only`).
-    pub new_only: bool,
-    /// Neither read nor write the facts cache on disk (`--no-cache`).
-    pub no_cache: bool,
-    /// Also report every metric per team or folder (`--by`).
-    pub by: Option<By>,
-}
 
 pub fn run(req: &Request) -> Result<Report, Error> {
     let place = locate_commits(&req.path)?;
@@ -120,6 +84,7 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         snapshot,
         mut analysis,
         history,
+        history_skip,
         mut results,
         ..
     } = now;
@@ -127,7 +92,7 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     if let Some(before) = &before {
         baseline::compare(&mut results, before, &mut notes);
     }
-    let metrics_measured = gate::measured(&results, &mut notes)?;
+    let metrics_measured = gate::measured(&results, history_skip.as_ref(), &mut notes)?;
     let score = metrics::score(&results);
     let min_score = req.min_score.or(def.gate.min_score);
     let failures = gate::failures(def, req, min_score, score, &results, before.is_some());
@@ -151,12 +116,4 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         notes,
         groups,
     }))
-}
-
-/// Prints a line to stderr when `QSCAN_TRACE` is set: where a run spends its
-/// time, for benchmarks and bug reports.
-pub fn trace(line: &str) {
-    if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
-        eprintln!("trace: {line}");
-    }
 }

@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, Definition, Origin};
 use crate::error::Error;
 
-use super::snapshot::resolve_rev;
-
 /// Where a scan runs: the root folder and, when there is one, its repository.
 pub struct Place {
     pub root: PathBuf,
@@ -72,7 +70,9 @@ pub fn locate_commits(path: &Path) -> Result<Place, Error> {
             })
         }
         // Not "no repository": git would refuse it too, and say why.
-        Err(e) if e.code() == git2::ErrorCode::Owner => Err(crate::odb::dubious_ownership(&start)),
+        Err(e) if e.code() == git2::ErrorCode::Owner => {
+            Err(crate::error::dubious_ownership(&start))
+        }
         Err(_) => Ok(Place {
             root: start,
             repo: None,
@@ -144,4 +144,24 @@ pub(super) fn repo_of<'a>(place: &'a Place, what: &str) -> Result<&'a git2::Repo
             None,
         )
     })
+}
+
+/// The commit a revision names, for `flag` (`--rev`, `--baseline`).
+pub(super) fn resolve_rev(place: &Place, rev: &str, flag: &str) -> Result<git2::Oid, Error> {
+    let repo = repo_of(place, flag)?;
+    // libgit2 would loop forever on a truncated loose object on the way.
+    let odb = crate::odb::Odb::new(repo).map_err(|e| e.to_error())?;
+    odb.check_rev(rev).map_err(|e| e.to_error())?;
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map(|c| c.id())
+        .map_err(|e| {
+            Error::usage(
+                format!(
+                    "{flag} {rev}: not a commit of this repository ({})",
+                    e.message()
+                ),
+                Some("give a branch, tag or commit id, e.g. `HEAD~1` or `origin/main`"),
+            )
+        })
 }

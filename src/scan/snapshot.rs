@@ -9,8 +9,8 @@ use crate::config::Definition;
 use crate::discover::{self, PathRules};
 use crate::error::Error;
 
-use super::Target;
-use super::place::{Place, repo_of};
+use super::place::{Place, repo_of, resolve_rev};
+use super::request::Target;
 
 /// A snapshot resolved to what it reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,25 +33,6 @@ pub(super) fn resolve(place: &Place, target: &Target) -> Result<Snap, Error> {
         Target::Index => repo_of(place, "--staged").map(|_| Snap::Index),
         Target::Revision(rev) => resolve_rev(place, rev, "--rev").map(Snap::Commit),
     }
-}
-
-pub(super) fn resolve_rev(place: &Place, rev: &str, flag: &str) -> Result<git2::Oid, Error> {
-    let repo = repo_of(place, flag)?;
-    // libgit2 would loop forever on a truncated loose object on the way.
-    let odb = crate::odb::Odb::new(repo).map_err(|e| e.to_error())?;
-    odb.check_rev(rev).map_err(|e| e.to_error())?;
-    repo.revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map(|c| c.id())
-        .map_err(|e| {
-            Error::usage(
-                format!(
-                    "{flag} {rev}: not a commit of this repository ({})",
-                    e.message()
-                ),
-                Some("give a branch, tag or commit id, e.g. `HEAD~1` or `origin/main`"),
-            )
-        })
 }
 
 /// The files of a snapshot, and where their contents are read from.
