@@ -13,19 +13,13 @@ use super::request::{Request, Target};
 /// skipped for the history's reason and that reason is how the repository
 /// is ([`HistorySkip::is_benign`]: no git, no commits yet, a shallow clone
 /// cut at HEAD, no change unit in the window), for a gate that checked
-/// nothing because something failed has not passed.
-pub(super) fn unmeasured(
-    results: &[metrics::MetricResult],
-    history_skip: Option<&HistorySkip>,
-) -> Result<(), Error> {
+/// nothing because something failed has not passed. `reasons` are the
+/// metrics' reasons for being skipped, in the definition's order.
+fn unmeasured(mut reasons: Vec<&str>, history_skip: Option<&HistorySkip>) -> Result<(), Error> {
     // A history metric without history is skipped with the reason's text.
     let benign = history_skip
         .filter(|why| why.is_benign())
         .map(HistorySkip::to_string);
-    let mut reasons: Vec<&str> = results
-        .iter()
-        .filter_map(|r| r.skipped.as_deref())
-        .collect();
     reasons.dedup();
     if reasons.iter().all(|why| Some(*why) == benign.as_deref()) {
         return Ok(());
@@ -45,7 +39,8 @@ pub(super) fn measured(
 ) -> Result<usize, Error> {
     let metrics_measured = results.iter().filter(|r| r.skipped.is_none()).count();
     if !results.is_empty() && metrics_measured == 0 {
-        unmeasured(results, history_skip)?;
+        let reasons = results.iter().filter_map(|r| r.skipped.as_deref());
+        unmeasured(reasons.collect(), history_skip)?;
         notes.push(Note::NothingMeasured);
     }
     Ok(metrics_measured)
@@ -79,4 +74,56 @@ pub(super) fn failures(
         ));
     }
     failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_measured_is_an_error_unless_the_history_is_benignly_absent() {
+        let benign = HistorySkip::NoUnitInWindow;
+        let why = benign.to_string();
+        assert!(unmeasured(vec![&why, &why], Some(&benign)).is_ok());
+        let shallow = HistorySkip::ShallowAtHead {
+            id: "0123456789ab".into(),
+            time: 0,
+        };
+        let cut = shallow.to_string();
+        assert!(unmeasured(vec![&cut], Some(&shallow)).is_ok());
+        // A failure reading the history is no pass.
+        let failed = HistorySkip::CannotOpen {
+            error: "denied".into(),
+        };
+        let text = failed.to_string();
+        let e = unmeasured(vec![&text], Some(&failed))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "no metric could be measured: cannot open the repository (denied): history \
+                 metrics are skipped"
+            )
+        );
+        // Nor is another metric skipped for its own reason beside a benign history.
+        let e = unmeasured(
+            vec![&why, "the coverage report was not read"],
+            Some(&benign),
+        )
+        .err()
+        .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(&*format!(
+                "no metric could be measured: {why}; the coverage report was not read"
+            ))
+        );
+        // A reason that only begins like a benign one is not one.
+        let e = unmeasured(
+            vec!["no commits yet, or so"],
+            Some(&HistorySkip::NoCommitsYet),
+        );
+        assert!(e.is_err());
+    }
 }
