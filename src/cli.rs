@@ -8,14 +8,11 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::error::Error;
+use crate::error::{Error, ExitCode};
 use crate::history::{Progress, ProgressHook};
 use crate::metrics::groups::By;
 use crate::report::{self, Format, TrendFormat};
 use crate::scan::{self, Request};
-
-pub const EXIT_PASSED: i32 = 0;
-pub const EXIT_FAILED: i32 = 1;
 
 /// Set before `main` (by the binary) when the process started with stdout
 /// closed, e.g. `qscan >&-`: printing the report there is an error, since
@@ -240,12 +237,16 @@ fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Runs qscan with the process's arguments and returns the exit code.
-pub fn main() -> i32 {
+/// Runs qscan with the process's arguments and returns how it ended.
+pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Error::EXIT_CODE } else { 0 };
+            let code = if e.use_stderr() {
+                ExitCode::Error
+            } else {
+                ExitCode::Passed
+            };
             let _ = e.print();
             return code;
         }
@@ -253,7 +254,7 @@ pub fn main() -> i32 {
     run(&cli)
 }
 
-pub fn run(cli: &Cli) -> i32 {
+pub fn run(cli: &Cli) -> ExitCode {
     if let Some(command) = &cli.command {
         return match command {
             Command::Explain {
@@ -303,7 +304,7 @@ pub fn run(cli: &Cli) -> i32 {
             "--fail-on-regression compares with a baseline, and none is given",
             Some("add --baseline REV (e.g. --baseline origin/main), or use --staged"),
         ));
-        return Error::EXIT_CODE;
+        return ExitCode::Error;
     }
     let request = Request {
         path: cli.path.clone(),
@@ -333,13 +334,13 @@ pub fn run(cli: &Cli) -> i32 {
                     "skipped": analysis.skipped,
                 });
                 match emit(&format!("{value:#}\n"), ColorWhen::Never) {
-                    Ok(()) => EXIT_PASSED,
+                    Ok(()) => ExitCode::Passed,
                     Err(code) => code,
                 }
             }
             Err(e) => {
                 report_error(&e);
-                Error::EXIT_CODE
+                ExitCode::Error
             }
         };
     }
@@ -366,23 +367,23 @@ pub fn run(cli: &Cli) -> i32 {
                 return code;
             }
             if report.passed {
-                EXIT_PASSED
+                ExitCode::Passed
             } else {
-                EXIT_FAILED
+                ExitCode::GateFailed
             }
         }
         Err(e) => {
             report_error(&e);
-            Error::EXIT_CODE
+            ExitCode::Error
         }
     }
 }
 
-fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool) -> i32 {
+fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool) -> ExitCode {
     if markdown {
         return emit(&crate::explain::markdown_table(), ColorWhen::Never)
             .err()
-            .unwrap_or(EXIT_PASSED);
+            .unwrap_or(ExitCode::Passed);
     }
     // Metric names come from the definition of the repository around here,
     // when it can be read; kinds need none.
@@ -401,11 +402,13 @@ fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool
                     format!("`{t}` is neither a metric kind nor a metric of the definition"),
                     Some(&format!("{hint}`qscan explain` lists them all")),
                 ));
-                return Error::EXIT_CODE;
+                return ExitCode::Error;
             }
         },
     };
-    emit(&text, ColorWhen::Never).err().unwrap_or(EXIT_PASSED)
+    emit(&text, ColorWhen::Never)
+        .err()
+        .unwrap_or(ExitCode::Passed)
 }
 
 /// `qscan trend`: the trend to stdout or `--output FILE`; exit 0 unless an
@@ -414,12 +417,12 @@ fn trend(
     opts: &crate::trend::Options,
     format: TrendFormat,
     output: Option<&std::path::Path>,
-) -> i32 {
+) -> ExitCode {
     let trend = match crate::trend::run(opts) {
         Ok(t) => t,
         Err(e) => {
             report_error(&e);
-            return Error::EXIT_CODE;
+            return ExitCode::Error;
         }
     };
     let text = report::render_trend(&trend, format);
@@ -427,17 +430,17 @@ fn trend(
         Some(file) => write_file(file, &text, ColorWhen::Never),
         None => emit(&text, ColorWhen::Never),
     };
-    written.err().unwrap_or(EXIT_PASSED)
+    written.err().unwrap_or(ExitCode::Passed)
 }
 
 /// `qscan init`: what was written goes to stderr, like cargo's "Created";
 /// stdout stays empty.
-fn init(opts: &crate::init::Options) -> i32 {
+fn init(opts: &crate::init::Options) -> ExitCode {
     let written = match crate::init::init(opts) {
         Ok(w) => w,
         Err(e) => {
             report_error(&e);
-            return Error::EXIT_CODE;
+            return ExitCode::Error;
         }
     };
     let mut err = std::io::stderr().lock();
@@ -477,11 +480,11 @@ fn init(opts: &crate::init::Options) -> i32 {
         "  score {:.1}, min_score {}: the gate passes today; raise each min as values improve",
         written.score, written.min_score
     );
-    EXIT_PASSED
+    ExitCode::Passed
 }
 
 /// `qscan hook install|uninstall`: a line on stderr saying what changed.
-fn hook(action: &HookAction) -> i32 {
+fn hook(action: &HookAction) -> ExitCode {
     use crate::hook::{Installed, Uninstalled};
     let message = match action {
         HookAction::Install { path, force } => crate::hook::install(path, *force).map(|o| {
@@ -520,11 +523,11 @@ fn hook(action: &HookAction) -> i32 {
     match message {
         Ok(m) => {
             eprintln!("qscan: {m}");
-            EXIT_PASSED
+            ExitCode::Passed
         }
         Err(e) => {
             report_error(&e);
-            Error::EXIT_CODE
+            ExitCode::Error
         }
     }
 }
@@ -533,7 +536,7 @@ fn hook(action: &HookAction) -> i32 {
 /// that stops early (`qscan | head -1`) is not an error: the exit code stays
 /// the verdict. A stdout closed from the start (`qscan >&-`) is one: the
 /// error is the exit code to return.
-fn emit(text: &str, when: ColorWhen) -> Result<(), i32> {
+fn emit(text: &str, when: ColorWhen) -> Result<(), ExitCode> {
     if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
         report_error(&Error::usage(
             "cannot write the output: standard output is closed",
@@ -541,7 +544,7 @@ fn emit(text: &str, when: ColorWhen) -> Result<(), i32> {
                 "redirect it instead (`qscan > /dev/null` to drop it), or write to a file with --output FILE",
             ),
         ));
-        return Err(Error::EXIT_CODE);
+        return Err(ExitCode::Error);
     }
     let color = match when {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
@@ -552,7 +555,7 @@ fn emit(text: &str, when: ColorWhen) -> Result<(), i32> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             eprintln!("qscan: error: cannot write the output: {e}");
-            Err(Error::EXIT_CODE)
+            Err(ExitCode::Error)
         }
         _ => Ok(()),
     }
@@ -613,7 +616,7 @@ impl Progress for Bar {
 
 /// Writes the report to `--output FILE`, with styles stripped unless colour
 /// is forced.
-fn write_file(path: &std::path::Path, text: &str, when: ColorWhen) -> Result<(), i32> {
+fn write_file(path: &std::path::Path, text: &str, when: ColorWhen) -> Result<(), ExitCode> {
     let written = match when {
         ColorWhen::Always => std::fs::write(path, text),
         _ => std::fs::write(path, anstream::adapter::strip_str(text).to_string()),
@@ -622,13 +625,13 @@ fn write_file(path: &std::path::Path, text: &str, when: ColorWhen) -> Result<(),
         report_error(&Error::Io {
             message: format!("cannot write the output to {}: {e}", path.display()),
         });
-        Error::EXIT_CODE
+        ExitCode::Error
     })
 }
 
 /// In GitHub Actions, `--format github` also appends the markdown summary to
 /// the step summary file, where it shows on the run's page.
-fn append_step_summary(report: &report::Report) -> Result<(), i32> {
+fn append_step_summary(report: &report::Report) -> Result<(), ExitCode> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
@@ -646,7 +649,7 @@ fn append_step_summary(report: &report::Report) -> Result<(), i32> {
                     path.display()
                 ),
             });
-            Error::EXIT_CODE
+            ExitCode::Error
         })
 }
 

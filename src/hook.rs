@@ -156,7 +156,7 @@ pub fn hooks_dir(path: &Path) -> Result<(PathBuf, bool), Error> {
     })?;
     let repo = git2::Repository::discover(&start).map_err(|e| {
         if e.code() == git2::ErrorCode::Owner {
-            return crate::odb::dubious_ownership(&start);
+            return crate::error::dubious_ownership(&start);
         }
         Error::usage(
             format!("{} is not inside a git repository", start.display()),

@@ -12,6 +12,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
+pub mod crates;
 pub mod discover;
 pub mod error;
 pub mod explain;
@@ -22,8 +23,10 @@ pub mod ingest;
 pub mod init;
 pub mod lang;
 pub mod metrics;
+pub mod model;
 pub mod odb;
 pub mod owners;
 pub mod report;
 pub mod scan;
+pub mod text;
 pub mod trend;

@@ -52,7 +52,7 @@ fn main() {
             Some(libmimalloc_sys::mi_free),
         );
     }
-    std::process::exit(qscan::cli::main());
+    std::process::exit(qscan::cli::main().code());
 }
 
 // tree-sitter writes through whatever its allocator returns: its own default

@@ -69,11 +69,6 @@ impl OdbError {
     pub const HINT: &'static str = "the repository's object database is damaged or incomplete: \
          `git fsck` lists what is broken; fetch or clone the repository again, or restore the \
          objects from another clone";
-
-    /// The run-stopping error (exit 2) for this failure.
-    pub fn to_error(&self) -> crate::error::Error {
-        crate::error::Error::input(self.to_string(), Some(Self::HINT))
-    }
 }
 
 impl From<git2::Error> for OdbError {
@@ -544,21 +539,6 @@ fn header_lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
     data.split(|&b| b == b'\n').take_while(|l| !l.is_empty())
 }
 
-/// The message for a repository git refuses to open because another user
-/// owns it, with git's own fix.
-pub fn dubious_ownership(path: &Path) -> crate::error::Error {
-    let shown = path.display();
-    crate::error::Error::Usage {
-        message: format!(
-            "{shown} is a git repository owned by another user, and git refuses to read it \
-             (\"dubious ownership\": its configuration and hooks could run code as you)"
-        ),
-        hint: Some(format!(
-            "if you trust it, mark it safe: `git config --global --add safe.directory {shown}`"
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -653,17 +633,5 @@ mod tests {
         assert_eq!(parse_header(b"tree -1"), None);
         assert_eq!(parse_header(b"tree "), None);
         assert_eq!(parse_header(b"tree 99999999999999999999999"), None);
-    }
-
-    #[test]
-    fn ownership_message_names_the_fix() {
-        let e = dubious_ownership(Path::new("/srv/repo"));
-        assert!(e.to_string().contains("owned by another user"));
-        assert_eq!(
-            e.hint(),
-            Some(
-                "if you trust it, mark it safe: `git config --global --add safe.directory /srv/repo`"
-            )
-        );
     }
 }

@@ -9,13 +9,18 @@
 //! neither `@name` nor an email) are skipped, as GitHub skips them, and
 //! reported so the team can fix them — by line number, without quoting the
 //! line (the file may not be a CODEOWNERS file at all: README, "Running on
-//! untrusted repositories"). This module only parses and matches; which file
-//! is read from which snapshot is the scan's business.
+//! untrusted repositories"). [`read`] picks the file of a measured snapshot
+//! and says what it found; the rest parses and matches. Where a snapshot's
+//! files come from is the scan's business (it hands [`read`] a reader).
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use crate::model::Note;
+
 /// Where GitHub looks for the file, in its order: the first found wins.
 pub const LOCATIONS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+
+pub use crate::model::UNOWNED;
 
 /// A parsed CODEOWNERS file.
 #[derive(Debug)]
@@ -194,6 +199,54 @@ fn globs(pattern: &str) -> Vec<String> {
         out.push(format!("{base}/**"));
     }
     out
+}
+
+/// What a snapshot holds at one of the [`LOCATIONS`].
+pub enum Found {
+    /// No file there (or a folder).
+    Absent,
+    /// A file, and what reading it gave.
+    File(std::io::Result<Vec<u8>>),
+}
+
+/// The owners of the CODEOWNERS file GitHub would read in a snapshot: the
+/// first of the [`LOCATIONS`] that `at` finds (the scan knows where a
+/// snapshot's files are read from; an error from it stops the run). Notes
+/// say when there is none, when it cannot be read, and what in it was
+/// skipped.
+pub fn read<E>(
+    mut at: impl FnMut(&str) -> Result<Found, E>,
+    notes: &mut Vec<Note>,
+) -> Result<Owners, E> {
+    for location in LOCATIONS {
+        let read = match at(location)? {
+            Found::Absent => continue,
+            Found::File(read) => read,
+        };
+        return Ok(match read {
+            Ok(bytes) => {
+                let owners = Owners::parse(location, &String::from_utf8_lossy(&bytes));
+                notes.extend(owners.problems.iter().cloned().map(Note::CodeownersLine));
+                let people = owners.people();
+                if people > 0 {
+                    notes.push(Note::CodeownersPeople {
+                        location: location.to_string(),
+                        people,
+                    });
+                }
+                owners
+            }
+            Err(e) => {
+                notes.push(Note::CodeownersUnreadable {
+                    location: location.to_string(),
+                    error: e.to_string(),
+                });
+                Owners::default()
+            }
+        });
+    }
+    notes.push(Note::NoCodeowners);
+    Ok(Owners::default())
 }
 
 #[cfg(test)]

@@ -121,10 +121,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         ));
     }
     if def.origin == Origin::BuiltIn {
-        notes.push(
-            "no quality.toml at the repository root: using the built-in default definition"
-                .to_string(),
-        );
+        notes.push(crate::model::Note::BuiltInDefinition.to_string());
     }
 
     let session = scan::Session::new(place, def, opts.no_cache)?;
@@ -137,7 +134,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         let results = session.measure_commit(commit.id, Some(commit.id) == head, NOT_CURRENT)?;
         points.push(TrendPoint {
             revision: commit.id.to_string(),
-            time: crate::report::rfc3339(commit.time),
+            time: crate::text::rfc3339(commit.time),
             seconds: commit.time,
             score: metrics::score(&results),
             metrics: results

@@ -64,13 +64,7 @@ pub struct Scan {
     pub test_patterns: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct History {
-    pub window: Option<u64>,
-    /// A time span in seconds, counted back from the newest change unit.
-    pub since: Option<i64>,
-    pub branch: Option<String>,
-}
+pub use crate::history::Settings as History;
 
 #[derive(Debug, Clone)]
 pub struct Gate {

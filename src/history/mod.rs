@@ -18,9 +18,18 @@ use std::sync::Arc;
 use git2::{Oid, Repository};
 use serde::Serialize;
 
-use crate::config::History;
+use crate::model::{HistorySkip, Note, WindowSpan};
 use crate::odb::{Odb, OdbError};
 use walk::{End, Step, Window};
+
+/// The `[history]` settings of a definition: the window and the line read.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub window: Option<u64>,
+    /// A time span in seconds, counted back from the newest change unit.
+    pub since: Option<i64>,
+    pub branch: Option<String>,
+}
 
 /// One change unit: a first-parent commit (a merge stands for its pull request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,7 +56,7 @@ pub struct HistoryFacts {
     /// history reaches back to it, but its own changes are unknown).
     pub reaches: Option<i64>,
     /// Things the report should say about the history (truncation, limits).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// Told how far the reading has come, so the CLI can draw a progress bar.
@@ -77,9 +86,9 @@ impl std::fmt::Debug for ProgressHook {
 /// Why there are no history facts.
 #[derive(Debug)]
 pub enum Unread {
-    /// Nothing to read (no commits, a shallow clone cut at HEAD): the note
-    /// for the report, and the history metrics are skipped.
-    Skipped(String),
+    /// Nothing to read (no commits, a shallow clone cut at HEAD): the
+    /// reason, for the report, and the history metrics are skipped.
+    Skipped(HistorySkip),
     /// The object database is damaged: the run stops (exit 2).
     Damaged(OdbError),
 }
@@ -87,7 +96,7 @@ pub enum Unread {
 impl std::fmt::Display for Unread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Unread::Skipped(note) => f.write_str(note),
+            Unread::Skipped(why) => write!(f, "{why}"),
             Unread::Damaged(e) => write!(f, "{e}"),
         }
     }
@@ -110,14 +119,14 @@ impl Progress for NoProgress {
 /// Reads the change units of the window from HEAD's first-parent line (or the
 /// configured branch). [`Unread::Skipped`] is a note for the report (history
 /// metrics are then skipped); [`Unread::Damaged`] stops the run.
-pub fn read(repo: &Repository, settings: &History) -> Result<HistoryFacts, Unread> {
+pub fn read(repo: &Repository, settings: &Settings) -> Result<HistoryFacts, Unread> {
     read_with(repo, settings, &NoProgress)
 }
 
 /// [`read`], reporting progress.
 pub fn read_with(
     repo: &Repository,
-    settings: &History,
+    settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<HistoryFacts, Unread> {
     // libgit2 re-hashes every object it reads unless told not to; git itself
@@ -135,7 +144,7 @@ pub fn read_with(
 
 fn read_units(
     repo: &Repository,
-    settings: &History,
+    settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<HistoryFacts, Unread> {
     let odb = Odb::new(repo)?;
@@ -153,13 +162,11 @@ fn read_units(
     };
     if steps.is_empty() {
         return Err(Unread::Skipped(match end {
-            End::Shallow { id, time } => format!(
-                "shallow clone: the history is cut at HEAD's own commit {} ({}), whose changes \
-                 are unknown: history metrics are skipped",
-                short(id),
-                crate::report::rfc3339(time)
-            ),
-            _ => "no change unit in the window: history metrics are skipped".to_string(),
+            End::Shallow { id, time } => HistorySkip::ShallowAtHead {
+                id: short(id),
+                time,
+            },
+            _ => HistorySkip::NoUnitInWindow,
         }));
     }
     notes.extend(end_note(&end, &steps, window, repo.is_shallow()));
@@ -169,11 +176,7 @@ fn read_units(
     progress.finish();
     let (paths, absent) = paths?;
     if absent > 0 {
-        notes.push(format!(
-            "rename detection could not compare {} whose content is absent from this clone \
-             (a partial clone?): each counts as deleted or added, not renamed",
-            crate::metrics::plural(absent, "added or deleted file")
-        ));
+        notes.push(Note::RenamesUnknown { files: absent });
     }
     let units = steps
         .into_iter()
@@ -219,29 +222,23 @@ pub fn branch_commit(odb: &Odb, branch: &str) -> Result<Option<Oid>, OdbError> {
 
 /// The commit the walk starts from, with a note when HEAD is detached; the
 /// error when there is none.
-fn start_commit(odb: &Odb, settings: &History, notes: &mut Vec<String>) -> Result<Oid, Unread> {
+fn start_commit(odb: &Odb, settings: &Settings, notes: &mut Vec<Note>) -> Result<Oid, Unread> {
     let repo = odb.repo();
     if let Some(branch) = &settings.branch {
         return branch_commit(odb, branch)?.ok_or_else(|| {
-            Unread::Skipped(format!(
-                "[history] branch `{branch}` is not a branch or commit of this repository: \
-                 history metrics are skipped"
-            ))
+            Unread::Skipped(HistorySkip::BranchNotFound {
+                branch: branch.clone(),
+            })
         });
     }
     match repo.head() {
         Ok(head) => {
             let Some(id) = head.resolve().ok().and_then(|r| r.target()) else {
-                return Err(Unread::Skipped(
-                    "HEAD does not point to a commit: history metrics are skipped".to_string(),
-                ));
+                return Err(Unread::Skipped(HistorySkip::HeadNotCommit));
             };
             let id = odb.peel_to_commit(id)?;
             if repo.head_detached().unwrap_or(false) {
-                notes.push(format!(
-                    "HEAD is detached at {}: history is read along that commit's first-parent line",
-                    short(id)
-                ));
+                notes.push(Note::HeadDetached { id: short(id) });
             }
             Ok(id)
         }
@@ -259,66 +256,42 @@ fn start_commit(odb: &Odb, settings: &History, notes: &mut Vec<String>) -> Resul
                 .map(|mut refs| refs.next().is_none())
                 .unwrap_or(true);
             Err(Unread::Skipped(if no_refs {
-                "the repository has no commits yet: history metrics are skipped".to_string()
+                HistorySkip::NoCommits
             } else {
-                format!(
-                    "HEAD is on branch `{branch}`, which has no commits yet: history metrics are \
-                     skipped (set [history] branch to read another branch)"
-                )
+                HistorySkip::UnbornBranch { branch }
             }))
         }
-        Err(e) => Err(Unread::Skipped(format!(
-            "cannot read HEAD ({}): history metrics are skipped",
-            e.message()
-        ))),
+        Err(e) => Err(Unread::Skipped(HistorySkip::CannotReadHead {
+            error: e.message().to_string(),
+        })),
     }
 }
 
 /// What the report should say about where the walk stopped.
-fn end_note(end: &End, steps: &[Step], window: Window, shallow_repo: bool) -> Option<String> {
-    let n = steps.len();
-    let oldest = steps.last().map(|s| crate::report::rfc3339(s.time))?;
-    let wanted = describe(window);
+fn end_note(end: &End, steps: &[Step], window: Window, shallow_repo: bool) -> Option<Note> {
+    let units = steps.len() as u64;
+    let oldest = steps.last()?.time;
+    let window = WindowSpan {
+        max_units: window.max_units,
+        since: window.since,
+    };
     match end {
-        End::WindowFull | End::SinceReached => shallow_repo.then(|| {
-            format!(
-                "shallow clone, but the window's {} all lie within the history it holds",
-                crate::metrics::plural(n as u64, "change unit")
-            )
+        End::WindowFull | End::SinceReached => {
+            shallow_repo.then_some(Note::ShallowWithinWindow { units })
+        }
+        End::Root if window.max_units.is_some_and(|m| units >= m) => None,
+        End::Root => Some(Note::WholeHistory {
+            units,
+            oldest,
+            window,
         }),
-        End::Root if window.max_units.is_some_and(|m| n as u64 >= m) => None,
-        End::Root => Some(format!(
-            "the whole history is {} (back to {oldest}), less than the window of {wanted}: all of it is counted",
-            crate::metrics::plural(n as u64, "change unit")
-        )),
-        End::Shallow { id, time } => Some(format!(
-            "shallow clone: the history is truncated at {} ({}); it reaches back {} to \
-             {oldest}, less than the window of {wanted} (the boundary commit's own changes are \
-             unknown and not counted)",
-            short(*id),
-            crate::report::rfc3339(*time),
-            crate::metrics::plural(n as u64, "change unit")
-        )),
-    }
-}
-
-/// "500 change units", "180 days", "500 change units or 180 days".
-fn describe(window: Window) -> String {
-    let span = window.since.map(|s| {
-        let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
-            .into_iter()
-            .find(|(secs, _)| s % secs == 0)
-            .map_or((s, "second"), |(secs, unit)| (s / secs, unit));
-        crate::metrics::plural(n.unsigned_abs(), unit)
-    });
-    let units = window
-        .max_units
-        .map(|m| crate::metrics::plural(m, "change unit"));
-    match (units, span) {
-        (Some(u), Some(s)) => format!("{u} or {s}"),
-        (Some(u), None) => u,
-        (None, Some(s)) => s,
-        (None, None) => "the whole history".to_string(),
+        End::Shallow { id, time } => Some(Note::ShallowTruncated {
+            id: short(*id),
+            time: *time,
+            units,
+            oldest,
+            window,
+        }),
     }
 }
 
@@ -349,19 +322,4 @@ fn diff_all(
         }
     }
     Ok((out, differ.absent_blobs))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn describes_windows() {
-        let w = |max_units, since| describe(Window { max_units, since });
-        assert_eq!(w(Some(500), None), "500 change units");
-        assert_eq!(w(Some(1), Some(86_400)), "1 change unit or 1 day");
-        assert_eq!(w(None, Some(12 * 3600)), "12 hours");
-        assert_eq!(w(None, Some(90)), "90 seconds");
-        assert_eq!(w(None, None), "the whole history");
-    }
 }

@@ -22,6 +22,7 @@ use crate::config::{Definition, Params};
 use crate::discover::confine::{self, escape};
 use crate::error::Error;
 use crate::facts::{CoverageFacts, ExternalValue};
+use crate::model::{Note, PATHS_SHOWN};
 
 /// What the definition's report-reading metrics need, by metric name.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +30,7 @@ pub struct Inputs {
     pub coverage: BTreeMap<String, CoverageFacts>,
     pub external: BTreeMap<String, ExternalValue>,
     /// What the reports say that is not scored, for the report's notes.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 const COVERAGE_HINT: &str = "qscan reads lcov (.info), Cobertura XML and llvm-cov JSON \
@@ -79,29 +80,21 @@ pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inp
     Ok(inputs)
 }
 
-/// Paths listed in a note before the rest is elided.
-const PATHS_SHOWN: usize = 5;
-
 /// The note for lines a coverage report names past the end of files.
-fn past_end_note(metric: &str, past_end: &[(String, u64)]) -> Option<String> {
+fn past_end_note(metric: &str, past_end: &[(String, u64)]) -> Option<Note> {
     if past_end.is_empty() {
         return None;
     }
-    let total = past_end.iter().fold(0u64, |t, (_, n)| t.saturating_add(*n));
-    let mut listed: Vec<String> = past_end
-        .iter()
-        .take(PATHS_SHOWN)
-        .map(|(path, n)| format!("{} ({n})", escape(path)))
-        .collect();
-    if past_end.len() > PATHS_SHOWN {
-        listed.push(format!("{} more", past_end.len() - PATHS_SHOWN));
-    }
-    Some(format!(
-        "metric '{metric}': the coverage report names {} past the end of the repository's {} (not scored): {}",
-        crate::metrics::plural(total, "line"),
-        if past_end.len() == 1 { "file" } else { "files" },
-        listed.join(", ")
-    ))
+    Some(Note::CoveragePastEnd {
+        metric: metric.to_string(),
+        lines: past_end.iter().fold(0u64, |t, (_, n)| t.saturating_add(*n)),
+        shown: past_end
+            .iter()
+            .take(PATHS_SHOWN)
+            .map(|(path, n)| (escape(path), *n))
+            .collect(),
+        files: past_end.len(),
+    })
 }
 
 /// Whether a report path holds glob syntax.
@@ -199,12 +192,14 @@ mod tests {
     fn past_end_notes_count_and_list_files() {
         assert_eq!(past_end_note("cov", &[]), None);
         assert_eq!(
-            past_end_note("cov", &[("a.py".into(), 1)]).unwrap(),
+            past_end_note("cov", &[("a.py".into(), 1)])
+                .unwrap()
+                .to_string(),
             "metric 'cov': the coverage report names 1 line past the end of the repository's file (not scored): a.py (1)"
         );
         let many: Vec<(String, u64)> = (0..7).map(|i| (format!("f{i}.py"), 2)).collect();
         assert_eq!(
-            past_end_note("cov", &many).unwrap(),
+            past_end_note("cov", &many).unwrap().to_string(),
             "metric 'cov': the coverage report names 14 lines past the end of the repository's files (not scored): \
              f0.py (2), f1.py (2), f2.py (2), f3.py (2), f4.py (2), 2 more"
         );

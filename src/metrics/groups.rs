@@ -19,7 +19,7 @@ use crate::owners::{self, Owners};
 
 /// The group of paths no team owns (no matching line, a line without
 /// owners, or one naming only people).
-pub const UNOWNED: &str = "(unowned)";
+pub use crate::owners::UNOWNED;
 /// The group of files at the repository root, for `--by dir`.
 pub const ROOT: &str = ".";
 

@@ -484,14 +484,7 @@ pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult
     failures
 }
 
-/// "1 parameter", "2 parameters".
-pub fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::text::plural;
 
 #[cfg(test)]
 mod tests {

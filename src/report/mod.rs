@@ -18,6 +18,7 @@ use crate::analyze::Skipped;
 pub use crate::discover::confine::escape;
 use crate::metrics::groups::{By, Group};
 use crate::metrics::{MetricResult, Offender};
+use crate::model::Note;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -42,7 +43,7 @@ pub struct Report {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hotspots: Vec<Hotspot>,
     /// Things the reader should know (built-in definition, no history, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The revision compared with (`--baseline REV`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_revision: Option<String>,
@@ -107,8 +108,7 @@ impl Report {
 /// The verdict of a definition without metrics.
 pub const NO_METRICS: &str = "the definition has no metrics: nothing was checked";
 /// The verdict of a run whose every metric was skipped.
-pub const NOTHING_MEASURED: &str =
-    "nothing was measured: every metric was skipped, so the gate checked nothing";
+pub use crate::model::NOTHING_MEASURED;
 
 /// `qscan trend`: the definition scored at past points of the first-parent
 /// line, oldest first.
@@ -241,24 +241,7 @@ pub fn threshold(m: &MetricResult) -> String {
     }
 }
 
-/// Formats seconds since the epoch as an RFC 3339 UTC timestamp.
-pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if mo <= 2 { y + 1 } else { y };
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
-}
+pub use crate::text::rfc3339;
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -490,12 +473,5 @@ pub(crate) mod tests {
             ],
             notes: vec!["metric 'coverage' is measured at HEAD's commit only".into()],
         }
-    }
-
-    #[test]
-    fn rfc3339_dates() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
     }
 }

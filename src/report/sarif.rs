@@ -206,7 +206,7 @@ fn log(report: &Report) -> Log<'_> {
         .iter()
         .map(|n| Notification {
             level: "note",
-            message: Text::new(n.clone()),
+            message: Text::new(n.to_string()),
         })
         .collect();
     let mut results = Vec::new();
@@ -630,7 +630,7 @@ mod tests {
             .build(&schema)
             .expect("the schema compiles");
         let mut odd = sample(true);
-        odd.notes.push("built-in default definition".into());
+        odd.notes.push(crate::model::Note::BuiltInDefinition);
         odd.metrics[1].offenders[0].path = "dir with space/ü:1.py".into();
         odd.metrics[2].skipped = Some("no history".into());
         for report in [sample(false), sample(true), odd] {

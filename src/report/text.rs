@@ -90,7 +90,12 @@ pub fn render(r: &Report, quiet: bool) -> String {
         out.push('\n');
     }
     for note in &r.notes {
-        let _ = writeln!(out, "{} {}", paint(YELLOW, "note:"), escape(note));
+        let _ = writeln!(
+            out,
+            "{} {}",
+            paint(YELLOW, "note:"),
+            escape(&note.to_string())
+        );
     }
     out.push('\n');
     table(&mut out, &r.metrics);

@@ -1,0 +1,408 @@
+//! The report's notes as values: what a run tells its reader besides the
+//! numbers (a built-in definition, a history that is short or missing, a
+//! report naming files the repository does not have). Stages build a
+//! [`Note`] from facts; its words are written here, once, and every renderer
+//! (and the JSON) shows the same text.
+//!
+//! A leaf: it imports only [`crate::text`], so history, ingest, owners, scan
+//! and report all use it without importing one another.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::text::{plural, rfc3339};
+
+/// The group of paths no team owns (no matching line, a line without
+/// owners, or one naming only people).
+pub const UNOWNED: &str = "(unowned)";
+
+/// Paths a note lists before it elides the rest.
+pub const PATHS_SHOWN: usize = 5;
+
+/// Something the reader of a report should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// No quality.toml: the built-in definition is used.
+    BuiltInDefinition,
+    /// The definition has no metrics.
+    NoMetrics,
+    /// No source file was found under the root.
+    NoSourceFiles { root: String },
+    /// Why there are no history facts (history metrics are skipped).
+    HistorySkipped(HistorySkip),
+    /// HEAD is detached: the history follows that commit's line.
+    HeadDetached { id: String },
+    /// A shallow clone whose cut lies beyond the window.
+    ShallowWithinWindow { units: u64 },
+    /// The whole history is shorter than the window.
+    WholeHistory {
+        units: u64,
+        oldest: i64,
+        window: WindowSpan,
+    },
+    /// A shallow clone cut the window short.
+    ShallowTruncated {
+        id: String,
+        time: i64,
+        units: u64,
+        oldest: i64,
+        window: WindowSpan,
+    },
+    /// Rename detection met blobs absent from a partial clone.
+    RenamesUnknown { files: u64 },
+    /// A coverage report counts lines past the end of files (paths already
+    /// escaped for output, at most [`PATHS_SHOWN`] of `files`).
+    CoveragePastEnd {
+        metric: String,
+        lines: u64,
+        shown: Vec<(String, u64)>,
+        files: usize,
+    },
+    /// The baseline is an unborn HEAD: everything is new.
+    EmptyBaseline,
+    /// A line of the CODEOWNERS file was skipped (`FILE:LINE: why`).
+    CodeownersLine(String),
+    /// The CODEOWNERS file names people, who are not teams.
+    CodeownersPeople { location: String, people: usize },
+    /// The CODEOWNERS file could not be read.
+    CodeownersUnreadable { location: String, error: String },
+    /// There is no CODEOWNERS file.
+    NoCodeowners,
+    /// A coverage report names files the repository does not have.
+    UnmatchedReportPaths { metric: String, paths: Vec<String> },
+    /// Files of the baseline that could not be analyzed (sorted).
+    BaselineUnanalyzed { paths: Vec<String> },
+    /// Concluding a merge: the merged branch's offenders are not new.
+    ConcludingMerge,
+    /// Every metric was skipped.
+    NothingMeasured,
+    /// Hotspots need file metrics, and the definition has none.
+    HotspotsNeedFiles,
+}
+
+/// Why a snapshot has no history facts. Some reasons are how the
+/// repository is ([`HistorySkip::is_benign`]); the others are failures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistorySkip {
+    /// The folder is in no git repository.
+    NotGit,
+    /// The snapshot is an unborn HEAD (a baseline with nothing yet).
+    NoCommitsYet,
+    /// The repository has no reference at all.
+    NoCommits,
+    /// HEAD is on a branch without commits.
+    UnbornBranch { branch: String },
+    /// A shallow clone cut at HEAD's own commit.
+    ShallowAtHead { id: String, time: i64 },
+    /// The window holds no change unit.
+    NoUnitInWindow,
+    /// `[history] branch` names nothing.
+    BranchNotFound { branch: String },
+    /// HEAD points to no commit.
+    HeadNotCommit,
+    /// HEAD cannot be read.
+    CannotReadHead { error: String },
+    /// The repository cannot be opened.
+    CannotOpen { error: String },
+    /// The reading thread failed.
+    ReadFailed,
+}
+
+impl HistorySkip {
+    /// Whether the reason is how the repository is (no git, no commits yet,
+    /// a shallow clone cut at HEAD, no change unit in the window) rather
+    /// than something that failed.
+    pub fn is_benign(&self) -> bool {
+        matches!(
+            self,
+            HistorySkip::NotGit
+                | HistorySkip::NoCommitsYet
+                | HistorySkip::NoCommits
+                | HistorySkip::UnbornBranch { .. }
+                | HistorySkip::ShallowAtHead { .. }
+                | HistorySkip::NoUnitInWindow
+        )
+    }
+}
+
+/// The size of the history window, as `[history]` sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowSpan {
+    pub max_units: Option<u64>,
+    /// Seconds.
+    pub since: Option<i64>,
+}
+
+impl fmt::Display for WindowSpan {
+    /// "500 change units", "180 days", "500 change units or 180 days".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let span = self.since.map(|s| {
+            let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
+                .into_iter()
+                .find(|(secs, _)| s % secs == 0)
+                .map_or((s, "second"), |(secs, unit)| (s / secs, unit));
+            plural(n.unsigned_abs(), unit)
+        });
+        let units = self.max_units.map(|m| plural(m, "change unit"));
+        match (units, span) {
+            (Some(u), Some(s)) => write!(f, "{u} or {s}"),
+            (Some(u), None) => f.write_str(&u),
+            (None, Some(s)) => f.write_str(&s),
+            (None, None) => f.write_str("the whole history"),
+        }
+    }
+}
+
+/// The verdict of a run whose every metric was skipped.
+pub const NOTHING_MEASURED: &str =
+    "nothing was measured: every metric was skipped, so the gate checked nothing";
+
+impl fmt::Display for HistorySkip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HistorySkip::NotGit => f.write_str("not a git repository"),
+            HistorySkip::NoCommitsYet => f.write_str("no commits yet"),
+            HistorySkip::NoCommits => f.write_str("the repository has no commits yet"),
+            HistorySkip::UnbornBranch { branch } => {
+                return write!(
+                    f,
+                    "HEAD is on branch `{branch}`, which has no commits yet: history metrics are \
+                     skipped (set [history] branch to read another branch)"
+                );
+            }
+            HistorySkip::ShallowAtHead { id, time } => write!(
+                f,
+                "shallow clone: the history is cut at HEAD's own commit {id} ({}), whose changes \
+                 are unknown",
+                rfc3339(*time)
+            ),
+            HistorySkip::NoUnitInWindow => f.write_str("no change unit in the window"),
+            HistorySkip::BranchNotFound { branch } => write!(
+                f,
+                "[history] branch `{branch}` is not a branch or commit of this repository"
+            ),
+            HistorySkip::HeadNotCommit => f.write_str("HEAD does not point to a commit"),
+            HistorySkip::CannotReadHead { error } => write!(f, "cannot read HEAD ({error})"),
+            HistorySkip::CannotOpen { error } => {
+                write!(f, "cannot open the repository ({error})")
+            }
+            HistorySkip::ReadFailed => f.write_str("reading the history failed unexpectedly"),
+        }?;
+        f.write_str(": history metrics are skipped")
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::BuiltInDefinition => f.write_str(
+                "no quality.toml at the repository root: using the built-in default definition",
+            ),
+            Note::NoMetrics => f.write_str(
+                "the definition has no [metrics.NAME] tables: nothing is measured and the score is 100",
+            ),
+            Note::NoSourceFiles { root } => write!(
+                f,
+                "no source files found under {root} (qscan reads Python, JavaScript, TypeScript and Rust)"
+            ),
+            Note::HistorySkipped(why) => write!(f, "{why}"),
+            Note::HeadDetached { id } => write!(
+                f,
+                "HEAD is detached at {id}: history is read along that commit's first-parent line"
+            ),
+            Note::ShallowWithinWindow { units } => write!(
+                f,
+                "shallow clone, but the window's {} all lie within the history it holds",
+                plural(*units, "change unit")
+            ),
+            Note::WholeHistory {
+                units,
+                oldest,
+                window,
+            } => write!(
+                f,
+                "the whole history is {} (back to {}), less than the window of {window}: all of it is counted",
+                plural(*units, "change unit"),
+                rfc3339(*oldest)
+            ),
+            Note::ShallowTruncated {
+                id,
+                time,
+                units,
+                oldest,
+                window,
+            } => write!(
+                f,
+                "shallow clone: the history is truncated at {id} ({}); it reaches back {} to \
+                 {}, less than the window of {window} (the boundary commit's own changes are \
+                 unknown and not counted)",
+                rfc3339(*time),
+                plural(*units, "change unit"),
+                rfc3339(*oldest)
+            ),
+            Note::RenamesUnknown { files } => write!(
+                f,
+                "rename detection could not compare {} whose content is absent from this clone \
+                 (a partial clone?): each counts as deleted or added, not renamed",
+                plural(*files, "added or deleted file")
+            ),
+            Note::CoveragePastEnd {
+                metric,
+                lines,
+                shown,
+                files,
+            } => {
+                let mut listed: Vec<String> =
+                    shown.iter().map(|(path, n)| format!("{path} ({n})")).collect();
+                if *files > shown.len() {
+                    listed.push(format!("{} more", files - shown.len()));
+                }
+                write!(
+                    f,
+                    "metric '{metric}': the coverage report names {} past the end of the repository's {} (not scored): {}",
+                    plural(*lines, "line"),
+                    if *files == 1 { "file" } else { "files" },
+                    listed.join(", ")
+                )
+            }
+            Note::EmptyBaseline => f.write_str(
+                "HEAD has no commit yet: the baseline is empty, so every offender is new",
+            ),
+            Note::CodeownersLine(problem) => f.write_str(problem),
+            Note::CodeownersPeople { location, people } => write!(
+                f,
+                "{location} names {}: qscan reports on teams only, so a path that only people \
+                 own counts as {UNOWNED}",
+                if *people == 1 {
+                    "1 person (a user or an email)".to_string()
+                } else {
+                    format!("{people} people (users or emails)")
+                }
+            ),
+            Note::CodeownersUnreadable { location, error } => write!(
+                f,
+                "cannot read {location} ({error}): every path counts as {UNOWNED}"
+            ),
+            Note::NoCodeowners => write!(
+                f,
+                "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): every \
+                 path counts as {UNOWNED}"
+            ),
+            Note::UnmatchedReportPaths { metric, paths } => {
+                let n = paths.len();
+                write!(
+                    f,
+                    "metric '{metric}': {} the coverage report names {} not in the repository (not scored): {}",
+                    plural(n as u64, "file"),
+                    if n == 1 { "is" } else { "are" },
+                    paths.join(", ")
+                )
+            }
+            Note::BaselineUnanalyzed { paths } => write!(
+                f,
+                "{} in the baseline could not be analyzed ({}{}): offenders there are not counted as new",
+                plural(paths.len() as u64, "file"),
+                paths
+                    .iter()
+                    .take(3)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if paths.len() > 3 { ", …" } else { "" }
+            ),
+            Note::ConcludingMerge => f.write_str(
+                "concluding a merge: offenders the merged branch (MERGE_HEAD) already has are not new",
+            ),
+            Note::NothingMeasured => f.write_str(NOTHING_MEASURED),
+            Note::HotspotsNeedFiles => f.write_str(
+                "hotspots are not listed: they need code-line counts, which qscan takes only \
+                 when a file metric (e.g. large-files) is defined",
+            ),
+        }
+    }
+}
+
+/// A note is its text in JSON, as every other format shows it.
+impl Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A note equals its text: what tests and callers that know the wording
+/// compare it with.
+impl PartialEq<str> for Note {
+    fn eq(&self, text: &str) -> bool {
+        /// Consumes the expected text as the note is written.
+        struct Rest<'a>(&'a str);
+        impl fmt::Write for Rest<'_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0 = self.0.strip_prefix(s).ok_or(fmt::Error)?;
+                Ok(())
+            }
+        }
+        let mut rest = Rest(text);
+        fmt::Write::write_fmt(&mut rest, format_args!("{self}")).is_ok() && rest.0.is_empty()
+    }
+}
+
+impl PartialEq<&str> for Note {
+    fn eq(&self, text: &&str) -> bool {
+        self == *text
+    }
+}
+
+impl PartialEq<String> for Note {
+    fn eq(&self, text: &String) -> bool {
+        self == text.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_windows() {
+        let w = |max_units, since| WindowSpan { max_units, since }.to_string();
+        assert_eq!(w(Some(500), None), "500 change units");
+        assert_eq!(w(Some(1), Some(86_400)), "1 change unit or 1 day");
+        assert_eq!(w(None, Some(12 * 3600)), "12 hours");
+        assert_eq!(w(None, Some(90)), "90 seconds");
+        assert_eq!(w(None, None), "the whole history");
+    }
+
+    #[test]
+    fn history_skips_say_the_metrics_are_skipped() {
+        assert_eq!(
+            HistorySkip::NotGit.to_string(),
+            "not a git repository: history metrics are skipped"
+        );
+        assert_eq!(
+            HistorySkip::UnbornBranch {
+                branch: "main".into()
+            }
+            .to_string(),
+            "HEAD is on branch `main`, which has no commits yet: history metrics are skipped \
+             (set [history] branch to read another branch)"
+        );
+        assert!(HistorySkip::NoUnitInWindow.is_benign());
+        assert!(!HistorySkip::ReadFailed.is_benign());
+        assert!(!HistorySkip::BranchNotFound { branch: "x".into() }.is_benign());
+    }
+
+    #[test]
+    fn a_note_equals_its_text() {
+        let note = Note::RenamesUnknown { files: 2 };
+        assert_eq!(note, note.to_string());
+        assert_ne!(note, "rename detection");
+        assert_ne!(note, format!("{note} and more"));
+    }
+
+    #[test]
+    fn notes_are_their_text_in_json() {
+        let json = serde_json::to_string(&Note::ConcludingMerge).unwrap_or_default();
+        assert_eq!(json, format!("\"{}\"", Note::ConcludingMerge));
+    }
+}

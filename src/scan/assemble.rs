@@ -1,0 +1,251 @@
+//! Report assembly: the notes a run owes its reader, the groups of `--by`,
+//! the hotspots, and the [`Report`] value every renderer reads. Nothing is
+//! measured or judged here; the parts arrive finished.
+
+use std::path::PathBuf;
+
+use crate::analyze::Analysis;
+use crate::config::{Definition, Origin};
+use crate::discover::{self, confine};
+use crate::error::Error;
+use crate::history::HistoryFacts;
+use crate::metrics::groups::{self, By, Group};
+use crate::metrics::{self, MetricResult, Source};
+use crate::model::Note;
+use crate::owners;
+use crate::report::{FilesReport, GateReport, HistoryReport, Hotspot, Report};
+
+use super::measure::Measured;
+use super::place::Place;
+use super::request::Request;
+use super::snapshot::Snap;
+
+/// The notes about the definition, the files found, the history and the
+/// reports read, in the order the report lists them.
+pub(super) fn opening_notes(
+    place: &Place,
+    def: &Definition,
+    now: &Measured,
+    baseline: Option<&Snap>,
+) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if def.origin == Origin::BuiltIn {
+        notes.push(Note::BuiltInDefinition);
+    }
+    if def.metrics.is_empty() {
+        // Otherwise the score of 100 would read as a clean bill of health.
+        notes.push(Note::NoMetrics);
+    }
+    if now.snapshot.sources.is_empty() {
+        notes.push(Note::NoSourceFiles {
+            root: place.root.display().to_string(),
+        });
+    }
+    if let Some(why) = &now.history_skip {
+        notes.push(Note::HistorySkipped(why.clone()));
+    }
+    if let Some(h) = &now.history {
+        notes.extend(h.notes.iter().cloned());
+    }
+    notes.extend(now.inputs.notes.iter().cloned());
+    if baseline == Some(&Snap::Nothing) {
+        notes.push(Note::EmptyBaseline);
+    }
+    notes
+}
+
+/// Every metric per team or folder, when `--by` asks for it. Per team, the
+/// CODEOWNERS file of the measured snapshot decides (its notes join `notes`).
+pub(super) fn groups(
+    place: &Place,
+    current: &Snap,
+    now: &Measured,
+    by: Option<By>,
+    notes: &mut Vec<Note>,
+) -> Result<Option<Vec<Group>>, Error> {
+    Ok(match by {
+        None => None,
+        Some(by @ By::Dir(depth)) => Some(groups::groups(&now.results, by, |p| {
+            vec![groups::dir_group(p, depth)]
+        })),
+        Some(by @ By::Owner) => {
+            let owners = owners::read(
+                |location| codeowners_at(place, current, now, location),
+                notes,
+            )?;
+            Some(groups::groups(&now.results, by, |p| {
+                groups::owner_groups(&owners, p)
+            }))
+        }
+    })
+}
+
+/// What the measured snapshot holds at a CODEOWNERS location: from disk for
+/// the working tree, from its blob for a commit or the index (so `--rev`
+/// groups by the owners of that commit; a committed symbolic link is no
+/// CODEOWNERS file there). On disk it is read only as a regular file inside
+/// the root: one that is a link leading outside, a FIFO or a device stops
+/// the run.
+fn codeowners_at(
+    place: &Place,
+    current: &Snap,
+    now: &Measured,
+    location: &str,
+) -> Result<owners::Found, Error> {
+    let blob = now
+        .snapshot
+        .codeowners
+        .iter()
+        .find(|(p, _)| p == location)
+        .map(|(_, id)| *id);
+    if blob.is_some() {
+        let file = discover::SourceFile {
+            path: location.to_string(),
+            abs: PathBuf::new(),
+            blob,
+            language: crate::lang::Language::Rust,
+            is_test: false,
+            size: 0,
+        };
+        return Ok(owners::Found::File(now.source.read(&file)));
+    }
+    if *current != Snap::WorkingTree {
+        return Ok(owners::Found::Absent);
+    }
+    // A folder by that name is not the file; anything else is.
+    match std::fs::symlink_metadata(place.root.join(location)) {
+        Ok(m) if !m.is_dir() => {}
+        _ => return Ok(owners::Found::Absent),
+    }
+    match confine::read(&place.root, location, confine::MAX_CODEOWNERS_BYTES) {
+        Ok(bytes) => Ok(owners::Found::File(Ok(bytes))),
+        Err(confine::Refused::Io(e)) => Ok(owners::Found::File(Err(e))),
+        Err(e) => Err(Error::input(
+            format!("cannot read {location}: {e}"),
+            Some(
+                "qscan reads CODEOWNERS only as a regular file inside the repository; replace \
+                 the link with the file, or drop --by owner",
+            ),
+        )),
+    }
+}
+
+/// A note for each metric whose coverage report names files the repository
+/// does not have.
+pub(super) fn unmatched_notes(results: &[MetricResult]) -> Vec<Note> {
+    results
+        .iter()
+        .filter(|r| !r.unmatched_report_paths.is_empty())
+        .map(|r| Note::UnmatchedReportPaths {
+            metric: r.name.clone(),
+            paths: r.unmatched_report_paths.clone(),
+        })
+        .collect()
+}
+
+/// Files ranked by change units × code lines.
+pub(super) fn hotspots(
+    def: &Definition,
+    history: Option<&HistoryFacts>,
+    analysis: &Analysis,
+    notes: &mut Vec<Note>,
+) -> Vec<Hotspot> {
+    // Hotspots rank files by code lines, a fact of parsed files: they are
+    // listed when the definition has file metrics too, and files are never
+    // parsed for them alone.
+    let needs_files = def
+        .metrics
+        .iter()
+        .any(|m| m.kind.info().source == Source::Files);
+    let hotspots = history
+        .map(|h| metrics::hotspots(h, &analysis.files))
+        .unwrap_or_default();
+    if history.is_some() && !needs_files {
+        notes.push(Note::HotspotsNeedFiles);
+    }
+    hotspots
+}
+
+/// Everything a report is made of, finished.
+pub(super) struct Parts<'a> {
+    pub place: &'a Place,
+    pub def: &'a Definition,
+    pub req: &'a Request,
+    pub current: &'a Snap,
+    pub baseline: Option<&'a Snap>,
+    pub score: f64,
+    pub metrics_measured: usize,
+    pub min_score: Option<f64>,
+    pub failures: Vec<String>,
+    pub results: Vec<MetricResult>,
+    /// The files analyzed, with every skipped file of the snapshot.
+    pub analysis: Analysis,
+    pub history: Option<&'a HistoryFacts>,
+    pub hotspots: Vec<Hotspot>,
+    pub notes: Vec<Note>,
+    pub groups: Option<Vec<Group>>,
+}
+
+pub(super) fn report(p: Parts) -> Report {
+    let mut by_language = std::collections::BTreeMap::new();
+    for f in &p.analysis.files {
+        *by_language
+            .entry(f.language.name().to_string())
+            .or_insert(0) += 1;
+    }
+    Report {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        root: p.place.root.display().to_string(),
+        revision: match p.current {
+            Snap::Commit(id) => Some(id.to_string()),
+            _ => None,
+        },
+        snapshot: match p.current {
+            Snap::Index => "index",
+            Snap::Commit(_) => "revision",
+            _ => "working tree",
+        }
+        .to_string(),
+        baseline_revision: match p.baseline {
+            Some(Snap::Commit(id)) => Some(id.to_string()),
+            _ => None,
+        },
+        definition: match &p.def.origin {
+            Origin::File(path) => path.display().to_string(),
+            Origin::BuiltIn => "built-in default".to_string(),
+        },
+        score: p.score,
+        metrics_measured: p.metrics_measured,
+        passed: p.failures.is_empty(),
+        gate: GateReport {
+            min_score: p.min_score,
+            failures: p.failures,
+        },
+        metrics: p.results,
+        files: FilesReport {
+            scanned: p.analysis.files.len(),
+            by_language,
+            skipped: p.analysis.skipped,
+        },
+        history: p.history.map(history_report),
+        hotspots: p.hotspots,
+        notes: p.notes,
+        groups: p.groups,
+        by: p.req.by,
+    }
+}
+
+fn history_report(h: &HistoryFacts) -> HistoryReport {
+    // Units are newest first; the window's first unit is the oldest.
+    let oldest = h.units.last();
+    let newest = h.units.first();
+    HistoryReport {
+        change_units: h.units.len(),
+        first: oldest.map(|u| u.id.clone()),
+        last: newest.map(|u| u.id.clone()),
+        first_time: oldest.map(|u| crate::text::rfc3339(u.time)),
+        last_time: newest.map(|u| crate::text::rfc3339(u.time)),
+        shallow: h.shallow,
+        reaches: h.reaches.map(crate::text::rfc3339),
+    }
+}

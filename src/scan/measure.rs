@@ -1,0 +1,303 @@
+//! One snapshot measured: its files listed and analyzed (through the facts
+//! cache a [`Session`] shares between snapshots), its history read on a
+//! thread of its own, the reports other tools wrote gathered, and every
+//! metric of the definition evaluated over those facts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analyze::query::QueryJob;
+use crate::analyze::{self, Analysis};
+use crate::config::{self, Definition, Params};
+use crate::crates::rust_crates;
+use crate::discover::{self, PathRules};
+use crate::error::Error;
+use crate::history::{self, HistoryFacts};
+use crate::metrics::{self, Facts, MetricResult, Source};
+use crate::model::HistorySkip;
+
+use super::place::Place;
+use super::snapshot::{Snap, list_files, path_rules};
+
+/// The query metrics' queries, to run while files are parsed.
+pub(super) fn query_jobs(def: &Definition) -> Vec<QueryJob> {
+    def.metrics
+        .iter()
+        .filter_map(|m| match &m.params {
+            Params::Query {
+                language, query, ..
+            } => Some(QueryJob {
+                metric: m.name.clone(),
+                language: *language,
+                query: Arc::clone(query),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What every snapshot of one run is measured with.
+pub(super) struct Context<'a> {
+    pub(super) place: &'a Place,
+    pub(super) def: &'a Definition,
+    rules: &'a PathRules,
+    cache: &'a analyze::FactsCache,
+    jobs: &'a [QueryJob],
+}
+
+/// One measured snapshot.
+pub(super) struct Measured {
+    pub(super) inputs: crate::ingest::Inputs,
+    pub(super) snapshot: discover::Snapshot,
+    /// Where the snapshot's contents are read from.
+    pub(super) source: Box<dyn analyze::Source>,
+    pub(super) analysis: Analysis,
+    pub(super) history: Option<HistoryFacts>,
+    /// Why there is no history, when there is none and it was needed.
+    pub(super) history_skip: Option<HistorySkip>,
+    pub(super) results: Vec<MetricResult>,
+}
+
+/// Several snapshots of one repository measured with one definition: they
+/// share the facts cache (loaded from disk, saved back by [`Session::save`]),
+/// so a file unchanged between two snapshots is analyzed once.
+pub struct Session<'a> {
+    place: &'a Place,
+    def: &'a Definition,
+    rules: PathRules,
+    jobs: Vec<QueryJob>,
+    cache: analyze::FactsCache,
+    /// Where the cache is kept, and the salt it is valid for.
+    stored: Option<(PathBuf, String)>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(place: &'a Place, def: &'a Definition, no_cache: bool) -> Result<Self, Error> {
+        let rules = path_rules(def)?;
+        let jobs = query_jobs(def);
+        let stored = (!no_cache)
+            .then(|| analyze::store::location(&place.root))
+            .flatten()
+            .map(|path| (path, analyze::store::salt(def.scan.max_file_bytes, &jobs)));
+        let cache = match &stored {
+            Some((path, salt)) => analyze::store::load(path, salt),
+            None => analyze::FactsCache::default(),
+        };
+        Ok(Session {
+            place,
+            def,
+            rules,
+            jobs,
+            cache,
+            stored,
+        })
+    }
+
+    pub(super) fn context(&self) -> Context<'_> {
+        Context {
+            place: self.place,
+            def: self.def,
+            rules: &self.rules,
+            cache: &self.cache,
+            jobs: &self.jobs,
+        }
+    }
+
+    /// The metric results of commit `id`, as `qscan --rev ID` evaluates them:
+    /// the files of its tree, the history as of the commit. With `read_inputs`
+    /// false, coverage reports and external numbers (files of the working tree,
+    /// which describe today's code) are not read and their metrics are skipped
+    /// with `why_not_read` as the reason.
+    pub fn measure_commit(
+        &self,
+        id: git2::Oid,
+        read_inputs: bool,
+        why_not_read: &str,
+    ) -> Result<Vec<MetricResult>, Error> {
+        let none = crate::ingest::Inputs::default();
+        let inputs = (!read_inputs).then_some(&none);
+        let snap = Snap::Commit(id);
+        let mut results = measure(
+            &self.context(),
+            &snap,
+            inputs,
+            None,
+            &history::ProgressHook::default(),
+        )?
+        .results;
+        if !read_inputs {
+            for (r, m) in results.iter_mut().zip(&self.def.metrics) {
+                if m.kind.info().source == Source::Report {
+                    r.skipped = Some(why_not_read.to_string());
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    /// Writes the facts cache back, when caching is on.
+    pub fn save(&self) {
+        if let Some((path, salt)) = &self.stored {
+            analyze::store::save(&self.cache, path, salt);
+        }
+    }
+}
+
+/// Lists, analyzes and evaluates one snapshot. History is read as of the
+/// snapshot's commit (HEAD for the working tree and the index), on its own
+/// thread while the files are analyzed.
+/// History already read for another snapshot of this run, to reuse.
+pub(super) type KnownHistory<'a> = (&'a Option<HistoryFacts>, &'a Option<HistorySkip>);
+
+pub(super) fn measure(
+    ctx: &Context,
+    snap: &Snap,
+    inputs: Option<&crate::ingest::Inputs>,
+    known: Option<KnownHistory>,
+    progress: &history::ProgressHook,
+) -> Result<Measured, Error> {
+    let (place, def) = (ctx.place, ctx.def);
+    let needs = |source| def.metrics.iter().any(|m| m.kind.info().source == source);
+    let started = std::time::Instant::now();
+    let git_dir = place.repo.as_ref().map(|r| r.path().to_path_buf());
+    let mut settings = def.history.clone();
+    if let Snap::Commit(id) = snap {
+        settings.branch = Some(id.to_string());
+    }
+    // History is read on its own thread while the files are listed and
+    // analyzed: the two share nothing, and on a long history the walk is
+    // the shorter of the two.
+    let (listed, history) = std::thread::scope(|s| {
+        let reader = (needs(Source::History) && *snap != Snap::Nothing && known.is_none())
+            .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress)));
+        // (A damaged object database found by the reader stops the run below.)
+        let listed = list_and_analyze(
+            ctx,
+            snap,
+            inputs,
+            needs(Source::Files),
+            reader.is_some(),
+            started,
+        );
+        let history = match reader.map(|r| r.join()) {
+            None if let Some((h, note)) = known => (h.clone(), note.clone()),
+            None if needs(Source::History) => (None, Some(HistorySkip::NoCommitsYet)),
+            None => (None, None),
+            Some(Ok(Ok(read))) => read,
+            Some(Ok(Err(damaged))) => return (listed, Err(damaged)),
+            Some(Err(_)) => (None, Some(HistorySkip::ReadFailed)),
+        };
+        (listed, Ok(history))
+    });
+    let (history, history_skip) = history?;
+    let (snapshot, source, inputs, analysis) = listed?;
+    trace(&format!(
+        "analyzed and read history by {:?}",
+        started.elapsed()
+    ));
+    let crates = rust_crates(&place.root, &snapshot, &analysis, source.as_ref());
+    let history_note = history_skip.as_ref().map(HistorySkip::to_string);
+    let facts = Facts {
+        files: &analysis.files,
+        all_paths: &snapshot.all_paths,
+        crates: &crates,
+        history: history.as_ref(),
+        history_note: history_note.as_deref(),
+        coverage: &inputs.coverage,
+        external: &inputs.external,
+    };
+    let results = def
+        .metrics
+        .iter()
+        .map(|m| metrics::evaluate(m, &facts))
+        .collect();
+    trace(&format!("evaluated by {:?}", started.elapsed()));
+    Ok(Measured {
+        inputs,
+        snapshot,
+        source,
+        analysis,
+        history,
+        history_skip,
+        results,
+    })
+}
+
+/// The files of a snapshot, the reports metrics read, and the files' facts.
+type Listed = (
+    discover::Snapshot,
+    Box<dyn analyze::Source>,
+    crate::ingest::Inputs,
+    Analysis,
+);
+
+fn list_and_analyze(
+    ctx: &Context,
+    snap: &Snap,
+    inputs: Option<&crate::ingest::Inputs>,
+    needs_files: bool,
+    reading_history: bool,
+    started: std::time::Instant,
+) -> Result<Listed, Error> {
+    // While another thread reads the history, one walker thread leaves it a core.
+    let walk_threads = usize::from(reading_history);
+    let (snapshot, source) = list_files(ctx.place, snap, ctx.rules, walk_threads)?;
+    trace(&format!(
+        "listed {} files in {:?}",
+        snapshot.all_paths.len(),
+        started.elapsed()
+    ));
+    // Before parsing anything: a missing report stops the run at once.
+    let inputs = match inputs {
+        Some(i) => (*i).clone(),
+        None => crate::ingest::gather(&ctx.place.root, ctx.def, &snapshot.all_paths)?,
+    };
+    let analysis = if needs_files {
+        analyze::analyze_cached(
+            &snapshot.sources,
+            source.as_ref(),
+            ctx.def.scan.max_file_bytes,
+            ctx.jobs,
+            ctx.cache,
+        )
+    } else {
+        Analysis::default()
+    };
+    Ok((snapshot, source, inputs, analysis))
+}
+
+/// The history facts, or why there are none.
+/// A damaged object database is the error: the run stops.
+fn read_history(
+    git_dir: Option<&Path>,
+    settings: &config::History,
+    progress: &history::ProgressHook,
+) -> Result<(Option<HistoryFacts>, Option<HistorySkip>), Error> {
+    let Some(git_dir) = git_dir else {
+        return Ok((None, Some(HistorySkip::NotGit)));
+    };
+    // A handle of this thread's own: libgit2 handles are not shared.
+    let read = git2::Repository::open(git_dir)
+        .map_err(|e| {
+            history::Unread::Skipped(HistorySkip::CannotOpen {
+                error: e.message().to_string(),
+            })
+        })
+        .and_then(|repo| match &progress.0 {
+            Some(p) => history::read_with(&repo, settings, p.as_ref()),
+            None => history::read(&repo, settings),
+        });
+    match read {
+        Ok(h) => Ok((Some(h), None)),
+        Err(history::Unread::Skipped(why)) => Ok((None, Some(why))),
+        Err(history::Unread::Damaged(e)) => Err(e.to_error()),
+    }
+}
+
+/// Prints a line to stderr when `QSCAN_TRACE` is set: where a run spends its
+/// time, for benchmarks and bug reports.
+pub fn trace(line: &str) {
+    if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("trace: {line}");
+    }
+}

@@ -1,0 +1,119 @@
+//! The scan pipeline: find the root, load the definition, discover files,
+//! analyze them, read history, evaluate metrics, and assemble the report.
+//!
+//! Only the facts the definition needs are gathered: with no file metric no
+//! file is parsed, with no history metric no history is read.
+//!
+//! This file is the orchestration only; each stage has its room:
+//! [`request`] what to scan, [`place`] where the scan runs, [`snapshot`]
+//! which files a target names, [`measure`] one snapshot measured,
+//! [`baseline`] the comparison with another, [`gate`] the verdict, and
+//! [`assemble`] the report.
+
+mod assemble;
+mod baseline;
+mod gate;
+mod measure;
+mod place;
+mod request;
+mod snapshot;
+
+use crate::analyze::{self, Analysis};
+use crate::config::{self, Definition};
+use crate::error::Error;
+use crate::metrics;
+use crate::report::Report;
+
+use measure::{Measured, measure, query_jobs};
+pub use measure::{Session, trace};
+use place::bare_refused;
+pub use place::{Place, bare_definition, locate, locate_commits};
+pub use request::{Request, Target};
+use snapshot::{list_files, path_rules, resolve};
+
+/// How many files this process has parsed (for traces and tests).
+pub use crate::analyze::FILES_PARSED;
+
+pub fn run(req: &Request) -> Result<Report, Error> {
+    let place = locate_commits(&req.path)?;
+    let def = match (&req.target, place.bare) {
+        (Target::Revision(rev), true) => bare_definition(&place, rev, req.config.as_deref())?,
+        (_, true) => return Err(bare_refused(&place)),
+        _ => config::load(&place.root, req.config.as_deref())?,
+    };
+    scan_request(&place, &def, req)
+}
+
+/// Discovers and analyzes every source file, without evaluating metrics.
+pub fn facts(req: &Request) -> Result<Analysis, Error> {
+    let place = locate(&req.path)?;
+    let def = config::load(&place.root, req.config.as_deref())?;
+    let rules = path_rules(&def)?;
+    let snap = resolve(&place, &req.target)?;
+    let (snapshot, source) = list_files(&place, &snap, &rules, 0)?;
+    Ok(analyze::analyze_all(
+        &snapshot.sources,
+        source.as_ref(),
+        def.scan.max_file_bytes,
+        &query_jobs(&def),
+    ))
+}
+
+/// Scans the working tree of `place` against `def`.
+pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<Report, Error> {
+    let req = Request {
+        min_score,
+        ..Request::default()
+    };
+    scan_request(place, def, &req)
+}
+
+/// Scans what the request asks for: a snapshot, and a baseline to compare with.
+pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Report, Error> {
+    let session = Session::new(place, def, req.no_cache)?;
+    let current = resolve(place, &req.target)?;
+    let baseline = baseline::resolve(place, req)?;
+    let ctx = session.context();
+    let now = measure(&ctx, &current, None, None, &req.progress)?;
+    let before = baseline::measure_before(&ctx, req, &current, baseline.as_ref(), &now)?;
+    session.save();
+
+    let mut notes = assemble::opening_notes(place, def, &now, baseline.as_ref());
+    let groups = assemble::groups(place, &current, &now, req.by, &mut notes)?;
+    let Measured {
+        snapshot,
+        mut analysis,
+        history,
+        history_skip,
+        mut results,
+        ..
+    } = now;
+    notes.extend(assemble::unmatched_notes(&results));
+    if let Some(before) = &before {
+        baseline::compare(&mut results, before, &mut notes);
+    }
+    let metrics_measured = gate::measured(&results, history_skip.as_ref(), &mut notes)?;
+    let score = metrics::score(&results);
+    let min_score = req.min_score.or(def.gate.min_score);
+    let failures = gate::failures(def, req, min_score, score, &results, before.is_some());
+    let hotspots = assemble::hotspots(def, history.as_ref(), &analysis, &mut notes);
+    analysis.skipped.extend(snapshot.skipped.iter().cloned());
+    analysis.skipped.sort();
+    Ok(assemble::report(assemble::Parts {
+        place,
+        def,
+        req,
+        current: &current,
+        baseline: baseline.as_ref(),
+        score,
+        metrics_measured,
+        min_score,
+        failures,
+        results,
+        analysis,
+        history: history.as_ref(),
+        hotspots,
+        notes,
+        groups,
+    }))
+}
