@@ -26,4 +26,5 @@ pub mod odb;
 pub mod owners;
 pub mod report;
 pub mod scan;
+pub mod snapshot;
 pub mod trend;

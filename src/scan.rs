@@ -525,8 +525,9 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     }
     if now.snapshot.sources.is_empty() {
         notes.push(format!(
-            "no source files found under {} (qscan reads Python, JavaScript, TypeScript and Rust)",
-            place.root.display()
+            "no source files found under {} (qscan reads {})",
+            place.root.display(),
+            crate::lang::titles()
         ));
     }
     if let Some(note) = &now.history_note {
@@ -758,7 +759,7 @@ fn codeowners(
                     path: location.to_string(),
                     abs: PathBuf::new(),
                     blob,
-                    language: crate::lang::Language::Rust,
+                    language: crate::lang::Language::default(),
                     is_test: false,
                     size: 0,
                 };
@@ -1031,7 +1032,7 @@ fn rust_crates(
     if !analysis
         .files
         .iter()
-        .any(|f| f.language == crate::lang::Language::Rust)
+        .any(|f| f.language.spec().manifests.contains(&"Cargo.toml"))
     {
         return Vec::new();
     }
@@ -1049,7 +1050,7 @@ fn rust_crates(
                 path: p.clone(),
                 abs: place.root.join(p),
                 blob: blobs.get(p.as_str()).copied(),
-                language: crate::lang::Language::Rust,
+                language: crate::lang::Language::default(),
                 is_test: false,
                 size: 0,
             };

@@ -184,7 +184,7 @@ mod tests {
             path: path.into(),
             abs: path.into(),
             blob: None,
-            language: Language::Python,
+            language: Language::from_name("python").unwrap(),
             is_test: false,
             size: 0,
         }
