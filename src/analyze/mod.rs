@@ -4,7 +4,6 @@
 //! invalid UTF-8, too large, does not parse) becomes a [`Skipped`] entry with a
 //! reason instead of stopping the run.
 
-pub mod lines;
 pub mod query;
 pub mod store;
 
@@ -17,7 +16,7 @@ use tree_sitter::Tree;
 
 use crate::facts::{FileFacts, QueryHit};
 pub use crate::lang::parse;
-use crate::lang::{Language, Scratch};
+use crate::lang::{Language, Scratch, lines};
 use crate::snapshot::SourceFile;
 pub use crate::snapshot::{Skipped, Source, WorkingTree};
 use query::QueryJob;

@@ -12,6 +12,7 @@
 //! the grammar crate in Cargo.toml, and a fixture.
 
 pub mod javascript;
+pub mod lines;
 pub mod python;
 pub mod rust;
 pub mod typescript;
@@ -429,6 +430,22 @@ mod tests {
                 "**/testing/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
             ]
         );
+    }
+
+    #[test]
+    fn library_families_by_language() {
+        let http = library_family("http").unwrap();
+        let langs: Vec<&str> = http.iter().map(|(l, _)| l.name()).collect();
+        assert_eq!(langs, ["python", "javascript", "typescript", "rust"]);
+        assert_eq!(
+            http[1].1, http[2].1,
+            "TypeScript shares JavaScript's packages"
+        );
+        assert_eq!(
+            http[3].1,
+            ["reqwest", "ureq", "hyper", "surf", "isahc", "attohttpc"]
+        );
+        assert!(library_family("sql").is_none());
     }
 
     #[test]

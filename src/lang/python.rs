@@ -806,9 +806,8 @@ fn literal_strings(node: Node, src: &[u8]) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::lines;
     use crate::facts::LineCounts;
-    use crate::lang::{Language, parse};
+    use crate::lang::{Language, lines, parse};
 
     fn facts(src: &str) -> (FileFacts, LineCounts) {
         let tree = parse(Language::from_name("python").unwrap(), "m.py", src).unwrap();

@@ -612,10 +612,8 @@ fn is_test_attribute(src: &str, item: Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::analyze_text;
     use crate::facts::LineCounts;
-    use crate::lang::{Language, parse};
-    use crate::snapshot::SourceFile;
+    use crate::lang::{Language, lines, parse};
 
     fn facts_of(src: &str, is_test: bool) -> (FileFacts, Scratch) {
         let tree = parse(Language::from_name("rust").unwrap(), "x.rs", src).unwrap();
@@ -933,17 +931,9 @@ pub fn f() -> u8 {
                 "/* one */",
             ]
         );
-        let file = SourceFile {
-            path: "x.rs".into(),
-            abs: "x.rs".into(),
-            blob: None,
-            language: Language::from_name("rust").unwrap(),
-            is_test: false,
-            size: src.len() as u64,
-        };
-        let analyzed = analyze_text(&file, src, &[]).unwrap();
+        let (_, mut scratch) = facts_of(src, false);
         assert_eq!(
-            analyzed.lines,
+            lines::count(src.as_bytes(), &mut scratch.comments),
             LineCounts {
                 // 5, 9, 10 and 12; 1, 3, 4, 6, 7 and 8; 2 and 11.
                 code: 4,

@@ -123,6 +123,18 @@ fn same_library(language: Language, a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Every family some language spec lists is a name the definition accepts.
+    #[test]
+    fn family_names_are_the_specs_families() {
+        let mut names: Vec<&str> = crate::lang::LANGUAGES
+            .iter()
+            .flat_map(|s| s.libraries.families.iter().map(|(f, _)| *f))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names, FAMILY_NAMES);
+    }
+
     #[test]
     fn python_submodules_match() {
         let python = Language::from_name("python").unwrap();
