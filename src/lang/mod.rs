@@ -8,8 +8,8 @@
 //! Every other stage reads language knowledge through [`LANGUAGES`] and
 //! [`Language::spec`], never by naming a language.
 //!
-//! Adding a language: a spec file beside this one, a line in [`LANGUAGES`],
-//! the grammar crate in Cargo.toml, and a fixture.
+//! Adding a language: a spec file beside this one (its `mod` line and a line
+//! in [`LANGUAGES`] here), the grammar crate in Cargo.toml, and a fixture.
 
 pub mod javascript;
 pub mod lines;
@@ -26,7 +26,8 @@ use tree_sitter::{Parser, Tree};
 use crate::facts::{FileFacts, RustCrate};
 pub use crate::snapshot::Language;
 
-/// The languages qscan reads, in the order reports list them.
+/// The languages qscan reads. A [`Language`] is its place here: languages
+/// sort in this order, and the facts cache records them by it.
 pub const LANGUAGES: &[&LanguageSpec] = &[
     &python::SPEC,
     &javascript::SPEC,
