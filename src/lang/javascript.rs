@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use tree_sitter::{Node, Tree};
 
-use super::{Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
 use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
@@ -29,6 +29,17 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     tests: TEST_RULES,
     libraries: LIBRARIES,
     manifests: &[],
+    docs: DOCS,
+};
+
+/// Shared with TypeScript: one sentence covers both.
+pub const DOCS: Docs = Docs {
+    test_names: Some("x.test.js, x.spec.ts or __tests__/x.js for x.js/x.ts"),
+    test_imports: Some("JS/TS relative require/import"),
+    test_other: None,
+    libraries: "JS/TS imports are reduced to the package name (@scope/pkg; node:http is http)",
+    public_items: "JS/TS each exported binding (export default counts once, each key of \
+                   module.exports = {...}, each exports.x =)",
 };
 
 /// Shared with TypeScript, whose files are tests and import packages alike.

@@ -11,6 +11,7 @@
 //! Adding a language: a spec file beside this one (its `mod` line and a line
 //! in [`LANGUAGES`] here), the grammar crate in Cargo.toml, and a fixture.
 
+pub mod docs;
 pub mod javascript;
 pub mod lines;
 pub mod python;
@@ -60,6 +61,22 @@ pub struct LanguageSpec {
     /// Manifest file names whose packages the language's rules read
     /// (`Cargo.toml`: a Rust integration test names its crate).
     pub manifests: &'static [&'static str],
+    /// What the kinds' rule texts say of it.
+    pub docs: Docs,
+}
+
+/// A language's part of the kinds' rule texts (composed in [`docs`]).
+pub struct Docs {
+    /// `test-association`: the names of a file's tests.
+    pub test_names: Option<&'static str>,
+    /// `test-association`: the imports that associate a file.
+    pub test_imports: Option<&'static str>,
+    /// `test-association`: any other way its tests associate, as a clause.
+    pub test_other: Option<&'static str>,
+    /// `preferred-library`: how its imports match an entry.
+    pub libraries: &'static str,
+    /// `interface-width`: what its public items are.
+    pub public_items: &'static str,
 }
 
 /// One tree-sitter grammar of a language.

@@ -7,7 +7,7 @@
 
 use tree_sitter::{Node, Tree, TreeCursor};
 
-use super::{Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
 use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
@@ -52,6 +52,15 @@ pub const SPEC: LanguageSpec = LanguageSpec {
         },
     },
     manifests: &[],
+    docs: Docs {
+        test_names: Some("test_x.py or x_test.py for x.py"),
+        test_imports: Some("Python absolute and relative imports"),
+        test_other: None,
+        libraries: "Python imports match a library and its submodules (urllib.request matches \
+                    urllib.request.urlopen)",
+        public_items: "Python top-level def, class and assigned names not starting with _ (or \
+                       the entries of a literal __all__)",
+    },
 };
 
 /// `test_x.py` and `x_test.py` test `x`.

@@ -10,7 +10,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
 use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
@@ -42,6 +42,19 @@ pub const SPEC: LanguageSpec = LanguageSpec {
         matches: |name, entry| name == entry.replace('-', "_"),
     },
     manifests: &["Cargo.toml"],
+    docs: Docs {
+        test_names: None,
+        test_imports: None,
+        test_other: Some(
+            "in Rust, the file holds #[test] or #[cfg(test)] items, or an integration test under \
+             tests/ names its module path (use my_crate::a::b associates src/a/b.rs or \
+             src/a/b/mod.rs)",
+        ),
+        libraries: "Rust matches the first path segment of use, extern crate and paths in code \
+                    (hyphens read as underscores)",
+        public_items: "Rust top-level items with a bare `pub` (not pub(crate)/pub(super)), each \
+                       name of a pub use",
+    },
 };
 
 /// The files an integration test's paths name (`use my_crate::a::b`).

@@ -24,4 +24,5 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     tests: javascript::TEST_RULES,
     libraries: javascript::LIBRARIES,
     manifests: &[],
+    docs: javascript::DOCS,
 };
