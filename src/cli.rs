@@ -453,7 +453,8 @@ fn init(opts: &crate::init::Options) -> ExitCode {
     if written.by_language.is_empty() {
         let _ = writeln!(
             err,
-            "  note: no source files found (qscan reads Python, JavaScript, TypeScript and Rust)"
+            "  note: no source files found (qscan reads {})",
+            crate::lang::titles()
         );
     }
     let width = written

@@ -18,7 +18,7 @@ pub fn rust_crates(
     if !analysis
         .files
         .iter()
-        .any(|f| f.language == crate::lang::Language::Rust)
+        .any(|f| f.language.spec().manifests.contains(&"Cargo.toml"))
     {
         return Vec::new();
     }
@@ -36,7 +36,7 @@ pub fn rust_crates(
                 path: p.clone(),
                 abs: root.join(p),
                 blob: blobs.get(p.as_str()).copied(),
-                language: crate::lang::Language::Rust,
+                language: crate::lang::Language::default(),
                 is_test: false,
                 size: 0,
             };

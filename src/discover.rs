@@ -9,12 +9,12 @@
 pub mod confine;
 pub mod git;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::analyze::Skipped;
-use crate::lang::Language;
+use crate::snapshot::{Language, Skipped};
+pub use crate::snapshot::{Snapshot, SourceFile};
 
 /// Folders that hold someone else's code or build output; never scanned.
 pub const VENDORED_DIRS: &[&str] = &[
@@ -38,37 +38,6 @@ pub const VENDORED_DIRS: &[&str] = &[
     ".next",
     ".nuxt",
 ];
-
-/// A source file to analyze.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceFile {
-    /// Relative to the repository root, forward slashes.
-    pub path: String,
-    /// Where to read it from in the working tree.
-    pub abs: PathBuf,
-    /// The blob holding its content, when the snapshot comes from git.
-    pub blob: Option<git2::Oid>,
-    pub language: Language,
-    pub is_test: bool,
-    pub size: u64,
-}
-
-/// One snapshot of the repository: every path, and the source files among them.
-#[derive(Debug, Default)]
-pub struct Snapshot {
-    /// Every file path that is not ignored or excluded, sorted.
-    pub all_paths: Vec<String>,
-    /// Source files in a language qscan analyzes, sorted by path.
-    pub sources: Vec<SourceFile>,
-    /// Entries that could not be taken in (links, unreadable folders).
-    pub skipped: Vec<Skipped>,
-    /// Blob ids of `Cargo.toml` files, when the snapshot comes from git.
-    pub manifests: Vec<(String, git2::Oid)>,
-    /// Blob ids of the CODEOWNERS files GitHub reads, when the snapshot comes
-    /// from git; recorded even when `exclude` leaves them out, since they
-    /// are read for ownership, not measured.
-    pub codeowners: Vec<(String, git2::Oid)>,
-}
 
 /// Compiled path rules: excludes and test-file patterns.
 #[derive(Debug, Clone)]
@@ -366,11 +335,7 @@ mod tests {
     use super::*;
 
     fn rules() -> PathRules {
-        let tests: Vec<String> = crate::config::DEFAULT_TEST_PATTERNS
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        PathRules::new(&["docs/**".into()], &tests).unwrap()
+        PathRules::new(&["docs/**".into()], &crate::lang::default_test_patterns()).unwrap()
     }
 
     #[test]

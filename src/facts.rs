@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lang::Language;
+use crate::snapshot::Language;
 
 /// Everything analysis knows about one source file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

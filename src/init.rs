@@ -367,10 +367,7 @@ fn definition_text(specs: &[Spec], report: Option<&Report>) -> String {
         &format!("min_score = {}", threshold(report.score)),
         "the overall score below this fails the run",
     );
-    let python = report
-        .files
-        .by_language
-        .contains_key(Language::Python.name());
+    let python = report.files.by_language.contains_key("python");
     for s in specs {
         out.push('\n');
         metric_text(&mut out, s, result(report, s.name), python);

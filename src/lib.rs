@@ -28,5 +28,6 @@ pub mod odb;
 pub mod owners;
 pub mod report;
 pub mod scan;
+pub mod snapshot;
 pub mod text;
 pub mod trend;

@@ -27,8 +27,9 @@ pub enum Note {
     BuiltInDefinition,
     /// The definition has no metrics.
     NoMetrics,
-    /// No source file was found under the root.
-    NoSourceFiles { root: String },
+    /// No source file was found under the root; `languages` names the
+    /// languages qscan reads, as the language registry lists them.
+    NoSourceFiles { root: String, languages: String },
     /// Why there are no history facts (history metrics are skipped).
     HistorySkipped(HistorySkip),
     /// HEAD is detached: the history follows that commit's line.
@@ -202,9 +203,9 @@ impl fmt::Display for Note {
             Note::NoMetrics => f.write_str(
                 "the definition has no [metrics.NAME] tables: nothing is measured and the score is 100",
             ),
-            Note::NoSourceFiles { root } => write!(
+            Note::NoSourceFiles { root, languages } => write!(
                 f,
-                "no source files found under {root} (qscan reads Python, JavaScript, TypeScript and Rust)"
+                "no source files found under {root} (qscan reads {languages})"
             ),
             Note::HistorySkipped(why) => write!(f, "{why}"),
             Note::HeadDetached { id } => write!(

@@ -386,7 +386,8 @@ fn definition_loader_on_odd_numbers() {
 // ----------------------------------------------------------------- analyzers
 
 struct Target {
-    language: Language,
+    /// The language's name in the registry.
+    name: &'static str,
     exts: &'static [&'static str],
     /// A query that matches often, so the query runner is fuzzed too.
     query: &'static str,
@@ -397,9 +398,9 @@ struct Target {
 }
 
 impl Target {
-    const fn new(language: Language, exts: &'static [&'static str], query: &'static str) -> Target {
+    const fn new(name: &'static str, exts: &'static [&'static str], query: &'static str) -> Target {
         Target {
-            language,
+            name,
             exts,
             query,
             corpus: OnceLock::new(),
@@ -409,14 +410,18 @@ impl Target {
         }
     }
 
+    fn language(&self) -> Language {
+        Language::from_name(self.name).expect("a registered language")
+    }
+
     /// The query, compiled once (compiling takes longer than a parse).
     fn jobs(&'static self) -> &'static [QueryJob] {
         self.jobs.get_or_init(|| {
-            let query = qscan::analyze::query::compile(self.language, self.query)
+            let query = qscan::analyze::query::compile(self.language(), self.query)
                 .unwrap_or_else(|p| panic!("fuzz query: {}", p.message));
             vec![QueryJob {
                 metric: "q".into(),
-                language: self.language,
+                language: self.language(),
                 query: std::sync::Arc::new(query),
             }]
         })
@@ -425,29 +430,26 @@ impl Target {
     fn corpus(&'static self) -> &'static [(String, Vec<u8>)] {
         self.corpus.get_or_init(|| {
             let seeds = corpus(self.exts);
-            assert!(!seeds.is_empty(), "no fixture for {:?}", self.language);
+            assert!(!seeds.is_empty(), "no fixture for {:?}", self.language());
             seeds
         })
     }
 }
 
 static PYTHON: Target = Target::new(
-    Language::Python,
+    "python",
     &[".py", ".pyi"],
     "(function_definition name: (identifier) @n (#match? @n \"^_\")) @f",
 );
 static JAVASCRIPT: Target = Target::new(
-    Language::JavaScript,
+    "javascript",
     &[".js", ".mjs", ".cjs", ".jsx"],
     "(call_expression function: (identifier) @f (#eq? @f \"require\"))",
 );
-static TYPESCRIPT: Target = Target::new(
-    Language::TypeScript,
-    &[".ts", ".tsx"],
-    "(function_declaration) @f",
-);
+static TYPESCRIPT: Target =
+    Target::new("typescript", &[".ts", ".tsx"], "(function_declaration) @f");
 static RUST: Target = Target::new(
-    Language::Rust,
+    "rust",
     &[".rs"],
     "(macro_invocation macro: (identifier) @m (#any-of? @m \"panic\" \"todo\")) @x",
 );
@@ -481,7 +483,7 @@ fn check_source(target: &'static Target, name: &str, bytes: &[u8]) -> Result<(),
         path: path.clone(),
         abs: PathBuf::from(&path),
         blob: None,
-        language: target.language,
+        language: target.language(),
         is_test: path.starts_with("tests/"),
         size: bytes.len() as u64,
     };
@@ -535,7 +537,7 @@ fn source(target: &'static Target) -> impl Strategy<Value = (String, Vec<u8>)> {
 }
 
 fn fuzz_analyzer(target: &'static Target) {
-    let name = format!("{:?} analyzer", target.language);
+    let name = format!("{:?} analyzer", target.language());
     fuzz(&name, source(target), |(file, bytes)| {
         check_source(target, &file, &bytes)
     });

@@ -4,51 +4,28 @@
 //! invalid UTF-8, too large, does not parse) becomes a [`Skipped`] entry with a
 //! reason instead of stopping the run.
 
-pub mod lines;
 pub mod query;
 pub mod store;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tree_sitter::{Parser, Tree};
+use tree_sitter::Tree;
 
-use crate::discover::SourceFile;
 use crate::facts::{FileFacts, QueryHit};
-use crate::lang::{self, Language};
+pub use crate::lang::parse;
+use crate::lang::{Language, Scratch, lines};
+use crate::snapshot::SourceFile;
+pub use crate::snapshot::{Skipped, Source, WorkingTree};
 use query::QueryJob;
-
-/// A file left out of the analysis, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-}
-
-/// What a language module hands back besides the facts it fills in.
-#[derive(Default)]
-pub struct Scratch {
-    /// Byte ranges of comments and docstrings, for line counting.
-    pub comments: Vec<Range<usize>>,
-    /// The byte range of each of `FileFacts::functions`, in the same order,
-    /// to find the function a query match is in.
-    pub function_ranges: Vec<Range<usize>>,
-}
 
 /// Result of analyzing a set of files, sorted by path.
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub files: Vec<FileFacts>,
     pub skipped: Vec<Skipped>,
-}
-
-/// Where file contents come from: the working tree today, git blobs later.
-pub trait Source: Sync {
-    fn read(&self, file: &SourceFile) -> std::io::Result<Vec<u8>>;
 }
 
 /// Analyzes every file in parallel and returns facts sorted by path; the
@@ -114,7 +91,8 @@ impl FactsCache {
         (
             content,
             file.language,
-            file.path.ends_with(".tsx"),
+            // Which of the language's grammars parses it (TypeScript's `.tsx`).
+            file.language.grammar(&file.path).0 != 0,
             file.is_test,
         )
     }
@@ -267,15 +245,9 @@ pub fn analyze_text(
         ..FileFacts::default()
     };
     let mut scratch = Scratch::default();
-    match file.language {
-        Language::Python => lang::python::analyze(&tree, text, &mut facts, &mut scratch),
-        Language::JavaScript | Language::TypeScript => {
-            lang::javascript::analyze(&tree, text, &mut facts, &mut scratch)
-        }
-        Language::Rust => lang::rust::analyze(&tree, text, &mut facts, &mut scratch),
-    }
+    (file.language.spec().analyze)(&tree, text, &mut facts, &mut scratch);
     facts.lines = lines::count(text.as_bytes(), &mut scratch.comments);
-    let key = grammar(file.language, &file.path).0;
+    let key = file.language.grammar(&file.path).1.key;
     let runs: Vec<(&QueryJob, Vec<(usize, u32)>)> = queries
         .iter()
         .filter(|j| j.language == file.language)
@@ -375,51 +347,14 @@ fn innermost(ranges: &[Range<usize>], points: &[usize]) -> Vec<Option<usize>> {
         .collect()
 }
 
-thread_local! {
-    static PARSERS: RefCell<HashMap<&'static str, Parser>> = RefCell::new(HashMap::new());
-}
-
-fn grammar(language: Language, path: &str) -> (&'static str, tree_sitter::Language) {
-    match language {
-        Language::Python => ("python", tree_sitter_python::LANGUAGE.into()),
-        Language::JavaScript => ("javascript", tree_sitter_javascript::LANGUAGE.into()),
-        Language::TypeScript if path.ends_with(".tsx") => {
-            ("tsx", tree_sitter_typescript::LANGUAGE_TSX.into())
-        }
-        Language::TypeScript => (
-            "typescript",
-            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        ),
-        Language::Rust => ("rust", tree_sitter_rust::LANGUAGE.into()),
-    }
-}
-
 /// Every grammar of a language, by key (TypeScript has one for `.tsx`).
 pub fn grammars(language: Language) -> Vec<(&'static str, tree_sitter::Language)> {
-    match language {
-        Language::TypeScript => vec![grammar(language, "x.ts"), grammar(language, "x.tsx")],
-        other => vec![grammar(other, "")],
-    }
-}
-
-/// Parses with a per-thread parser per grammar (parsers are costly to build).
-pub fn parse(language: Language, path: &str, text: &str) -> Result<Tree, String> {
-    let (key, grammar) = grammar(language, path);
-    PARSERS.with(|parsers| {
-        let mut parsers = parsers.borrow_mut();
-        let parser = match parsers.entry(key) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let mut p = Parser::new();
-                p.set_language(&grammar)
-                    .map_err(|e| format!("grammar for {language} failed to load: {e}"))?;
-                e.insert(p)
-            }
-        };
-        parser
-            .parse(text, None)
-            .ok_or_else(|| "the parser gave up".to_string())
-    })
+    language
+        .spec()
+        .grammars
+        .iter()
+        .map(|g| (g.key, (g.load)()))
+        .collect()
 }
 
 fn first_error_line(tree: &Tree) -> Option<u32> {
@@ -440,15 +375,6 @@ fn first_error_line(tree: &Tree) -> Option<u32> {
                 return None;
             }
         }
-    }
-}
-
-/// Reads files from the working tree.
-pub struct WorkingTree;
-
-impl Source for WorkingTree {
-    fn read(&self, file: &SourceFile) -> std::io::Result<Vec<u8>> {
-        std::fs::read(&file.abs)
     }
 }
 
@@ -537,10 +463,10 @@ mod tests {
         // Each `a::{` is two levels: a scoped use list and its list.
         let n = 10_000;
         let src = format!("use {}b{};\n", "a::{".repeat(n), "}".repeat(n));
-        let tree = parse(Language::Rust, "x.rs", &src).unwrap();
+        let tree = parse(Language::from_name("rust").unwrap(), "x.rs", &src).unwrap();
         assert!(deeper_than(&tree, 19_000));
         assert!(!deeper_than(&tree, 21_000));
-        let flat = parse(Language::Python, "m.py", "x = [1]\n").unwrap();
+        let flat = parse(Language::from_name("python").unwrap(), "m.py", "x = [1]\n").unwrap();
         // module, expression_statement, assignment, list, integer.
         assert!(deeper_than(&flat, 3));
         assert!(!deeper_than(&flat, 4));

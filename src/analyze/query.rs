@@ -201,21 +201,34 @@ mod tests {
 
     #[test]
     fn compiles_for_every_grammar_of_the_language() {
-        let q = compile(Language::TypeScript, "(arrow_function) @f").unwrap();
+        let q = compile(
+            Language::from_name("typescript").unwrap(),
+            "(arrow_function) @f",
+        )
+        .unwrap();
         assert!(q.for_grammar("typescript").is_some() && q.for_grammar("tsx").is_some());
     }
 
     #[test]
     fn errors_name_what_and_where() {
-        let p = problem(Language::Rust, "(function_item)\n  (funtion_item) @f");
+        let p = problem(
+            Language::from_name("rust").unwrap(),
+            "(function_item)\n  (funtion_item) @f",
+        );
         assert_eq!((p.row, p.column), (1, 3));
         assert_eq!(
             p.message,
             "invalid query: the rust grammar has no node type `funtion_item`"
         );
-        let p = problem(Language::Python, "(call function: (identifier) @f");
+        let p = problem(
+            Language::from_name("python").unwrap(),
+            "(call function: (identifier) @f",
+        );
         assert_eq!(p.message, "invalid query: syntax error");
-        let p = problem(Language::Python, "(call nme: (identifier)) @f");
+        let p = problem(
+            Language::from_name("python").unwrap(),
+            "(call nme: (identifier)) @f",
+        );
         assert_eq!(
             p.message,
             "invalid query: the python grammar has no field `nme`"
@@ -225,26 +238,38 @@ mod tests {
     #[test]
     fn rejects_what_could_not_be_measured() {
         assert_eq!(
-            problem(Language::Rust, "; nothing\n").message,
+            problem(Language::from_name("rust").unwrap(), "; nothing\n").message,
             "the query has no pattern"
         );
-        let p = problem(Language::Rust, "(function_item) @f\n(call_expression)");
+        let p = problem(
+            Language::from_name("rust").unwrap(),
+            "(function_item) @f\n(call_expression)",
+        );
         assert_eq!((p.row, p.column), (1, 0));
         assert!(
             p.message.starts_with("this pattern captures no node"),
             "{}",
             p.message
         );
-        let p = problem(Language::Rust, "((identifier) @i (#is-not? local))");
+        let p = problem(
+            Language::from_name("rust").unwrap(),
+            "((identifier) @i (#is-not? local))",
+        );
         assert!(p.message.contains("would be ignored"), "{}", p.message);
-        let p = problem(Language::Rust, "((identifier) @i (#frob? @i))");
+        let p = problem(
+            Language::from_name("rust").unwrap(),
+            "((identifier) @i (#frob? @i))",
+        );
         assert!(
             p.message.starts_with("predicate `#frob?` is not evaluated"),
             "{}",
             p.message
         );
         // An optional capture alone is not enough.
-        let p = problem(Language::Rust, "(function_item (visibility_modifier)? @v)");
+        let p = problem(
+            Language::from_name("rust").unwrap(),
+            "(function_item (visibility_modifier)? @v)",
+        );
         assert!(
             p.message.starts_with("this pattern captures no node"),
             "{}",
@@ -255,9 +280,9 @@ mod tests {
     #[test]
     fn matches_at_the_first_capture_once() {
         let text = "fn a() { x.lock(); }\nfn b() {\n    y.lock().unwrap();\n}\n";
-        let tree = super::super::parse(Language::Rust, "x.rs", text).unwrap();
+        let tree = crate::lang::parse(Language::from_name("rust").unwrap(), "x.rs", text).unwrap();
         let q = compile(
-            Language::Rust,
+            Language::from_name("rust").unwrap(),
             // Two patterns matching the same place: one place.
             r#"(call_expression function: (field_expression field: (field_identifier) @m (#eq? @m "lock")))
                (field_expression field: (field_identifier) @m (#eq? @m "lock"))"#,

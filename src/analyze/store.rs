@@ -75,9 +75,11 @@ pub fn salt(max_file_bytes: u64, queries: &[crate::analyze::query::QueryJob]) ->
             format!("{}-{time}", m.len())
         })
         .unwrap_or_default();
+    // Cached facts name a language by its place in the registry.
     let mut salt = format!(
-        "{} build={build} max_file_bytes={max_file_bytes}",
-        env!("CARGO_PKG_VERSION")
+        "{} build={build} max_file_bytes={max_file_bytes} languages={}",
+        env!("CARGO_PKG_VERSION"),
+        crate::lang::names()
     );
     for q in queries {
         salt.push_str(&format!(
@@ -169,7 +171,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::analyze::{Source, analyze_cached};
-    use crate::discover::SourceFile;
+    use crate::snapshot::SourceFile;
 
     struct Text(&'static [u8]);
 
@@ -184,7 +186,7 @@ mod tests {
             path: path.into(),
             abs: path.into(),
             blob: None,
-            language: Language::Python,
+            language: Language::from_name("python").unwrap(),
             is_test: false,
             size: 0,
         }

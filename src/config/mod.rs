@@ -24,20 +24,6 @@ use crate::metrics::{self, Kind};
 /// The built-in default definition, embedded from a real TOML file.
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
 
-/// Test-file patterns when `[scan] test_patterns` is not given (PRODUCT.md).
-pub const DEFAULT_TEST_PATTERNS: &[&str] = &[
-    "test_*.py",
-    "*_test.py",
-    "conftest.py",
-    "*.test.*",
-    "*.spec.*",
-    "**/__tests__/**",
-    "**/tests/**",
-    "tests.rs",
-    "**/test/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
-    "**/testing/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
-];
-
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub const DEFAULT_WINDOW: u64 = 500;
 
@@ -581,12 +567,9 @@ impl Validator<'_> {
             }
         }
         let exclude = plain(scan.exclude).unwrap_or_default();
-        let test_patterns = plain(scan.test_patterns).unwrap_or_else(|| {
-            DEFAULT_TEST_PATTERNS
-                .iter()
-                .map(|s| s.to_string())
-                .collect()
-        });
+        // Without `[scan] test_patterns`, each language's own (PRODUCT.md).
+        let test_patterns =
+            plain(scan.test_patterns).unwrap_or_else(crate::lang::default_test_patterns);
         let max_file_bytes = match scan.max_file_bytes {
             Some(v) if *v.get_ref() == 0 => {
                 self.error(v.span(), "max_file_bytes must be at least 1");
@@ -780,7 +763,7 @@ impl Validator<'_> {
                     "`language`",
                     &format!(
                         "the language its query is written for, one of {}",
-                        Language::ALL.map(|l| l.name()).join(", ")
+                        crate::lang::names()
                     ),
                 );
                 None
@@ -793,7 +776,7 @@ impl Validator<'_> {
                         format!(
                             "unknown language `{}`; expected one of {}",
                             token(l.get_ref()),
-                            Language::ALL.map(|l| l.name()).join(", ")
+                            crate::lang::names()
                         ),
                     );
                 }
@@ -939,7 +922,7 @@ impl Validator<'_> {
                         format!(
                             "unknown language `{}`; expected one of {}",
                             token(&l),
-                            Language::ALL.map(|l| l.name()).join(", ")
+                            crate::lang::names()
                         ),
                     ),
                 }

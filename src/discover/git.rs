@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Oid, Repository};
 
 use super::{PathRules, Snapshot, SourceFile, is_vendored};
-use crate::analyze::{self, Skipped};
 use crate::history::diff::{Entries, MODE_TREE};
-use crate::lang::Language;
+use crate::lang::{self, Language};
 use crate::odb::{Loose, Odb, OdbError};
+use crate::snapshot::{Skipped, Source};
 
 const MODE_LINK: u32 = 0o120000;
 const MODE_GITLINK: u32 = 0o160000;
@@ -159,7 +159,10 @@ fn build(
             });
             continue;
         }
-        if path == "Cargo.toml" || path.ends_with("/Cargo.toml") {
+        if lang::manifest_names().any(|m| {
+            path.strip_suffix(m)
+                .is_some_and(|dir| dir.is_empty() || dir.ends_with('/'))
+        }) {
             blob_size(odb, id, &path)?;
             snapshot.manifests.push((path.clone(), id));
         }
@@ -210,7 +213,7 @@ impl BlobSource {
     }
 }
 
-impl analyze::Source for BlobSource {
+impl Source for BlobSource {
     fn read(&self, file: &SourceFile) -> std::io::Result<Vec<u8>> {
         let Some(id) = file.blob else {
             return std::fs::read(&file.abs);

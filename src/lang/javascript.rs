@@ -12,9 +12,148 @@ use std::collections::HashSet;
 
 use tree_sitter::{Node, Tree};
 
-use crate::analyze::Scratch;
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
 use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
-use crate::lang::Language;
+
+pub const SPEC: LanguageSpec = LanguageSpec {
+    name: "javascript",
+    title: "JavaScript",
+    extensions: &["js", "mjs", "cjs", "jsx"],
+    family: "javascript",
+    grammars: &[Grammar {
+        key: "javascript",
+        suffixes: &[],
+        load: || tree_sitter_javascript::LANGUAGE.into(),
+    }],
+    analyze,
+    tests: TEST_RULES,
+    libraries: LIBRARIES,
+    manifests: &[],
+    docs: DOCS,
+};
+
+/// Shared with TypeScript: one sentence covers both.
+pub const DOCS: Docs = Docs {
+    test_names: Some("x.test.js, x.spec.ts or __tests__/x.js for x.js/x.ts"),
+    test_imports: Some("JS/TS relative require/import"),
+    test_other: None,
+    libraries: "JS/TS imports are reduced to the package name (@scope/pkg; node:http is http)",
+    public_items: "JS/TS each exported binding (export default counts once, each key of \
+                   module.exports = {...}, each exports.x =)",
+};
+
+/// Shared with TypeScript, whose files are tests and import packages alike.
+pub const TEST_RULES: TestRules = TestRules {
+    patterns: &["*.test.*", "*.spec.*", "**/__tests__/**"],
+    dirs: &["test", "testing"],
+    subject,
+    module_path: None,
+    exercised,
+};
+
+/// Shared with TypeScript, which uses the same packages.
+pub const LIBRARIES: Libraries = Libraries {
+    families: &[(
+        "http",
+        &[
+            "axios",
+            "node-fetch",
+            "got",
+            "superagent",
+            "undici",
+            "request",
+            "http",
+            "https",
+            "ky",
+            "cross-fetch",
+            "isomorphic-fetch",
+        ],
+    )],
+    name: |module| package(module).map(str::to_string),
+    matches: |name, entry| name == entry.strip_prefix("node:").unwrap_or(entry),
+};
+
+/// `x.test.js`, `x.spec.ts` and `__tests__/x.js` test `x`.
+fn subject(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut parts = name.split('.');
+    let stem = parts.next()?;
+    let marked = parts.any(|p| p == "test" || p == "spec");
+    let in_tests_dir = path.split('/').any(|d| d == "__tests__");
+    (marked || in_tests_dir)
+        .then_some(stem)
+        .filter(|s| !s.is_empty())
+}
+
+/// The files a test file's relative imports name.
+fn exercised<'a>(test: &'a FileFacts, lookup: &Lookup<'a>) -> Vec<&'a str> {
+    let exts = test.language.family_extensions();
+    test.imports
+        .iter()
+        .filter_map(|i| relative_file(lookup, &exts, &test.path, &i.module))
+        .collect()
+}
+
+/// The file a relative specifier names, trying the family's extensions and
+/// index files.
+fn relative_file<'a>(
+    lookup: &Lookup<'a>,
+    exts: &[&str],
+    from: &str,
+    spec: &str,
+) -> Option<&'a str> {
+    if !spec.starts_with("./") && !spec.starts_with("../") && spec != "." && spec != ".." {
+        return None;
+    }
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let target = normalize(&format!("{dir}/{spec}"))?;
+    let mut candidates = vec![target.clone()];
+    // TypeScript imports name the compiled `.js`; the source is `.ts`.
+    if let Some(stem) = target
+        .strip_suffix(".js")
+        .or_else(|| target.strip_suffix(".mjs"))
+        .or_else(|| target.strip_suffix(".cjs"))
+        .or_else(|| target.strip_suffix(".jsx"))
+    {
+        candidates.extend(exts.iter().map(|e| format!("{stem}.{e}")));
+    }
+    candidates.extend(exts.iter().map(|e| format!("{target}.{e}")));
+    candidates.extend(exts.iter().map(|e| format!("{target}/index.{e}")));
+    candidates
+        .iter()
+        .find_map(|c| lookup.paths.get(c.as_str()).copied())
+}
+
+/// Resolves `.` and `..` in a relative path; None when it climbs above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            p => out.push(p),
+        }
+    }
+    Some(out.join("/"))
+}
+
+/// `@scope/pkg/sub` → `@scope/pkg`, `pkg/sub` → `pkg`, `node:http` → `http`;
+/// relative and absolute paths are no package.
+pub fn package(spec: &str) -> Option<&str> {
+    let spec = spec.strip_prefix("node:").unwrap_or(spec);
+    if spec.is_empty() || spec.starts_with('.') || spec.starts_with('/') {
+        return None;
+    }
+    let mut cut = spec.match_indices('/').map(|(i, _)| i);
+    let end = if spec.starts_with('@') {
+        cut.nth(1)
+    } else {
+        cut.next()
+    };
+    Some(&spec[..end.unwrap_or(spec.len())])
+}
 
 /// Comments, for line counting (`html_comment` is `<!--` in scripts).
 const COMMENTS: &[&str] = &["comment", "html_comment"];
@@ -69,12 +208,22 @@ const ANONYMOUS: &str = "<anonymous>";
 const DEFAULT_EXPORT: &str = "default";
 const STAR_EXPORT: &str = "*";
 
+/// JavaScript: typed by JSDoc under `// @ts-check`, else untyped.
 pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch) {
-    let typing = match facts.language {
-        Language::TypeScript => TypingRule::TypeScript,
-        _ if ts_check(tree.root_node(), src) => TypingRule::JsDoc,
-        _ => TypingRule::None,
+    let typing = if ts_check(tree.root_node(), src) {
+        TypingRule::JsDoc
+    } else {
+        TypingRule::None
     };
+    walk(tree, src, facts, scratch, typing);
+}
+
+/// TypeScript: typed by its annotations.
+pub fn analyze_typescript(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch) {
+    walk(tree, src, facts, scratch, TypingRule::TypeScript);
+}
+
+fn walk(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch, typing: TypingRule) {
     let mut exports: Vec<PublicItem> = Vec::new();
     // The ancestors of the cursor's node, root first, and the named sibling
     // before each of them and before the node itself. Asking a node for its
@@ -678,7 +827,7 @@ fn commonjs_member<'a>(target: Node, src: &'a str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::parse;
+    use crate::lang::{Language, parse};
 
     fn facts(language: Language, path: &str, src: &str) -> (FileFacts, Scratch) {
         let tree = parse(language, path, src).unwrap();
@@ -689,16 +838,25 @@ mod tests {
             ..FileFacts::default()
         };
         let mut scratch = Scratch::default();
-        analyze(&tree, src, &mut facts, &mut scratch);
+        (language.spec().analyze)(&tree, src, &mut facts, &mut scratch);
         (facts, scratch)
     }
 
     fn js(src: &str) -> FileFacts {
-        facts(Language::JavaScript, "x.js", src).0
+        facts(Language::from_name("javascript").unwrap(), "x.js", src).0
     }
 
     fn ts(src: &str) -> FileFacts {
-        facts(Language::TypeScript, "x.ts", src).0
+        facts(Language::from_name("typescript").unwrap(), "x.ts", src).0
+    }
+
+    #[test]
+    fn packages() {
+        assert_eq!(package("axios"), Some("axios"));
+        assert_eq!(package("lodash/fp"), Some("lodash"));
+        assert_eq!(package("@scope/pkg/sub"), Some("@scope/pkg"));
+        assert_eq!(package("node:http"), Some("http"));
+        assert_eq!(package("./x"), None);
     }
 
     fn functions(f: &FileFacts) -> Vec<(String, u32)> {
@@ -962,7 +1120,7 @@ module.exports.one = x => x;
     #[test]
     fn tsx_parses_with_its_grammar() {
         let (f, _) = facts(
-            Language::TypeScript,
+            Language::from_name("typescript").unwrap(),
             "x.tsx",
             "export const App = (): JSX.Element => <div>{/* c */}</div>;\n",
         );
@@ -1152,7 +1310,7 @@ declare module 'inner' { export function hidden(): void; }
     #[test]
     fn comments_are_marked() {
         let src = "// one\nconst a = 1; /* two\n three */\n<!-- html\n";
-        let (f, scratch) = facts(Language::JavaScript, "x.js", src);
+        let (f, scratch) = facts(Language::from_name("javascript").unwrap(), "x.js", src);
         let marked: Vec<&str> = scratch.comments.iter().map(|r| &src[r.clone()]).collect();
         assert_eq!(marked, ["// one", "/* two\n three */", "<!-- html"]);
         assert!(f.functions.is_empty() && f.public_items.is_empty());

@@ -1,92 +1,232 @@
-//! Languages: which files are which language, and one module per language that
-//! turns a syntax tree into [`FileFacts`](crate::facts::FileFacts).
+//! Languages: one spec per language, and the registry that lists them.
 //!
-//! All language knowledge lives here; metrics only ever see facts.
+//! A spec ([`LanguageSpec`]) holds everything qscan knows about a language:
+//! its name and extensions, its grammar, how a syntax tree becomes
+//! [`FileFacts`] (functions, imports, public items), its default test-file
+//! patterns, how its tests name and import the files they exercise, its
+//! library families and how its imports name a library, and its manifests.
+//! Every other stage reads language knowledge through [`LANGUAGES`] and
+//! [`Language::spec`], never by naming a language.
+//!
+//! Adding a language: a spec file beside this one (its `mod` line and a line
+//! in [`LANGUAGES`] here), the grammar crate in Cargo.toml, and a fixture.
 
+pub mod docs;
 pub mod javascript;
+pub mod lines;
 pub mod python;
 pub mod rust;
+pub mod typescript;
 
-use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    Python,
-    JavaScript,
-    TypeScript,
-    Rust,
-}
+use tree_sitter::{Parser, Tree};
 
-/// One row per language: its name in configs and reports, and its extensions.
-const TABLE: &[(Language, &str, &[&str])] = &[
-    (Language::Python, "python", &["py", "pyi"]),
-    (
-        Language::JavaScript,
-        "javascript",
-        &["js", "mjs", "cjs", "jsx"],
-    ),
-    (
-        Language::TypeScript,
-        "typescript",
-        &["ts", "tsx", "mts", "cts"],
-    ),
-    (Language::Rust, "rust", &["rs"]),
+use crate::facts::{FileFacts, RustCrate};
+pub use crate::snapshot::Language;
+
+/// The languages qscan reads. A [`Language`] is its place here: languages
+/// sort in this order, and the facts cache records them by it.
+pub const LANGUAGES: &[&LanguageSpec] = &[
+    &python::SPEC,
+    &javascript::SPEC,
+    &typescript::SPEC,
+    &rust::SPEC,
 ];
 
+/// Everything about one language.
+pub struct LanguageSpec {
+    /// Its name in definitions and reports (`languages = ["python"]`).
+    pub name: &'static str,
+    /// Its name in sentences ("Python").
+    pub title: &'static str,
+    /// File name extensions, without the dot.
+    pub extensions: &'static [&'static str],
+    /// The language whose files this one imports and names freely, itself
+    /// when none (TypeScript: JavaScript). Test association and relative
+    /// imports look across a family.
+    pub family: &'static str,
+    /// Its grammars; the first whose suffix the path ends with parses it,
+    /// else the one without suffixes. Queries compile for each, in order.
+    pub grammars: &'static [Grammar],
+    /// Fills in the facts of one parsed file: functions, imports, public
+    /// items (the language's public-item rules live here), typing.
+    pub analyze: fn(&Tree, &str, &mut FileFacts, &mut Scratch),
+    /// Which files are tests and which files they exercise.
+    pub tests: TestRules,
+    /// How imports name libraries, and the built-in library families.
+    pub libraries: Libraries,
+    /// Manifest file names whose packages the language's rules read
+    /// (`Cargo.toml`: a Rust integration test names its crate).
+    pub manifests: &'static [&'static str],
+    /// What the kinds' rule texts say of it.
+    pub docs: Docs,
+}
+
+/// A language's part of the kinds' rule texts (composed in [`docs`]).
+pub struct Docs {
+    /// `test-association`: the names of a file's tests.
+    pub test_names: Option<&'static str>,
+    /// `test-association`: the imports that associate a file.
+    pub test_imports: Option<&'static str>,
+    /// `test-association`: any other way its tests associate, as a clause.
+    pub test_other: Option<&'static str>,
+    /// `preferred-library`: how its imports match an entry.
+    pub libraries: &'static str,
+    /// `interface-width`: what its public items are.
+    pub public_items: &'static str,
+}
+
+/// One tree-sitter grammar of a language.
+pub struct Grammar {
+    /// Its name in query error messages and the parser cache.
+    pub key: &'static str,
+    /// Path suffixes it is for; empty for the language's default grammar.
+    pub suffixes: &'static [&'static str],
+    pub load: fn() -> tree_sitter::Language,
+}
+
+/// A language's test files and how they associate with the files they test.
+pub struct TestRules {
+    /// Default `[scan] test_patterns` (globs, gitignore-like).
+    pub patterns: &'static [&'static str],
+    /// Folders whose files of this language are tests (`test/`, `testing/`).
+    pub dirs: &'static [&'static str],
+    /// The file stem a test file is named after (`test_x.py` → `x`).
+    pub subject: fn(&str) -> Option<&str>,
+    /// Module components of a file path, for languages whose imports name
+    /// modules (`pkg/sub/__init__.py` → pkg, sub); indexed by [`Lookup`].
+    pub module_path: Option<fn(&str) -> Vec<&str>>,
+    /// The files a test file's imports or paths name.
+    pub exercised: for<'a> fn(&'a FileFacts, &Lookup<'a>) -> Vec<&'a str>,
+}
+
+/// How a language's imports name libraries.
+pub struct Libraries {
+    /// Built-in families (`http`) and their members in this language.
+    pub families: &'static [(&'static str, &'static [&'static str])],
+    /// The library an import names, as [`Libraries::matches`] sees it.
+    pub name: fn(&str) -> Option<String>,
+    /// Whether an imported library name falls under a configured entry.
+    pub matches: fn(&str, &str) -> bool,
+}
+
+/// What a language module hands back besides the facts it fills in.
+#[derive(Default)]
+pub struct Scratch {
+    /// Byte ranges of comments and docstrings, for line counting.
+    pub comments: Vec<Range<usize>>,
+    /// The byte range of each of `FileFacts::functions`, in the same order,
+    /// to find the function a query match is in.
+    pub function_ranges: Vec<Range<usize>>,
+}
+
+/// A file's module components and its path.
+pub type Module<'a> = (Vec<&'a str>, &'a str);
+
+/// Lookups over every analyzed file, for resolving what tests exercise.
+pub struct Lookup<'a> {
+    /// Every source path.
+    pub paths: HashSet<&'a str>,
+    /// Per language with module paths: last module component → (module
+    /// components, path).
+    modules: HashMap<Language, HashMap<&'a str, Vec<Module<'a>>>>,
+    /// The Rust packages of the snapshot.
+    pub crates: &'a [RustCrate],
+}
+
+impl<'a> Lookup<'a> {
+    pub fn new(files: &'a [FileFacts], crates: &'a [RustCrate]) -> Lookup<'a> {
+        let mut modules: HashMap<Language, HashMap<&str, Vec<Module>>> = HashMap::new();
+        for f in files {
+            let Some(module_path) = f.language.spec().tests.module_path else {
+                continue;
+            };
+            let comps = module_path(&f.path);
+            if let Some(last) = comps.last() {
+                modules
+                    .entry(f.language)
+                    .or_default()
+                    .entry(last)
+                    .or_default()
+                    .push((comps.clone(), &f.path));
+            }
+        }
+        Lookup {
+            paths: files.iter().map(|f| f.path.as_str()).collect(),
+            modules,
+            crates,
+        }
+    }
+
+    /// The files of `language` whose module path ends with `last`.
+    pub fn modules(&self, language: Language, last: &str) -> &[Module<'a>] {
+        self.modules
+            .get(&language)
+            .and_then(|m| m.get(last))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 impl Language {
-    pub const ALL: [Language; 4] = [
-        Language::Python,
-        Language::JavaScript,
-        Language::TypeScript,
-        Language::Rust,
-    ];
+    /// Every language, in registry order.
+    pub fn all() -> impl Iterator<Item = Language> {
+        (0..LANGUAGES.len()).map(|i| Language(i as u8))
+    }
+
+    pub fn spec(self) -> &'static LanguageSpec {
+        // Only the registry makes a `Language`, so the index is in range;
+        // the first spec stands in rather than panicking.
+        LANGUAGES
+            .get(self.0 as usize)
+            .copied()
+            .unwrap_or(LANGUAGES[0])
+    }
 
     pub fn name(self) -> &'static str {
-        TABLE
-            .iter()
-            .find(|(l, _, _)| *l == self)
-            .map(|(_, n, _)| *n)
-            .unwrap_or("unknown")
+        self.spec().name
     }
 
     pub fn from_name(name: &str) -> Option<Language> {
-        TABLE
-            .iter()
-            .find(|(_, n, _)| *n == name)
-            .map(|(l, _, _)| *l)
+        Language::all().find(|l| l.name() == name)
     }
 
     /// The language of a path, by its extension.
     pub fn from_path(path: &str) -> Option<Language> {
         let ext = path.rsplit_once('.')?.1;
-        if path.ends_with(".d.ts") {
-            return Some(Language::TypeScript);
-        }
-        TABLE
-            .iter()
-            .find(|(_, _, exts)| exts.contains(&ext))
-            .map(|(l, _, _)| *l)
+        Language::all().find(|l| l.spec().extensions.contains(&ext))
     }
 
-    /// JavaScript and TypeScript import each other freely; test association and
-    /// relative-import resolution treat them as one family.
+    /// The first language of its family; the same for every member.
     pub fn family(self) -> Language {
-        match self {
-            Language::TypeScript => Language::JavaScript,
-            other => other,
-        }
+        Language::from_name(self.spec().family).unwrap_or(self)
     }
 
     pub fn extensions(self) -> &'static [&'static str] {
-        TABLE
+        self.spec().extensions
+    }
+
+    /// The extensions of every language of this one's family, in registry order.
+    pub fn family_extensions(self) -> Vec<&'static str> {
+        let family = self.family();
+        Language::all()
+            .filter(|l| l.family() == family)
+            .flat_map(|l| l.extensions().iter().copied())
+            .collect()
+    }
+
+    /// The grammar that parses `path`, and its position among the language's.
+    pub fn grammar(self, path: &str) -> (usize, &'static Grammar) {
+        let grammars = self.spec().grammars;
+        let by_suffix = grammars
             .iter()
-            .find(|(l, _, _)| *l == self)
-            .map(|(_, _, e)| *e)
-            .unwrap_or(&[])
+            .position(|g| g.suffixes.iter().any(|s| path.ends_with(s)));
+        let at = by_suffix
+            .or_else(|| grammars.iter().position(|g| g.suffixes.is_empty()))
+            .unwrap_or(0);
+        (at, &grammars[at])
     }
 }
 
@@ -96,37 +236,254 @@ impl std::fmt::Display for Language {
     }
 }
 
+impl std::fmt::Debug for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.spec().title)
+    }
+}
+
+/// By name in JSON; by registry position in the binary facts cache (the
+/// bytes a unit enum variant has there, so saved caches still read).
+impl serde::Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(self.name())
+        } else {
+            s.serialize_u32(u32::from(self.0))
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+        use serde::de::Error;
+        if d.is_human_readable() {
+            let name = String::deserialize(d)?;
+            Language::from_name(&name)
+                .ok_or_else(|| D::Error::custom(format!("unknown language `{name}`")))
+        } else {
+            let at = u32::deserialize(d)?;
+            u8::try_from(at)
+                .ok()
+                .filter(|&i| usize::from(i) < LANGUAGES.len())
+                .map(Language)
+                .ok_or_else(|| D::Error::custom(format!("unknown language #{at}")))
+        }
+    }
+}
+
+/// The names of every language, for messages: "python, javascript, …".
+pub fn names() -> String {
+    Language::all()
+        .map(Language::name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The languages qscan reads, in a sentence: "Python, JavaScript and Rust".
+pub fn titles() -> String {
+    let titles: Vec<&str> = LANGUAGES.iter().map(|s| s.title).collect();
+    match titles.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => titles.join(""),
+    }
+}
+
+/// The default `[scan] test_patterns`: every language's patterns (each
+/// once), then one pattern per test folder over the extensions of the
+/// languages that name it.
+pub fn default_test_patterns() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for spec in LANGUAGES {
+        for p in spec.tests.patterns {
+            if !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
+            }
+        }
+    }
+    let mut dirs: Vec<&str> = Vec::new();
+    for spec in LANGUAGES {
+        for d in spec.tests.dirs {
+            if !dirs.contains(d) {
+                dirs.push(d);
+            }
+        }
+    }
+    for dir in dirs {
+        let exts: Vec<&str> = LANGUAGES
+            .iter()
+            .filter(|s| s.tests.dirs.contains(&dir))
+            .flat_map(|s| s.extensions.iter().copied())
+            .collect();
+        out.push(format!("**/{dir}/**/*.{{{}}}", exts.join(",")));
+    }
+    out
+}
+
+/// The names of every manifest some language reads.
+pub fn manifest_names() -> impl Iterator<Item = &'static str> {
+    LANGUAGES.iter().flat_map(|s| s.manifests.iter().copied())
+}
+
+/// The libraries of a built-in family, per language (None for an unknown family).
+pub fn library_family(name: &str) -> Option<Vec<(Language, Vec<String>)>> {
+    let rows: Vec<(Language, Vec<String>)> = Language::all()
+        .filter_map(|l| {
+            let (_, libs) = l
+                .spec()
+                .libraries
+                .families
+                .iter()
+                .find(|(f, _)| *f == name)?;
+            Some((l, libs.iter().map(|s| s.to_string()).collect()))
+        })
+        .collect();
+    (!rows.is_empty()).then_some(rows)
+}
+
+thread_local! {
+    static PARSERS: RefCell<HashMap<&'static str, Parser>> = RefCell::new(HashMap::new());
+}
+
+/// Parses with a per-thread parser per grammar (parsers are costly to build).
+pub fn parse(language: Language, path: &str, text: &str) -> Result<Tree, String> {
+    let (_, grammar) = language.grammar(path);
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        let parser = match parsers.entry(grammar.key) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let mut p = Parser::new();
+                p.set_language(&(grammar.load)())
+                    .map_err(|e| format!("grammar for {language} failed to load: {e}"))?;
+                e.insert(p)
+            }
+        };
+        parser
+            .parse(text, None)
+            .ok_or_else(|| "the parser gave up".to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn named(name: &str) -> Language {
+        Language::from_name(name).unwrap()
+    }
+
     #[test]
     fn languages_by_extension() {
-        assert_eq!(Language::from_path("a/b.py"), Some(Language::Python));
-        assert_eq!(Language::from_path("stubs/x.pyi"), Some(Language::Python));
+        assert_eq!(Language::from_path("a/b.py"), Some(named("python")));
+        assert_eq!(Language::from_path("stubs/x.pyi"), Some(named("python")));
         assert_eq!(
             Language::from_path("web/app.mjs"),
-            Some(Language::JavaScript)
+            Some(named("javascript"))
         );
         assert_eq!(
             Language::from_path("web/App.tsx"),
-            Some(Language::TypeScript)
+            Some(named("typescript"))
         );
         assert_eq!(
             Language::from_path("types/index.d.ts"),
-            Some(Language::TypeScript)
+            Some(named("typescript"))
         );
-        assert_eq!(Language::from_path("src/lib.rs"), Some(Language::Rust));
+        assert_eq!(Language::from_path("src/lib.rs"), Some(named("rust")));
         assert_eq!(Language::from_path("README.md"), None);
         assert_eq!(Language::from_path("Makefile"), None);
     }
 
     #[test]
     fn names_round_trip_and_families() {
-        for l in Language::ALL {
+        for l in Language::all() {
             assert_eq!(Language::from_name(l.name()), Some(l));
         }
-        assert_eq!(Language::TypeScript.family(), Language::JavaScript);
-        assert_eq!(Language::Python.family(), Language::Python);
+        assert_eq!(named("typescript").family(), named("javascript"));
+        assert_eq!(named("python").family(), named("python"));
+        assert_eq!(names(), "python, javascript, typescript, rust");
+        assert_eq!(titles(), "Python, JavaScript, TypeScript and Rust");
+    }
+
+    /// Every spec is whole: a default grammar that loads, a family in the
+    /// registry, extensions no other language claims.
+    #[test]
+    fn every_spec_is_complete() {
+        assert!(LANGUAGES.len() < usize::from(u8::MAX));
+        let mut seen = HashSet::new();
+        for l in Language::all() {
+            let spec = l.spec();
+            assert!(!spec.extensions.is_empty(), "{}", spec.name);
+            for e in spec.extensions {
+                assert!(seen.insert(*e), "{} claims .{e} twice", spec.name);
+            }
+            assert!(Language::from_name(spec.family).is_some(), "{}", spec.name);
+            assert!(
+                spec.grammars.iter().any(|g| g.suffixes.is_empty()),
+                "{} has no default grammar",
+                spec.name
+            );
+            for g in spec.grammars {
+                let mut p = Parser::new();
+                assert!(p.set_language(&(g.load)()).is_ok(), "{}", g.key);
+            }
+        }
+    }
+
+    /// The default test patterns as PRODUCT.md lists them.
+    #[test]
+    fn default_test_patterns_in_order() {
+        assert_eq!(
+            default_test_patterns(),
+            [
+                "test_*.py",
+                "*_test.py",
+                "conftest.py",
+                "*.test.*",
+                "*.spec.*",
+                "**/__tests__/**",
+                "**/tests/**",
+                "tests.rs",
+                "**/test/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
+                "**/testing/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
+            ]
+        );
+    }
+
+    #[test]
+    fn library_families_by_language() {
+        let http = library_family("http").unwrap();
+        let langs: Vec<&str> = http.iter().map(|(l, _)| l.name()).collect();
+        assert_eq!(langs, ["python", "javascript", "typescript", "rust"]);
+        assert_eq!(
+            http[1].1, http[2].1,
+            "TypeScript shares JavaScript's packages"
+        );
+        assert_eq!(
+            http[3].1,
+            ["reqwest", "ureq", "hyper", "surf", "isahc", "attohttpc"]
+        );
+        assert!(library_family("sql").is_none());
+    }
+
+    #[test]
+    fn grammars_by_path() {
+        let ts = named("typescript");
+        assert_eq!(ts.grammar("a/App.tsx").1.key, "tsx");
+        assert_eq!(ts.grammar("a/app.ts").1.key, "typescript");
+        assert_eq!(ts.grammar("a/app.ts").0, 0);
+        assert_eq!(named("python").grammar("x.py").1.key, "python");
+    }
+
+    #[test]
+    fn facts_cache_bytes_and_json_names() {
+        let rust = named("rust");
+        assert_eq!(serde_json::to_string(&rust).unwrap(), "\"rust\"");
+        let back: Language = serde_json::from_str("\"rust\"").unwrap();
+        assert_eq!(back, rust);
+        let bytes = postcard::to_stdvec(&rust).unwrap();
+        assert_eq!(bytes, [3]);
+        assert_eq!(postcard::from_bytes::<Language>(&bytes).unwrap(), rust);
+        assert!(postcard::from_bytes::<Language>(&[9]).is_err());
     }
 }

@@ -7,8 +7,126 @@
 
 use tree_sitter::{Node, Tree, TreeCursor};
 
-use crate::analyze::Scratch;
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
 use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+
+pub const SPEC: LanguageSpec = LanguageSpec {
+    name: "python",
+    title: "Python",
+    extensions: &["py", "pyi"],
+    family: "python",
+    grammars: &[Grammar {
+        key: "python",
+        suffixes: &[],
+        load: || tree_sitter_python::LANGUAGE.into(),
+    }],
+    analyze,
+    tests: TestRules {
+        patterns: &["test_*.py", "*_test.py", "conftest.py"],
+        dirs: &["test", "testing"],
+        subject,
+        module_path: Some(module_path),
+        exercised,
+    },
+    libraries: Libraries {
+        families: &[(
+            "http",
+            &[
+                "requests",
+                "httpx",
+                "urllib.request",
+                "urllib2",
+                "urllib3",
+                "aiohttp",
+                "http.client",
+                "httplib",
+                "httplib2",
+                "pycurl",
+            ],
+        )],
+        name: |module| Some(module.to_string()),
+        matches: |name, entry| {
+            // A library and its submodules: urllib.request matches urllib.request.urlopen.
+            name == entry
+                || (name.starts_with(entry) && name.as_bytes().get(entry.len()) == Some(&b'.'))
+        },
+    },
+    manifests: &[],
+    docs: Docs {
+        test_names: Some("test_x.py or x_test.py for x.py"),
+        test_imports: Some("Python absolute and relative imports"),
+        test_other: None,
+        libraries: "Python imports match a library and its submodules (urllib.request matches \
+                    urllib.request.urlopen)",
+        public_items: "Python top-level def, class and assigned names not starting with _ (or \
+                       the entries of a literal __all__)",
+    },
+};
+
+/// `test_x.py` and `x_test.py` test `x`.
+fn subject(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.strip_suffix(".py")?;
+    stem.strip_prefix("test_")
+        .or_else(|| stem.strip_suffix("_test"))
+        .filter(|s| !s.is_empty())
+}
+
+/// Module components of a path: `pkg/sub/__init__.py` → [pkg, sub].
+fn module_path(path: &str) -> Vec<&str> {
+    let without_ext = path
+        .strip_suffix(".py")
+        .or_else(|| path.strip_suffix(".pyi"))
+        .unwrap_or(path);
+    let mut comps: Vec<&str> = without_ext.split('/').collect();
+    if comps.last() == Some(&"__init__") {
+        comps.pop();
+    }
+    comps
+}
+
+/// The files a test file's imports name.
+fn exercised<'a>(test: &'a FileFacts, lookup: &Lookup<'a>) -> Vec<&'a str> {
+    test.imports
+        .iter()
+        .filter_map(|i| imported_module(lookup, test, &i.module, i.level))
+        .collect()
+}
+
+/// The file a Python import names. Absolute imports match any file whose
+/// module path ends with the import (so `src/` layouts resolve); relative
+/// ones resolve from the importing file's package.
+fn imported_module<'a>(
+    lookup: &Lookup<'a>,
+    from: &FileFacts,
+    module: &str,
+    level: u32,
+) -> Option<&'a str> {
+    let mut wanted: Vec<&str> = Vec::new();
+    if level > 0 {
+        let mut base: Vec<&str> = from.path.split('/').collect();
+        base.pop(); // the file itself
+        for _ in 1..level {
+            base.pop()?;
+        }
+        wanted.extend(base);
+    }
+    wanted.extend(module.split('.').filter(|s| !s.is_empty()));
+    let last = wanted.last()?;
+    lookup
+        .modules(from.language, last)
+        .iter()
+        .filter(|(comps, _)| {
+            if level > 0 {
+                comps.as_slice() == wanted.as_slice()
+            } else {
+                comps.ends_with(&wanted)
+            }
+        })
+        // The shortest path is the likeliest import root.
+        .min_by_key(|(comps, path)| (comps.len(), *path))
+        .map(|(_, path)| *path)
+}
 
 /// Parameters that carry an annotation.
 const TYPED_PARAMS: &[&str] = &["typed_parameter", "typed_default_parameter"];
@@ -697,12 +815,11 @@ fn literal_strings(node: Node, src: &[u8]) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{lines, parse};
     use crate::facts::LineCounts;
-    use crate::lang::Language;
+    use crate::lang::{Language, lines, parse};
 
     fn facts(src: &str) -> (FileFacts, LineCounts) {
-        let tree = parse(Language::Python, "m.py", src).unwrap();
+        let tree = parse(Language::from_name("python").unwrap(), "m.py", src).unwrap();
         assert!(!tree.root_node().has_error());
         let mut facts = FileFacts::default();
         let mut scratch = Scratch::default();
@@ -963,7 +1080,7 @@ if True:
 
     #[test]
     fn static_conditions_as_mypy_evaluates_them() {
-        let tree = |src: &str| parse(Language::Python, "m.py", src).unwrap();
+        let tree = |src: &str| parse(Language::from_name("python").unwrap(), "m.py", src).unwrap();
         let value = |src: &str| {
             let t = tree(src);
             let assert = t.root_node().named_child(0).unwrap();

@@ -10,8 +10,95 @@
 
 use tree_sitter::{Node, Tree};
 
-use crate::analyze::Scratch;
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
 use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+
+pub const SPEC: LanguageSpec = LanguageSpec {
+    name: "rust",
+    title: "Rust",
+    extensions: &["rs"],
+    family: "rust",
+    grammars: &[Grammar {
+        key: "rust",
+        suffixes: &[],
+        load: || tree_sitter_rust::LANGUAGE.into(),
+    }],
+    analyze,
+    tests: TestRules {
+        patterns: &["**/tests/**", "tests.rs"],
+        dirs: &[],
+        // Rust tests are inline or name module paths, not file names.
+        subject: |_| None,
+        module_path: None,
+        exercised,
+    },
+    libraries: Libraries {
+        families: &[(
+            "http",
+            &["reqwest", "ureq", "hyper", "surf", "isahc", "attohttpc"],
+        )],
+        // The first path segment; crate names read hyphens as underscores.
+        name: |module| Some(module.replace('-', "_")),
+        matches: |name, entry| name == entry.replace('-', "_"),
+    },
+    manifests: &["Cargo.toml"],
+    docs: Docs {
+        test_names: None,
+        test_imports: None,
+        test_other: Some(
+            "in Rust, the file holds #[test] or #[cfg(test)] items, or an integration test under \
+             tests/ names its module path (use my_crate::a::b associates src/a/b.rs or \
+             src/a/b/mod.rs)",
+        ),
+        libraries: "Rust matches the first path segment of use, extern crate and paths in code \
+                    (hyphens read as underscores)",
+        public_items: "Rust top-level items with a bare `pub` (not pub(crate)/pub(super)), each \
+                       name of a pub use",
+    },
+};
+
+/// The files an integration test's paths name (`use my_crate::a::b`).
+fn exercised<'a>(test: &'a FileFacts, lookup: &Lookup<'a>) -> Vec<&'a str> {
+    test.rust_paths
+        .iter()
+        .filter_map(|path| module_file(lookup, &test.path, path))
+        .collect()
+}
+
+/// The file of the longest module prefix of a Rust path used in an
+/// integration test, within the crate that owns the test.
+fn module_file<'a>(lookup: &Lookup<'a>, test: &str, path: &str) -> Option<&'a str> {
+    let krate = lookup
+        .crates
+        .iter()
+        .filter(|c| c.dir.is_empty() || test.starts_with(&format!("{}/", c.dir)))
+        .max_by_key(|c| c.dir.len())?;
+    let mut segments = path.split("::");
+    if segments.next()? != krate.name {
+        return None;
+    }
+    let rest: Vec<&str> = segments.collect();
+    let src = if krate.dir.is_empty() {
+        "src".to_string()
+    } else {
+        format!("{}/src", krate.dir)
+    };
+    for n in (0..=rest.len()).rev() {
+        let module = rest[..n].join("/");
+        let candidates = if n == 0 {
+            vec![format!("{src}/lib.rs"), format!("{src}/main.rs")]
+        } else {
+            vec![
+                format!("{src}/{module}.rs"),
+                format!("{src}/{module}/mod.rs"),
+            ]
+        };
+        if let Some(p) = candidates.iter().find_map(|c| lookup.paths.get(c.as_str())) {
+            return Some(p);
+        }
+    }
+    None
+}
 
 // Node kinds of tree-sitter-rust 0.24 (see its `src/node-types.json`).
 const LINE_COMMENT: &str = "line_comment";
@@ -538,17 +625,15 @@ fn is_test_attribute(src: &str, item: Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{analyze_text, parse};
-    use crate::discover::SourceFile;
     use crate::facts::LineCounts;
-    use crate::lang::Language;
+    use crate::lang::{Language, lines, parse};
 
     fn facts_of(src: &str, is_test: bool) -> (FileFacts, Scratch) {
-        let tree = parse(Language::Rust, "x.rs", src).unwrap();
+        let tree = parse(Language::from_name("rust").unwrap(), "x.rs", src).unwrap();
         assert!(!tree.root_node().has_error(), "test source must parse");
         let mut facts = FileFacts {
             path: "x.rs".into(),
-            language: Language::Rust,
+            language: Language::from_name("rust").unwrap(),
             is_test,
             ..FileFacts::default()
         };
@@ -859,17 +944,9 @@ pub fn f() -> u8 {
                 "/* one */",
             ]
         );
-        let file = SourceFile {
-            path: "x.rs".into(),
-            abs: "x.rs".into(),
-            blob: None,
-            language: Language::Rust,
-            is_test: false,
-            size: src.len() as u64,
-        };
-        let analyzed = analyze_text(&file, src, &[]).unwrap();
+        let (_, mut scratch) = facts_of(src, false);
         assert_eq!(
-            analyzed.lines,
+            lines::count(src.as_bytes(), &mut scratch.comments),
             LineCounts {
                 // 5, 9, 10 and 12; 1, 3, 4, 6, 7 and 8; 2 and 11.
                 code: 4,

@@ -23,63 +23,10 @@ pub const INFO: KindInfo = KindInfo {
 
 pub const FAMILY_NAMES: &[&str] = &["http"];
 
-/// The built-in HTTP client libraries per language.
-const HTTP: &[(Language, &[&str])] = &[
-    (
-        Language::Python,
-        &[
-            "requests",
-            "httpx",
-            "urllib.request",
-            "urllib2",
-            "urllib3",
-            "aiohttp",
-            "http.client",
-            "httplib",
-            "httplib2",
-            "pycurl",
-        ],
-    ),
-    (
-        Language::JavaScript,
-        &[
-            "axios",
-            "node-fetch",
-            "got",
-            "superagent",
-            "undici",
-            "request",
-            "http",
-            "https",
-            "ky",
-            "cross-fetch",
-            "isomorphic-fetch",
-        ],
-    ),
-    (
-        Language::Rust,
-        &["reqwest", "ureq", "hyper", "surf", "isahc", "attohttpc"],
-    ),
-];
-
-/// The libraries of a built-in family, per language.
+/// The libraries of a built-in family, per language (each language's spec
+/// lists its members).
 pub fn family(name: &str) -> Option<Vec<(Language, Vec<String>)>> {
-    match name {
-        "http" => Some(
-            HTTP.iter()
-                .flat_map(|(lang, libs)| {
-                    let libs: Vec<String> = libs.iter().map(|s| s.to_string()).collect();
-                    // TypeScript shares JavaScript's packages.
-                    let mut rows = vec![(*lang, libs.clone())];
-                    if *lang == Language::JavaScript {
-                        rows.push((Language::TypeScript, libs));
-                    }
-                    rows
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
+    crate::lang::library_family(name)
 }
 
 pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
@@ -160,41 +107,12 @@ fn used_libraries(file: &FileFacts, members: &[&str]) -> Vec<(String, u32)> {
 
 /// The library an import names, as the language's matching sees it.
 pub fn library_name(language: Language, module: &str) -> Option<String> {
-    match language {
-        Language::Python => Some(module.to_string()),
-        Language::Rust => Some(module.replace('-', "_")),
-        Language::JavaScript | Language::TypeScript => js_package(module).map(str::to_string),
-    }
-}
-
-/// `@scope/pkg/sub` → `@scope/pkg`, `pkg/sub` → `pkg`, `node:http` → `http`;
-/// relative and absolute paths are no package.
-pub fn js_package(spec: &str) -> Option<&str> {
-    let spec = spec.strip_prefix("node:").unwrap_or(spec);
-    if spec.is_empty() || spec.starts_with('.') || spec.starts_with('/') {
-        return None;
-    }
-    let mut cut = spec.match_indices('/').map(|(i, _)| i);
-    let end = if spec.starts_with('@') {
-        cut.nth(1)
-    } else {
-        cut.next()
-    };
-    Some(&spec[..end.unwrap_or(spec.len())])
+    (language.spec().libraries.name)(module)
 }
 
 /// Whether an imported library name falls under a configured entry.
 fn matches(language: Language, name: &str, entry: &str) -> bool {
-    match language {
-        Language::Python => {
-            name == entry
-                || (name.starts_with(entry) && name.as_bytes().get(entry.len()) == Some(&b'.'))
-        }
-        Language::Rust => name == entry.replace('-', "_"),
-        Language::JavaScript | Language::TypeScript => {
-            name == entry.strip_prefix("node:").unwrap_or(entry)
-        }
-    }
+    (language.spec().libraries.matches)(name, entry)
 }
 
 fn same_library(language: Language, a: &str, b: &str) -> bool {
@@ -205,28 +123,24 @@ fn same_library(language: Language, a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Every family some language spec lists is a name the definition accepts.
     #[test]
-    fn js_packages() {
-        assert_eq!(js_package("axios"), Some("axios"));
-        assert_eq!(js_package("lodash/fp"), Some("lodash"));
-        assert_eq!(js_package("@scope/pkg/sub"), Some("@scope/pkg"));
-        assert_eq!(js_package("node:http"), Some("http"));
-        assert_eq!(js_package("./x"), None);
+    fn family_names_are_the_specs_families() {
+        let mut names: Vec<&str> = crate::lang::LANGUAGES
+            .iter()
+            .flat_map(|s| s.libraries.families.iter().map(|(f, _)| *f))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names, FAMILY_NAMES);
     }
 
     #[test]
     fn python_submodules_match() {
-        assert!(matches(
-            Language::Python,
-            "urllib.request.urlopen",
-            "urllib.request"
-        ));
-        assert!(matches(
-            Language::Python,
-            "urllib.request",
-            "urllib.request"
-        ));
-        assert!(!matches(Language::Python, "urllib", "urllib.request"));
-        assert!(!matches(Language::Python, "requestsx", "requests"));
+        let python = Language::from_name("python").unwrap();
+        assert!(matches(python, "urllib.request.urlopen", "urllib.request"));
+        assert!(matches(python, "urllib.request", "urllib.request"));
+        assert!(!matches(python, "urllib", "urllib.request"));
+        assert!(!matches(python, "requestsx", "requests"));
     }
 }

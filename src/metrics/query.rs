@@ -124,10 +124,12 @@ mod tests {
             languages: None,
             exclude: globset::GlobSet::empty(),
             params: Params::Query {
-                language: Language::Python,
+                language: Language::from_name("python").unwrap(),
                 unit,
                 message: None,
-                query: Arc::new(compile(Language::Python, "(identifier) @i").unwrap()),
+                query: Arc::new(
+                    compile(Language::from_name("python").unwrap(), "(identifier) @i").unwrap(),
+                ),
             },
         }
     }
@@ -170,7 +172,7 @@ mod tests {
             },
             FileFacts {
                 path: "c.rs".into(),
-                language: Language::Rust,
+                language: Language::from_name("rust").unwrap(),
                 functions: vec![function("r", 1)],
                 query_hits: vec![hit("q", 1, Some(0))],
                 ..FileFacts::default()

@@ -4,12 +4,12 @@
 //! from imports (a test file that imports a module associates its file), and,
 //! in Rust, from inline test modules and integration tests naming a module path.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{Facts, KindInfo, Offender, Outcome, Source, plural};
 use crate::config::MetricDef;
 use crate::facts::{FileFacts, RustCrate};
-use crate::lang::Language;
+use crate::lang::{Language, Lookup};
 
 pub const INFO: KindInfo = KindInfo {
     kind: super::Kind::TestAssociation,
@@ -51,9 +51,10 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
     out
 }
 
-/// The paths of every source file some test exercises.
-pub fn associated<'a>(files: &'a [FileFacts], crates: &[RustCrate]) -> HashSet<&'a str> {
-    let index = Index::new(files);
+/// The paths of every source file some test exercises. What a test's name
+/// and imports point at is each language's own rule (`lang`).
+pub fn associated<'a>(files: &'a [FileFacts], crates: &'a [RustCrate]) -> HashSet<&'a str> {
+    let lookup = Lookup::new(files, crates);
     let mut out: HashSet<&str> = HashSet::new();
     let mut named: HashSet<(Language, &str)> = HashSet::new();
     for file in files {
@@ -63,32 +64,11 @@ pub fn associated<'a>(files: &'a [FileFacts], crates: &[RustCrate]) -> HashSet<&
         if !file.is_test {
             continue;
         }
-        if let Some(stem) = subject_stem(file) {
+        let rules = &file.language.spec().tests;
+        if let Some(stem) = (rules.subject)(&file.path) {
             named.insert((file.language.family(), stem));
         }
-        match file.language {
-            Language::Python => {
-                for import in &file.imports {
-                    if let Some(p) = index.python_module(&file.path, &import.module, import.level) {
-                        out.insert(p);
-                    }
-                }
-            }
-            Language::JavaScript | Language::TypeScript => {
-                for import in &file.imports {
-                    if let Some(p) = index.js_relative(&file.path, &import.module) {
-                        out.insert(p);
-                    }
-                }
-            }
-            Language::Rust => {
-                for path in &file.rust_paths {
-                    if let Some(p) = index.rust_module(&file.path, path, crates) {
-                        out.insert(p);
-                    }
-                }
-            }
-        }
+        out.extend((rules.exercised)(file, &lookup));
     }
     for file in files {
         if !file.is_test && named.contains(&(file.language.family(), file_stem(&file.path))) {
@@ -98,180 +78,9 @@ pub fn associated<'a>(files: &'a [FileFacts], crates: &[RustCrate]) -> HashSet<&
     out
 }
 
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
 fn file_stem(path: &str) -> &str {
-    let name = file_name(path);
+    let name = path.rsplit('/').next().unwrap_or(path);
     name.split_once('.').map_or(name, |(stem, _)| stem)
-}
-
-/// The name of the file a test file is named after, if its name says so.
-fn subject_stem(test: &FileFacts) -> Option<&str> {
-    let name = file_name(&test.path);
-    match test.language {
-        Language::Python => {
-            let stem = name.strip_suffix(".py")?;
-            stem.strip_prefix("test_")
-                .or_else(|| stem.strip_suffix("_test"))
-                .filter(|s| !s.is_empty())
-        }
-        Language::JavaScript | Language::TypeScript => {
-            let mut parts = name.split('.');
-            let stem = parts.next()?;
-            let marked = parts.any(|p| p == "test" || p == "spec");
-            let in_tests_dir = test.path.split('/').any(|d| d == "__tests__");
-            (marked || in_tests_dir)
-                .then_some(stem)
-                .filter(|s| !s.is_empty())
-        }
-        Language::Rust => None,
-    }
-}
-
-/// Lookups from module names and relative specifiers to source files.
-struct Index<'a> {
-    /// Every source path.
-    paths: HashSet<&'a str>,
-    /// Python: last module component → (module components, path).
-    python: HashMap<&'a str, Vec<(Vec<&'a str>, &'a str)>>,
-}
-
-impl<'a> Index<'a> {
-    fn new(files: &'a [FileFacts]) -> Index<'a> {
-        let mut python: HashMap<&str, Vec<(Vec<&str>, &str)>> = HashMap::new();
-        for f in files.iter().filter(|f| f.language == Language::Python) {
-            let comps = python_components(&f.path);
-            if let Some(last) = comps.last() {
-                python
-                    .entry(last)
-                    .or_default()
-                    .push((comps.clone(), &f.path));
-            }
-        }
-        Index {
-            paths: files.iter().map(|f| f.path.as_str()).collect(),
-            python,
-        }
-    }
-
-    /// The file a Python import names. Absolute imports match any file whose
-    /// module path ends with the import (so `src/` layouts resolve); relative
-    /// ones resolve from the importing file's package.
-    fn python_module(&self, from: &str, module: &str, level: u32) -> Option<&'a str> {
-        let mut wanted: Vec<&str> = Vec::new();
-        if level > 0 {
-            let mut base: Vec<&str> = from.split('/').collect();
-            base.pop(); // the file itself
-            for _ in 1..level {
-                base.pop()?;
-            }
-            wanted.extend(base);
-        }
-        wanted.extend(module.split('.').filter(|s| !s.is_empty()));
-        let last = wanted.last()?;
-        let candidates = self.python.get(last)?;
-        candidates
-            .iter()
-            .filter(|(comps, _)| {
-                if level > 0 {
-                    comps.as_slice() == wanted.as_slice()
-                } else {
-                    comps.ends_with(&wanted)
-                }
-            })
-            // The shortest path is the likeliest import root.
-            .min_by_key(|(comps, path)| (comps.len(), *path))
-            .map(|(_, path)| *path)
-    }
-
-    /// The file a relative JS/TS specifier names, trying extensions and index files.
-    fn js_relative(&self, from: &str, spec: &str) -> Option<&'a str> {
-        if !spec.starts_with("./") && !spec.starts_with("../") && spec != "." && spec != ".." {
-            return None;
-        }
-        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-        let target = normalize(&format!("{dir}/{spec}"))?;
-        let exts = ["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"];
-        let mut candidates = vec![target.clone()];
-        // TypeScript imports name the compiled `.js`; the source is `.ts`.
-        if let Some(stem) = target
-            .strip_suffix(".js")
-            .or_else(|| target.strip_suffix(".mjs"))
-            .or_else(|| target.strip_suffix(".cjs"))
-            .or_else(|| target.strip_suffix(".jsx"))
-        {
-            candidates.extend(exts.iter().map(|e| format!("{stem}.{e}")));
-        }
-        candidates.extend(exts.iter().map(|e| format!("{target}.{e}")));
-        candidates.extend(exts.iter().map(|e| format!("{target}/index.{e}")));
-        candidates
-            .iter()
-            .find_map(|c| self.paths.get(c.as_str()).copied())
-    }
-
-    /// The file of the longest module prefix of a Rust path used in an
-    /// integration test, within the crate that owns the test.
-    fn rust_module(&self, test: &str, path: &str, crates: &[RustCrate]) -> Option<&'a str> {
-        let krate = crates
-            .iter()
-            .filter(|c| c.dir.is_empty() || test.starts_with(&format!("{}/", c.dir)))
-            .max_by_key(|c| c.dir.len())?;
-        let mut segments = path.split("::");
-        if segments.next()? != krate.name {
-            return None;
-        }
-        let rest: Vec<&str> = segments.collect();
-        let src = if krate.dir.is_empty() {
-            "src".to_string()
-        } else {
-            format!("{}/src", krate.dir)
-        };
-        for n in (0..=rest.len()).rev() {
-            let module = rest[..n].join("/");
-            let candidates = if n == 0 {
-                vec![format!("{src}/lib.rs"), format!("{src}/main.rs")]
-            } else {
-                vec![
-                    format!("{src}/{module}.rs"),
-                    format!("{src}/{module}/mod.rs"),
-                ]
-            };
-            if let Some(p) = candidates.iter().find_map(|c| self.paths.get(c.as_str())) {
-                return Some(p);
-            }
-        }
-        None
-    }
-}
-
-/// Python module components of a path: `pkg/sub/__init__.py` → [pkg, sub].
-fn python_components(path: &str) -> Vec<&str> {
-    let without_ext = path
-        .strip_suffix(".py")
-        .or_else(|| path.strip_suffix(".pyi"))
-        .unwrap_or(path);
-    let mut comps: Vec<&str> = without_ext.split('/').collect();
-    if comps.last() == Some(&"__init__") {
-        comps.pop();
-    }
-    comps
-}
-
-/// Resolves `.` and `..` in a relative path; None when it climbs above the root.
-fn normalize(path: &str) -> Option<String> {
-    let mut out: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                out.pop()?;
-            }
-            p => out.push(p),
-        }
-    }
-    Some(out.join("/"))
 }
 
 #[cfg(test)]

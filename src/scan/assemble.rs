@@ -39,6 +39,7 @@ pub(super) fn opening_notes(
     if now.snapshot.sources.is_empty() {
         notes.push(Note::NoSourceFiles {
             root: place.root.display().to_string(),
+            languages: crate::lang::titles(),
         });
     }
     if let Some(why) = &now.history_skip {
@@ -103,7 +104,7 @@ fn codeowners_at(
             path: location.to_string(),
             abs: PathBuf::new(),
             blob,
-            language: crate::lang::Language::Rust,
+            language: crate::lang::Language::default(),
             is_test: false,
             size: 0,
         };
