@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::analyze::query::QueryJob;
 use crate::analyze::{self, Analysis};
-use crate::config::{self, Definition, Origin, Params};
+use crate::config::{self, Definition, Origin};
 use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::facts::RustCrate;
@@ -211,15 +211,13 @@ pub fn facts(req: &Request) -> Result<Analysis, Error> {
 fn query_jobs(def: &Definition) -> Vec<QueryJob> {
     def.metrics
         .iter()
-        .filter_map(|m| match &m.params {
-            Params::Query {
-                language, query, ..
-            } => Some(QueryJob {
+        .filter_map(|m| {
+            let q: &crate::metrics::query::Params = m.params()?;
+            Some(QueryJob {
                 metric: m.name.clone(),
-                language: *language,
-                query: Arc::clone(query),
-            }),
-            _ => None,
+                language: q.language,
+                query: Arc::clone(&q.query),
+            })
         })
         .collect()
 }

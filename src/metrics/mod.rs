@@ -7,40 +7,128 @@
 
 pub mod baseline;
 pub mod change_size;
-mod coverage;
-mod external;
+pub mod coverage;
+pub mod external;
 pub mod groups;
 pub mod hot_files;
 pub mod hotspots;
 pub mod interface_width;
 pub mod large_files;
 pub mod preferred_library;
-mod query;
+pub mod keys;
+pub mod query;
 pub mod test_association;
 pub mod typed;
 
-pub use hotspots::hotspots;
+pub use hotspots::{Hotspot, hotspots};
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
+use globset::GlobSet;
 use serde::Serialize;
 
-use crate::config::MetricDef;
 use crate::facts::{CoverageFacts, ExternalValue, FileFacts, RustCrate};
 use crate::history::HistoryFacts;
+use crate::lang::Language;
+pub use keys::{Key, Table, Type};
 
-/// Every metric kind qscan knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Typed,
-    TestAssociation,
-    LargeFiles,
-    InterfaceWidth,
-    PreferredLibrary,
-    HotFiles,
-    ChangeSize,
-    Coverage,
-    Query,
-    External,
+/// The registry: every metric kind qscan knows, one row per kind, each
+/// defined in its own file. The definition loader, `qscan explain`,
+/// `qscan init`, `qscan schema` and the README's kind table read these rows.
+pub static KINDS: &[&KindInfo] = &[
+    &typed::INFO,
+    &test_association::INFO,
+    &large_files::INFO,
+    &interface_width::INFO,
+    &preferred_library::INFO,
+    &hot_files::INFO,
+    &change_size::INFO,
+    &coverage::INFO,
+    &query::INFO,
+    &external::INFO,
+];
+
+/// A metric kind: a row of [`KINDS`].
+#[derive(Clone, Copy)]
+pub struct Kind(&'static KindInfo);
+
+impl PartialEq for Kind {
+    fn eq(&self, other: &Kind) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Kind {}
+
+impl fmt::Debug for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Kind({})", self.0.name)
+    }
+}
+
+/// What a metric's `min` means for a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Min {
+    /// The least share of compliant units, a percentage.
+    Percent,
+    /// A lower bound on the kind's own number (handed to its `parse` as
+    /// [`Table::min_bound`]); the metric's value must then be 100.
+    Bound,
+}
+
+/// A metric's kind-specific settings, as its kind's `parse` made them.
+pub trait KindParams: fmt::Debug + Send + Sync + Any {
+    /// Measures the metric.
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome;
+    /// The settings, each as `qscan explain` shows it (`max_lines = 500`).
+    fn settings(&self) -> Vec<String>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+pub type Params = Arc<dyn KindParams>;
+
+/// One metric of the definition, validated.
+#[derive(Debug, Clone)]
+pub struct MetricDef {
+    pub name: String,
+    pub kind: Kind,
+    pub min: Option<f64>,
+    pub max_offenders: Option<u64>,
+    pub weight: f64,
+    /// None: every language.
+    pub languages: Option<Vec<Language>>,
+    pub exclude: GlobSet,
+    pub params: Params,
+}
+
+impl MetricDef {
+    /// The kind-specific settings, when they are of type `T` (the settings
+    /// struct of the kind's file).
+    pub fn params<T: 'static>(&self) -> Option<&T> {
+        self.params.as_any().downcast_ref()
+    }
+
+    /// Whether a source file in this language at this path is seen by the metric.
+    pub fn sees(&self, language: Language, path: &str) -> bool {
+        self.languages
+            .as_ref()
+            .is_none_or(|langs| langs.contains(&language))
+            && !self.exclude.is_match(path)
+    }
+
+    /// Whether a path of any kind (history metrics) is seen by the metric.
+    pub fn sees_path(&self, path: &str) -> bool {
+        if self.exclude.is_match(path) {
+            return false;
+        }
+        match (&self.languages, Language::from_path(path)) {
+            (None, _) => true,
+            (Some(langs), Some(l)) => langs.contains(&l),
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// Where a kind's facts come from.
@@ -54,46 +142,63 @@ pub enum Source {
     Report,
 }
 
-/// The registry row of a kind: its name, unit, keys and documentation. The
-/// README table and `qscan explain` are generated from these rows.
+/// The registry row of a kind: everything about it, in its own file.
 pub struct KindInfo {
-    pub kind: Kind,
     pub name: &'static str,
+    /// What one unit is ("function", "source file").
     pub unit: &'static str,
     pub source: Source,
     /// Kind-specific keys accepted in its `[metrics.NAME]` table.
-    pub keys: &'static [&'static str],
+    pub keys: &'static [Key],
+    /// What `min` means for the kind.
+    pub min: Min,
     /// What is measured, in one sentence.
     pub summary: &'static str,
     /// When a unit is compliant, precisely.
     pub rule: &'static str,
+    /// What to do about an offender, in one line.
+    pub hint: &'static str,
+    /// Validates the kind's keys into its settings; None when the metric
+    /// cannot be built (its problems are in the table's errors).
+    pub parse: fn(&mut Table) -> Option<Params>,
 }
 
-pub const KINDS: &[KindInfo] = &[
-    typed::INFO,
-    test_association::INFO,
-    large_files::INFO,
-    interface_width::INFO,
-    preferred_library::INFO,
-    hot_files::INFO,
-    change_size::INFO,
-    coverage::INFO,
-    query::INFO,
-    external::INFO,
-];
+impl KindInfo {
+    pub const fn kind(&'static self) -> Kind {
+        Kind(self)
+    }
+
+    pub fn key(&self, name: &str) -> Option<&'static Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+}
 
 impl Kind {
     pub fn info(self) -> &'static KindInfo {
-        KINDS.iter().find(|k| k.kind == self).unwrap_or(&KINDS[0])
+        self.0
     }
 
     pub fn name(self) -> &'static str {
-        self.info().name
+        self.0.name
     }
 
     pub fn from_name(name: &str) -> Option<Kind> {
-        KINDS.iter().find(|k| k.name == name).map(|k| k.kind)
+        KINDS.iter().find(|k| k.name == name).map(|k| k.kind())
     }
+}
+
+/// Every kind-specific key, each once, in registry order: the keys a metric
+/// table may hold besides the common ones.
+pub fn all_keys() -> Vec<&'static Key> {
+    let mut out: Vec<&'static Key> = Vec::new();
+    for k in KINDS {
+        for key in k.keys {
+            if !out.iter().any(|o| o.name == key.name) {
+                out.push(key);
+            }
+        }
+    }
+    out
 }
 
 pub fn kind_names() -> Vec<&'static str> {
@@ -290,18 +395,7 @@ pub struct BaselineValue {
 
 /// Evaluates one metric.
 pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
-    let mut outcome = match def.kind {
-        Kind::Typed => typed::evaluate(def, facts),
-        Kind::TestAssociation => test_association::evaluate(def, facts),
-        Kind::LargeFiles => large_files::evaluate(def, facts),
-        Kind::InterfaceWidth => interface_width::evaluate(def, facts),
-        Kind::PreferredLibrary => preferred_library::evaluate(def, facts),
-        Kind::HotFiles => hot_files::evaluate(def, facts),
-        Kind::ChangeSize => change_size::evaluate(def, facts),
-        Kind::Coverage => coverage::evaluate(def, facts),
-        Kind::Query => query::evaluate(def, facts),
-        Kind::External => external::evaluate(def, facts),
-    };
+    let mut outcome = def.params.evaluate(def, facts);
     outcome.offenders.sort_by(|a, b| {
         b.weight
             .total_cmp(&a.weight)
@@ -326,7 +420,7 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         max_offenders: def.max_offenders,
         weight: def.weight,
         passed,
-        hint: fix_hint(def.kind),
+        hint: def.kind.info().hint,
         skipped: outcome.skipped,
         measured: outcome.measured,
         unmatched_report_paths: outcome.unmatched,
@@ -422,24 +516,6 @@ pub fn regression_failures(results: &[MetricResult], offenders: bool, values: bo
         }
     }
     failures
-}
-
-/// What to do about an offender of a kind, in one line.
-pub fn fix_hint(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Typed => "annotate every parameter and the return",
-        Kind::TestAssociation => "add a test named after the file, or one that imports it",
-        Kind::LargeFiles => "split the file by responsibility",
-        Kind::InterfaceWidth => {
-            "make helpers private (a leading _ in Python, no pub/export) or split the module"
-        }
-        Kind::PreferredLibrary => "use the preferred library instead",
-        Kind::HotFiles => "split the file so unrelated changes stop meeting in it",
-        Kind::ChangeSize => "split the change into smaller pull requests",
-        Kind::Coverage => "cover the uncovered lines with tests",
-        Kind::Query => "rewrite the code the rule matches (its message says why)",
-        Kind::External => "bring the measured number back within its bound",
-    }
 }
 
 /// The gate: why the run fails, if it does.
