@@ -173,9 +173,13 @@ mod tests {
     fn readme_metric_table_matches_the_registry() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
         let readme = std::fs::read_to_string(path).unwrap();
-        let start = readme.find(KINDS_START).expect("README has the kinds:start marker");
+        let start = readme
+            .find(KINDS_START)
+            .expect("README has the kinds:start marker");
         let start = start + readme[start..].find('\n').unwrap() + 1;
-        let end = readme.find(KINDS_END).expect("README has the kinds:end marker");
+        let end = readme
+            .find(KINDS_END)
+            .expect("README has the kinds:end marker");
         let table = markdown_table();
         if std::env::var_os("QSCAN_BLESS").is_some() {
             let new = format!("{}{table}{}", &readme[..start], &readme[end..]);

@@ -6,6 +6,7 @@
 //! column, so a user fixes them all in one pass.
 
 pub mod raw;
+pub mod schema;
 
 use std::fmt;
 use std::ops::Range;
@@ -79,7 +80,6 @@ pub struct Gate {
     /// With a baseline: fail when a metric's value drops or a new offender appears.
     pub no_regression: bool,
 }
-
 
 /// One problem in a definition file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -367,7 +367,11 @@ fn metric_table(
                 "unknown field `{name}`, expected one of {}",
                 expected.join(", ")
             );
-            problems.push(problem(text, key.span(), plain_words(&redact(&message), None)));
+            problems.push(problem(
+                text,
+                key.span(),
+                plain_words(&redact(&message), None),
+            ));
             continue;
         };
         match typed_value(k.ty, v.clone()) {

@@ -16,13 +16,12 @@ pub mod llvm_cov;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-
 use crate::config::Definition;
-use crate::metrics::coverage::{is_glob, report_glob};
-use crate::metrics::{coverage as coverage_kind, external as external_kind};
 use crate::discover::confine::{self, escape};
 use crate::error::Error;
 use crate::facts::{CoverageFacts, ExternalValue};
+use crate::metrics::coverage::{is_glob, report_glob};
+use crate::metrics::{coverage as coverage_kind, external as external_kind};
 
 /// What the definition's report-reading metrics need, by metric name.
 #[derive(Debug, Clone, Default)]

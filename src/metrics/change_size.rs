@@ -3,9 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use super::{
-    Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type,
-};
+use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
 
 const MAX_FILES: Key = Key {
     name: "max_files",

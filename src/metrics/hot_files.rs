@@ -6,9 +6,7 @@ use std::collections::HashMap;
 use std::any::Any;
 use std::sync::Arc;
 
-use super::{
-    Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type,
-};
+use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
 
 const SHARE: Key = Key {
     name: "share",

@@ -192,7 +192,9 @@ impl<'a> Table<'a> {
     /// A count key's value: at least 1, its default when not given or not valid.
     pub fn count(&mut self, key: &Key) -> u64 {
         let Type::Count { default } = key.ty else {
-            return self.wrong(key, self.span.clone(), &RawValue::Int(0)).unwrap_or(0);
+            return self
+                .wrong(key, self.span.clone(), &RawValue::Int(0))
+                .unwrap_or(0);
         };
         let Some(v) = self.take(key) else {
             return default;
@@ -212,7 +214,9 @@ impl<'a> Table<'a> {
     /// it is not above 0 and at most 1 (`problem` gets the number found).
     pub fn fraction(&mut self, key: &Key, problem: impl Fn(f64) -> String) -> f64 {
         let Type::Fraction { default } = key.ty else {
-            return self.wrong(key, self.span.clone(), &RawValue::Int(0)).unwrap_or(0.0);
+            return self
+                .wrong(key, self.span.clone(), &RawValue::Int(0))
+                .unwrap_or(0.0);
         };
         let Some(v) = self.take(key) else {
             return default;
@@ -233,7 +237,9 @@ impl<'a> Table<'a> {
     /// word found).
     pub fn choice(&mut self, key: &Key, problem: impl Fn(&str) -> String) -> usize {
         let Type::Choice { values } = key.ty else {
-            return self.wrong(key, self.span.clone(), &RawValue::Int(0)).unwrap_or(0);
+            return self
+                .wrong(key, self.span.clone(), &RawValue::Int(0))
+                .unwrap_or(0);
         };
         let Some(v) = self.text(key) else {
             return 0;
@@ -287,3 +293,34 @@ pub const COMMON_KEYS: &[&str] = &[
     "languages",
     "exclude",
 ];
+
+impl Key {
+    /// The key's JSON Schema (draft-07): its type, range, default and description.
+    pub fn schema(&self) -> serde_json::Value {
+        use serde_json::json;
+        let mut s = match self.ty {
+            Type::Count { default } => json!({"type": "integer", "minimum": 1, "default": default}),
+            Type::Fraction { default } => json!({
+                "type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": default
+            }),
+            Type::Choice { values } => json!({
+                "type": "string", "enum": values, "default": values.first()
+            }),
+            Type::OneOf { values } => json!({"type": "string", "enum": values}),
+            Type::Text => json!({"type": "string"}),
+            Type::Language => json!({"type": "string", "enum": language_names()}),
+            Type::Texts => json!({"type": "array", "items": {"type": "string"}, "default": []}),
+            Type::Number => json!({"type": "number"}),
+        };
+        s["description"] = self.doc.into();
+        s
+    }
+}
+
+/// The names of the languages qscan reads, as quality.toml writes them.
+pub fn language_names() -> Vec<&'static str> {
+    crate::lang::Language::ALL
+        .iter()
+        .map(|l| l.name())
+        .collect()
+}

@@ -13,9 +13,9 @@ pub mod groups;
 pub mod hot_files;
 pub mod hotspots;
 pub mod interface_width;
+pub mod keys;
 pub mod large_files;
 pub mod preferred_library;
-pub mod keys;
 pub mod query;
 pub mod test_association;
 pub mod typed;
@@ -578,6 +578,104 @@ mod tests {
         assert_eq!(share(1, 3), 33.3);
         assert_eq!(share(2, 3), 66.7);
         assert_eq!(share(0, 0), 100.0);
+    }
+
+    /// Every kind carries everything the docs, `explain`, `init` and the
+    /// schema read: a kind added without one of them fails here.
+    #[test]
+    fn every_kind_is_fully_described() {
+        let mut names = std::collections::HashSet::new();
+        for k in KINDS {
+            assert!(names.insert(k.name), "kind `{}` is listed twice", k.name);
+            assert!(
+                !k.name.is_empty() && k.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "kind name `{}`",
+                k.name
+            );
+            for (field, text) in [
+                ("unit", k.unit),
+                ("summary", k.summary),
+                ("rule", k.rule),
+                ("hint", k.hint),
+            ] {
+                assert!(!text.trim().is_empty(), "kind `{}` has no {field}", k.name);
+            }
+            assert!(
+                k.summary.ends_with('.'),
+                "kind `{}`: summary is a sentence",
+                k.name
+            );
+            let mut keys = std::collections::HashSet::new();
+            for key in k.keys {
+                assert!(
+                    keys.insert(key.name),
+                    "`{}`: key `{}` twice",
+                    k.name,
+                    key.name
+                );
+                assert!(
+                    !keys::COMMON_KEYS.contains(&key.name),
+                    "`{}`: `{}` is a common key",
+                    k.name,
+                    key.name
+                );
+                assert!(
+                    !key.doc.trim().is_empty(),
+                    "`{}`: key `{}` has no doc",
+                    k.name,
+                    key.name
+                );
+                assert!(
+                    k.rule.contains(&format!("`{}", key.name)),
+                    "`{}`: the rule does not say what `{}` does",
+                    k.name,
+                    key.name
+                );
+                let schema = key.schema();
+                assert!(
+                    schema["type"].is_string(),
+                    "`{}`: `{}` has no type",
+                    k.name,
+                    key.name
+                );
+                if let Type::Choice { values } = key.ty {
+                    assert!(
+                        !values.is_empty(),
+                        "`{}`: `{}` has no words",
+                        k.name,
+                        key.name
+                    );
+                }
+                // The loader checks a value's type before it knows the kind:
+                // a key name means one type in every kind.
+                for other in KINDS.iter().flat_map(|o| o.keys) {
+                    if other.name == key.name {
+                        assert_eq!(other.ty, key.ty, "key `{}` has two types", key.name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// With none of its keys given, every kind builds its settings from
+    /// the declared defaults, or says which key it needs; the settings it
+    /// builds are its own.
+    #[test]
+    fn every_kind_parses_its_defaults() {
+        for k in KINDS {
+            let mut t = Table::new("", "m", k.kind(), 0..0, indexmap::IndexMap::new(), &[]);
+            let params = (k.parse)(&mut t);
+            for (_, message) in &t.errors {
+                assert!(
+                    message.contains("needs") && !message.contains("internal"),
+                    "`{}`: {message}",
+                    k.name
+                );
+            }
+            if t.errors.is_empty() {
+                assert!(params.is_some(), "`{}` built nothing", k.name);
+            }
+        }
     }
 
     #[test]

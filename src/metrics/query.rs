@@ -52,7 +52,7 @@ pub const INFO: KindInfo = KindInfo {
            of that language the metric sees. With `unit = \"function\"` the units are those \
            files' functions, and a function is compliant when no match starts inside it (a \
            match inside a nested function belongs to the innermost one; matches outside every \
-           function are not counted); with `unit = \"file\"` (the default) the units are the \
+           function are not counted); with `unit = \"file\"` the units are the \
            files, compliant when the query matches nowhere in them. A match is placed at its \
            first captured node, so every pattern needs a capture; the predicates #eq?, \
            #not-eq?, #match?, #not-match?, #any-of? and #not-any-of? (and their any- forms) \

@@ -45,11 +45,11 @@ pub const INFO: KindInfo = KindInfo {
            (before its declaration, export or variable statement) types every parameter with \
            `@param {Type} name` (a destructured parameter by the @param at its position; a \
            function without parameters is typed). Python units are \
-           the functions mypy counts (every def not nested in another function): in mode \
-           \"complete\" (default) every parameter (*args and **kwargs included, self/cls of a \
+           the functions mypy counts (every def not nested in another function): with \
+           `python = \"complete\"` every parameter (*args and **kwargs included, self/cls of a \
            method excepted, but not of a @staticmethod) and the return must be annotated, \
-           __init__ may omit its return annotation when a parameter is annotated; in mode \
-           \"mypy\" any parameter or return annotation makes the function typed.",
+           __init__ may omit its return annotation when a parameter is annotated; with \
+           `python = \"mypy\"` any parameter or return annotation makes the function typed.",
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
