@@ -959,13 +959,27 @@ mod tests {
              [scan]\nexclude = \"docs\"\n[gate]\nmin_score = -1\n[nope]\n",
         );
         let lines: Vec<_> = e.lines().filter(|l| l.starts_with("q.toml:")).collect();
+        // The common keys, then every kind's own in registry order.
+        let known: Vec<String> = COMMON_KEYS
+            .iter()
+            .copied()
+            .chain(metrics::all_keys().iter().map(|k| k.name))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        assert!(
+            known.join(", ").starts_with(
+                "`kind`, `min`, `max_offenders`, `weight`, `languages`, `exclude`, `python`"
+            ),
+            "{known:?}"
+        );
+        let unknown = format!(
+            "q.toml:3:1: unknown field `mn`, expected one of {}",
+            known.join(", ")
+        );
         assert_eq!(
             lines,
             [
-                "q.toml:3:1: unknown field `mn`, expected one of `kind`, `min`, `max_offenders`, \
-                 `weight`, `languages`, `exclude`, `python`, `max_lines`, `max_items`, `family`, \
-                 `preferred`, `discouraged`, `share`, `max_files`, `report`, `language`, \
-                 `query`, `unit`, `message`, `file`, `pointer`, `max`",
+                unknown.as_str(),
                 "q.toml:6:7: min is a percentage from 0 to 100, found 150",
                 "q.toml:8:11: invalid type: string \"docs\", expected an array",
                 "q.toml:10:13: min_score is a percentage from 0 to 100, found -1",
