@@ -44,36 +44,32 @@ pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inp
     let mut read: HashMap<&str, coverage::Read> = HashMap::new();
     for m in &def.metrics {
         if let Some(coverage_kind::Params { report }) = m.params() {
-            {
-                let found = match read.get(report.as_str()) {
-                    Some(f) => f.clone(),
-                    None => {
-                        let f = coverage::read(root, report, all_paths).map_err(|e| {
-                            Error::input(format!("metric `{}`: {e}", m.name), Some(COVERAGE_HINT))
-                        })?;
-                        read.insert(report, f.clone());
-                        f
-                    }
-                };
-                if let Some(note) = past_end_note(&m.name, &found.past_end) {
-                    inputs.notes.push(note);
+            let found = match read.get(report.as_str()) {
+                Some(f) => f.clone(),
+                None => {
+                    let f = coverage::read(root, report, all_paths).map_err(|e| {
+                        Error::input(format!("metric `{}`: {e}", m.name), Some(COVERAGE_HINT))
+                    })?;
+                    read.insert(report, f.clone());
+                    f
                 }
-                inputs.coverage.insert(m.name.clone(), found.facts);
+            };
+            if let Some(note) = past_end_note(&m.name, &found.past_end) {
+                inputs.notes.push(note);
             }
+            inputs.coverage.insert(m.name.clone(), found.facts);
         } else if let Some(external_kind::Params { file, pointer, .. }) = m.params() {
-            {
-                let value = external::read(root, file, pointer).map_err(|e| {
-                    Error::input(format!("metric `{}`: {e}", m.name), Some(EXTERNAL_HINT))
-                })?;
-                inputs.external.insert(
-                    m.name.clone(),
-                    ExternalValue {
-                        file: file.clone(),
-                        pointer: pointer.clone(),
-                        value,
-                    },
-                );
-            }
+            let value = external::read(root, file, pointer).map_err(|e| {
+                Error::input(format!("metric `{}`: {e}", m.name), Some(EXTERNAL_HINT))
+            })?;
+            inputs.external.insert(
+                m.name.clone(),
+                ExternalValue {
+                    file: file.clone(),
+                    pointer: pointer.clone(),
+                    value,
+                },
+            );
         }
     }
     Ok(inputs)
