@@ -132,6 +132,10 @@ pub enum Command {
         #[arg(long, hide = true)]
         markdown: bool,
     },
+    /// Print the JSON Schema of quality.toml, for editors that complete and
+    /// check it as you type: `qscan schema > .qscan.schema.json`, then
+    /// `#:schema ./.qscan.schema.json` as the first line of quality.toml.
+    Schema,
     /// Write a starter quality.toml fitted to this repository: metrics for the
     /// languages and history found, each `min` just below today's value so the
     /// gate passes today and ratchets from there. Never replaces an existing
@@ -262,6 +266,9 @@ pub fn run(cli: &Cli) -> ExitCode {
                 config,
                 markdown,
             } => explain(topic.as_deref(), config.as_deref(), *markdown),
+            Command::Schema => emit(&schema_text(), ColorWhen::Never)
+                .err()
+                .unwrap_or(ExitCode::Passed),
             Command::Init {
                 path,
                 force,
@@ -377,6 +384,14 @@ pub fn run(cli: &Cli) -> ExitCode {
             ExitCode::Error
         }
     }
+}
+
+/// `qscan schema`'s output: the schema, pretty-printed.
+fn schema_text() -> String {
+    let mut text =
+        serde_json::to_string_pretty(&crate::config::schema::schema()).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool) -> ExitCode {

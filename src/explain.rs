@@ -4,18 +4,9 @@
 
 use std::fmt::Write;
 
-use crate::config::{Definition, MetricDef, Params, PythonMode};
-use crate::metrics::{KINDS, KindInfo, Source};
-
-/// Keys every metric accepts, whatever its kind.
-pub const COMMON_KEYS: &[&str] = &[
-    "kind",
-    "min",
-    "max_offenders",
-    "weight",
-    "languages",
-    "exclude",
-];
+use crate::config::{Definition, MetricDef};
+use crate::metrics::keys::COMMON_KEYS;
+use crate::metrics::{KINDS, Key, KindInfo, Source};
 
 /// Explains a metric of the definition or a kind by name; None if neither.
 pub fn explain(topic: &str, def: Option<&Definition>) -> Option<String> {
@@ -31,7 +22,7 @@ pub fn explain(topic: &str, def: Option<&Definition>) -> Option<String> {
         out.push_str(&kind_text(metric.kind.info()));
         return Some(out);
     }
-    KINDS.iter().find(|k| k.name == topic).map(kind_text)
+    KINDS.iter().find(|k| k.name == topic).map(|k| kind_text(k))
 }
 
 /// The list of kinds, for `qscan explain` without a topic.
@@ -70,12 +61,17 @@ fn kind_text(k: &KindInfo) -> String {
         }
     );
     let _ = writeln!(out, "rule:    {}", wrap(k.rule, 70, "         "));
-    let keys = if k.keys.is_empty() {
-        "none of its own".to_string()
-    } else {
-        k.keys.join(", ")
-    };
-    let _ = writeln!(out, "keys:    {keys}");
+    if k.keys.is_empty() {
+        let _ = writeln!(out, "keys:    none of its own");
+    }
+    for (i, key) in k.keys.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}{}",
+            if i == 0 { "keys:    " } else { "         " },
+            wrap(&key_text(key), 70, "           ")
+        );
+    }
     let _ = writeln!(
         out,
         "         and the common keys {}",
@@ -86,6 +82,16 @@ fn kind_text(k: &KindInfo) -> String {
         "value:   100 × compliant units / all units (100 when there are none); offenders are the non-compliant units, worst first"
     );
     out
+}
+
+/// A key with its type, default and description, in one line.
+pub fn key_text(key: &Key) -> String {
+    let default = key
+        .ty
+        .default_toml()
+        .map(|d| format!(", default {d}"))
+        .unwrap_or_default();
+    format!("{} ({}{default}): {}", key.name, key.ty.name(), key.doc)
 }
 
 /// The configured thresholds and settings of a metric, in one line.
@@ -102,60 +108,7 @@ fn settings(m: &MetricDef) -> String {
         let names: Vec<&str> = langs.iter().map(|l| l.name()).collect();
         parts.push(format!("languages = {names:?}"));
     }
-    match &m.params {
-        Params::Typed { python } => parts.push(format!(
-            "python = \"{}\"",
-            match python {
-                PythonMode::Complete => "complete",
-                PythonMode::Mypy => "mypy",
-            }
-        )),
-        Params::LargeFiles { max_lines } => parts.push(format!("max_lines = {max_lines}")),
-        Params::InterfaceWidth { max_items } => parts.push(format!("max_items = {max_items}")),
-        Params::PreferredLibrary {
-            preferred,
-            discouraged,
-            family,
-        } => {
-            parts.push(format!("preferred = {preferred:?}"));
-            if !discouraged.is_empty() {
-                parts.push(format!("discouraged = {discouraged:?}"));
-            }
-            if !family.is_empty() {
-                parts.push("a built-in family".to_string());
-            }
-        }
-        Params::HotFiles { share } => parts.push(format!("share = {share}")),
-        Params::ChangeSize { max_files } => parts.push(format!("max_files = {max_files}")),
-        Params::TestAssociation => {}
-        Params::Coverage { report } => parts.push(format!("report = {report:?}")),
-        Params::Query {
-            language,
-            unit,
-            message,
-            ..
-        } => {
-            parts.push(format!("language = \"{language}\""));
-            parts.push(format!("unit = \"{}\"", unit.name()));
-            if let Some(m) = message {
-                parts.push(format!("message = {m:?}"));
-            }
-        }
-        Params::External {
-            file,
-            pointer,
-            min,
-            max,
-        } => {
-            parts.push(format!("file = {file:?}, pointer = {pointer:?}"));
-            if let Some(min) = min {
-                parts.push(format!("at least {min}"));
-            }
-            if let Some(max) = max {
-                parts.push(format!("at most {max}"));
-            }
-        }
-    }
+    parts.extend(m.params.settings());
     parts.join(", ")
 }
 
@@ -177,6 +130,10 @@ pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
+/// The README holds [`markdown_table`] between these markers.
+pub const KINDS_START: &str = "<!-- kinds:start";
+pub const KINDS_END: &str = "<!-- kinds:end -->";
+
 /// The README's table of metric kinds, generated from the registry.
 pub fn markdown_table() -> String {
     let mut out =
@@ -187,7 +144,10 @@ pub fn markdown_table() -> String {
         } else {
             k.keys
                 .iter()
-                .map(|k| format!("`{k}`"))
+                .map(|k| match k.ty.default_toml() {
+                    Some(d) => format!("`{}` (default `{d}`)", k.name),
+                    None => format!("`{}`", k.name),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -207,13 +167,30 @@ pub fn markdown_table() -> String {
 mod tests {
     use super::*;
 
+    /// The README's kind table, between its markers, is the registry's;
+    /// `QSCAN_BLESS=1 cargo test readme_metric_table` rewrites it.
     #[test]
     fn readme_metric_table_matches_the_registry() {
-        let readme = include_str!("../README.md");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let start = readme
+            .find(KINDS_START)
+            .expect("README has the kinds:start marker");
+        let start = start + readme[start..].find('\n').unwrap() + 1;
+        let end = readme
+            .find(KINDS_END)
+            .expect("README has the kinds:end marker");
         let table = markdown_table();
-        assert!(
-            readme.contains(&table),
-            "README.md's metric table is out of date; replace it with `qscan explain --markdown`:\n{table}"
+        if std::env::var_os("QSCAN_BLESS").is_some() {
+            let new = format!("{}{table}{}", &readme[..start], &readme[end..]);
+            std::fs::write(path, new).unwrap();
+            return;
+        }
+        assert_eq!(
+            readme[start..end],
+            table,
+            "README.md's metric table is out of date; run \
+             `QSCAN_BLESS=1 cargo test readme_metric_table` (or paste `qscan explain --markdown`)"
         );
     }
 
@@ -221,7 +198,10 @@ mod tests {
     fn explains_kinds_and_rejects_unknown_topics() {
         let text = explain("large-files", None).unwrap();
         assert!(text.starts_with("large-files — The share of source files"));
-        assert!(text.contains("keys:    max_lines\n"));
+        assert!(
+            text.contains("keys:    max_lines (whole number ≥ 1, default 500): code lines"),
+            "{text}"
+        );
         assert!(explain("nope", None).is_none());
     }
 }

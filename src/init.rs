@@ -140,45 +140,23 @@ pub fn init(opts: &Options) -> Result<Written, Error> {
 
 /// The metrics to propose for this repository, with their settings.
 fn candidate(place: &scan::Place) -> Vec<Spec> {
+    let spec = |info: &'static metrics::KindInfo| Spec {
+        name: info.name,
+        kind: info.kind(),
+        keys: defaults(info),
+        why: Vec::new(),
+    };
     let mut specs = vec![
-        Spec {
-            name: "typed",
-            kind: Kind::Typed,
-            // Only shown for Python (see `render`); it is the default anyway.
-            keys: vec![(
-                "python",
-                toml_str("complete"),
-                "every parameter and the return annotated; \"mypy\": any annotation",
-            )],
-            why: Vec::new(),
-        },
-        Spec {
-            name: "test-association",
-            kind: Kind::TestAssociation,
-            keys: Vec::new(),
-            why: Vec::new(),
-        },
-        Spec {
-            name: "large-files",
-            kind: Kind::LargeFiles,
-            keys: vec![(
-                "max_lines",
-                "500".into(),
-                "code lines (not blank, not comment)",
-            )],
-            why: Vec::new(),
-        },
-        Spec {
-            name: "interface-width",
-            kind: Kind::InterfaceWidth,
-            keys: vec![("max_items", "20".into(), "public items per module")],
-            why: Vec::new(),
-        },
+        // `python` is only shown for Python (see `render`).
+        spec(&metrics::typed::INFO),
+        spec(&metrics::test_association::INFO),
+        spec(&metrics::large_files::INFO),
+        spec(&metrics::interface_width::INFO),
         // A probe: with no preferred library, every file that uses an HTTP
         // client is an offender naming the clients it uses.
         Spec {
             name: HTTP_METRIC,
-            kind: Kind::PreferredLibrary,
+            kind: metrics::preferred_library::INFO.kind(),
             keys: vec![
                 (
                     "family",
@@ -191,38 +169,18 @@ fn candidate(place: &scan::Place) -> Vec<Spec> {
         },
     ];
     if has_commits(place) {
-        // Looked up by name, so init proposes the history kinds exactly when
-        // this build knows them.
-        for (name, key, value, comment) in [
-            (
-                "hot-files",
-                "share",
-                "0.5",
-                "hot: changed in more than this share of the change units",
-            ),
-            (
-                "change-size",
-                "max_files",
-                "25",
-                "files a change unit may touch",
-            ),
-        ] {
-            if let Some(kind) = Kind::from_name(name) {
-                let keys = if kind.info().keys.contains(&key) {
-                    vec![(key, value.to_string(), comment)]
-                } else {
-                    Vec::new()
-                };
-                specs.push(Spec {
-                    name: kind.name(),
-                    kind,
-                    keys,
-                    why: Vec::new(),
-                });
-            }
-        }
+        specs.push(spec(&metrics::hot_files::INFO));
+        specs.push(spec(&metrics::change_size::INFO));
     }
     specs
+}
+
+/// A kind's keys that have a default, each with its default and description.
+fn defaults(info: &'static metrics::KindInfo) -> Vec<(&'static str, String, &'static str)> {
+    info.keys
+        .iter()
+        .filter_map(|k| Some((k.name, k.ty.default_toml()?, k.doc)))
+        .collect()
 }
 
 fn has_commits(place: &scan::Place) -> bool {

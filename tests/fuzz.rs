@@ -24,7 +24,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 use qscan::analyze::query::QueryJob;
-use qscan::config::{self, Definition, Origin, Params};
+use qscan::config::{self, Definition, Origin};
 use qscan::discover::SourceFile;
 use qscan::lang::Language;
 use qscan::metrics::{self, Facts};
@@ -298,7 +298,7 @@ fn check_score(def: &Definition) -> Result<(), TestCaseError> {
     };
     for (i, m) in def.metrics.iter().enumerate() {
         prop_assert!(m.weight.is_finite() && m.weight >= 0.0, "{}", m.weight);
-        if let Params::External { min, max, .. } = &m.params {
+        if let Some(metrics::external::Params { min, max, .. }) = m.params() {
             prop_assert!(min.is_none_or(f64::is_finite) && max.is_none_or(f64::is_finite));
         }
         let mut results: Vec<_> = def

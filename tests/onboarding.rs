@@ -10,8 +10,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use qscan::config::{self, Origin, Params};
+use qscan::config::{self, Origin};
 use qscan::hook::{BACKUP_NAME, MARKER};
+use qscan::metrics::preferred_library::Params;
 use tempfile::TempDir;
 
 struct Run {
@@ -148,9 +149,9 @@ fn init_fits_the_python_fixture_and_its_gate_passes() {
     // (69.7 + 60 + 100 + 100 + 50) / 5 = 75.9
     assert_eq!(def.gate.min_score, Some(75.0));
     let http = def.metrics.last().expect("http-client");
-    let Params::PreferredLibrary {
+    let Some(Params {
         preferred, family, ..
-    } = &http.params
+    }) = http.params()
     else {
         panic!("http-client is a preferred-library metric");
     };
@@ -290,11 +291,11 @@ fn init_in_a_repository_fits_languages_clients_and_history() {
         !text.contains("python ="),
         "no Python, no python mode:\n{text}"
     );
-    let Some(Params::PreferredLibrary { preferred, .. }) = def
+    let Some(Params { preferred, .. }) = def
         .metrics
         .iter()
         .find(|m| m.name == "http-client")
-        .map(|m| &m.params)
+        .and_then(|m| m.params())
     else {
         panic!("an http-client metric:\n{text}");
     };

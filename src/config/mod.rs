@@ -6,20 +6,22 @@
 //! column, so a user fixes them all in one pass.
 
 pub mod raw;
+pub mod schema;
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use globset::GlobSet;
+use indexmap::IndexMap;
 use toml::Spanned;
 
-use crate::analyze::query::{self, CompiledQuery};
 use crate::discover::confine::{self, escape};
 use crate::discover::glob_set;
 use crate::lang::Language;
-use crate::metrics::{self, Kind};
+use crate::metrics::keys::{COMMON_KEYS, RawValue, TOKEN_CHARS, Table, Type, token};
+use crate::metrics::{self, Kind, Min};
+pub use crate::metrics::{MetricDef, Params};
 
 /// The built-in default definition, embedded from a real TOML file.
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
@@ -57,110 +59,6 @@ pub struct Gate {
     pub min_score: Option<f64>,
     /// With a baseline: fail when a metric's value drops or a new offender appears.
     pub no_regression: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct MetricDef {
-    pub name: String,
-    pub kind: Kind,
-    pub min: Option<f64>,
-    pub max_offenders: Option<u64>,
-    pub weight: f64,
-    /// None: every language.
-    pub languages: Option<Vec<Language>>,
-    pub exclude: GlobSet,
-    pub params: Params,
-}
-
-impl MetricDef {
-    /// Whether a source file in this language at this path is seen by the metric.
-    pub fn sees(&self, language: Language, path: &str) -> bool {
-        self.languages
-            .as_ref()
-            .is_none_or(|langs| langs.contains(&language))
-            && !self.exclude.is_match(path)
-    }
-
-    /// Whether a path of any kind (history metrics) is seen by the metric.
-    pub fn sees_path(&self, path: &str) -> bool {
-        if self.exclude.is_match(path) {
-            return false;
-        }
-        match (&self.languages, Language::from_path(path)) {
-            (None, _) => true,
-            (Some(langs), Some(l)) => langs.contains(&l),
-            (Some(_), None) => false,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PythonMode {
-    Complete,
-    Mypy,
-}
-
-/// Kind-specific settings.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Params {
-    Typed {
-        python: PythonMode,
-    },
-    TestAssociation,
-    LargeFiles {
-        max_lines: u64,
-    },
-    InterfaceWidth {
-        max_items: u64,
-    },
-    PreferredLibrary {
-        /// Per language: the family's libraries (preferred and discouraged).
-        family: Vec<(Language, Vec<String>)>,
-        preferred: Vec<String>,
-        discouraged: Vec<String>,
-    },
-    HotFiles {
-        share: f64,
-    },
-    ChangeSize {
-        max_files: u64,
-    },
-    Coverage {
-        /// The report's path or glob, relative to the repository root.
-        report: String,
-    },
-    Query {
-        language: Language,
-        unit: QueryUnit,
-        /// Shown for each offender instead of the default.
-        message: Option<String>,
-        query: Arc<CompiledQuery>,
-    },
-    External {
-        /// The JSON file, relative to the repository root.
-        file: String,
-        /// An RFC 6901 JSON pointer ("" is the whole document).
-        pointer: String,
-        /// The bounds on the number (at least one is set).
-        min: Option<f64>,
-        max: Option<f64>,
-    },
-}
-
-/// What a `query` metric counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryUnit {
-    Function,
-    File,
-}
-
-impl QueryUnit {
-    pub fn name(self) -> &'static str {
-        match self {
-            QueryUnit::Function => "function",
-            QueryUnit::File => "file",
-        }
-    }
 }
 
 /// One problem in a definition file.
@@ -330,7 +228,7 @@ fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
                 toml::de::DeValue::Table(metrics) => {
                     for (name, metric) in metrics {
                         let name = name.into_inner().into_owned();
-                        if let Some((metric, mistyped)) = table_keys(text, metric, problems) {
+                        if let Some((metric, mistyped)) = metric_table(text, metric, problems) {
                             if !mistyped.is_empty() {
                                 raw.mistyped.insert(name.clone(), mistyped);
                             }
@@ -414,28 +312,101 @@ fn table_keys<T: serde::de::DeserializeOwned>(
     .map(|t| (t, mistyped))
 }
 
+/// Reads one `[metrics.NAME]` table: the common keys as [`table_keys`]
+/// reads any table, each kind-specific key by the type its kind declares
+/// (every kind's keys are accepted here; whether one applies to the metric's
+/// kind is checked once the kind is known). Problems read as serde's would.
+fn metric_table(
+    text: &str,
+    value: Spanned<toml::de::DeValue<'_>>,
+    problems: &mut Vec<Problem>,
+) -> Option<(Spanned<raw::RawMetric>, Vec<String>)> {
+    use toml::de::{DeTable, DeValue};
+    let span = value.span();
+    let DeValue::Table(fields) = value.get_ref() else {
+        return table_keys(text, value, problems);
+    };
+    let known = metrics::all_keys();
+    let mut common = DeTable::new();
+    let mut specific = Vec::new();
+    let mut mistyped = Vec::new();
+    for (key, v) in fields.iter() {
+        let name: &str = key.get_ref();
+        if COMMON_KEYS.contains(&name) {
+            common.insert(key.clone(), v.clone());
+            continue;
+        }
+        let Some(k) = known.iter().find(|k| k.name == name) else {
+            let expected: Vec<String> = COMMON_KEYS
+                .iter()
+                .copied()
+                .chain(known.iter().map(|k| k.name))
+                .map(|k| format!("`{k}`"))
+                .collect();
+            let message = format!(
+                "unknown field `{name}`, expected one of {}",
+                expected.join(", ")
+            );
+            problems.push(problem(
+                text,
+                key.span(),
+                plain_words(&redact(&message), None),
+            ));
+            continue;
+        };
+        match typed_value(k.ty, v.clone()) {
+            Ok(value) => specific.push((name.to_string(), value)),
+            Err(e) => {
+                mistyped.push(name.to_string());
+                let at = e.span().unwrap_or(v.span());
+                let message = plain_words(&redact(e.message().trim()), None);
+                problems.push(problem(text, at, message));
+            }
+        }
+    }
+    let (metric, mut more): (Spanned<raw::RawMetric>, _) =
+        table_keys(text, Spanned::new(span, DeValue::Table(common)), problems)?;
+    let span = metric.span();
+    let mut metric = metric.into_inner();
+    metric.specific = specific;
+    mistyped.append(&mut more);
+    Some((Spanned::new(span, metric), mistyped))
+}
+
+/// A kind-specific value read as its key's type.
+fn typed_value(
+    ty: Type,
+    value: Spanned<toml::de::DeValue<'_>>,
+) -> Result<Spanned<RawValue>, toml::de::Error> {
+    use serde::Deserialize;
+    use toml::de::ValueDeserializer;
+    fn read<T: serde::de::DeserializeOwned>(
+        value: Spanned<toml::de::DeValue<'_>>,
+        wrap: fn(T) -> RawValue,
+    ) -> Result<Spanned<RawValue>, toml::de::Error> {
+        let v = Spanned::<T>::deserialize(ValueDeserializer::from(value))?;
+        let span = v.span();
+        Ok(Spanned::new(span, wrap(v.into_inner())))
+    }
+    match ty {
+        Type::Count { .. } => read(value, RawValue::Int),
+        Type::Fraction { .. } | Type::Number => read(value, RawValue::Float),
+        Type::Choice { .. } | Type::OneOf { .. } | Type::Text | Type::Language => {
+            read(value, RawValue::Str)
+        }
+        Type::Texts => read(value, RawValue::Strs),
+    }
+}
+
 fn parser_problem(text: &str, e: &toml::de::Error) -> Problem {
     let span = e.span().unwrap_or(0..0);
     let message = plain_words(&redact(e.message().trim()), text.get(span.clone()));
     problem(text, span, message)
 }
 
-/// The longest piece of the definition's text a message quotes.
-const TOKEN_CHARS: usize = 40;
 /// The longest message about one problem (the longest qscan writes is about
 /// half of this).
 const MESSAGE_CHARS: usize = 500;
-
-/// A key or value of the definition as a message quotes it: escaped and cut
-/// to a readable length, so a message shows at most this one token of the
-/// file, never lines of it.
-fn token(text: &str) -> String {
-    let mut cut: String = text.chars().take(TOKEN_CHARS).collect();
-    if text.chars().count() > TOKEN_CHARS {
-        cut.push('…');
-    }
-    escape(&cut)
-}
 
 /// A parser's message with the tokens it quotes cut as [`token`] cuts ours:
 /// serde quotes a string value whole (`string "…"`) and a key as written
@@ -684,25 +655,6 @@ impl Validator<'_> {
         Some(x)
     }
 
-    /// A problem at a metric's table: a key it needs is missing.
-    fn needs(&mut self, span: &Range<usize>, name: &str, kind: Kind, key: &str, what: &str) {
-        if self
-            .mistyped
-            .iter()
-            .any(|k| key.contains(&format!("`{k}`")))
-        {
-            return;
-        }
-        self.error(
-            span.clone(),
-            format!(
-                "metric `{}` of kind `{}` needs {key}: {what}",
-                token(name),
-                kind.name()
-            ),
-        );
-    }
-
     fn finite(&mut self, v: Option<Spanned<f64>>, key: &str) -> Option<f64> {
         let v = v?;
         if !v.get_ref().is_finite() {
@@ -710,125 +662,6 @@ impl Validator<'_> {
             return None;
         }
         Some(v.into_inner())
-    }
-
-    /// A coverage report's path or glob, checked now so a bad one has a line.
-    fn report(&mut self, v: Option<Spanned<String>>, name: &str, span: &Range<usize>) -> String {
-        let Some(v) = v else {
-            self.needs(
-                span,
-                name,
-                Kind::Coverage,
-                "`report`",
-                "the coverage report's path or glob (lcov, Cobertura XML or llvm-cov JSON), relative to the repository root",
-            );
-            return String::new();
-        };
-        if v.get_ref().trim().is_empty() {
-            self.error(
-                v.span(),
-                "report is empty; name the coverage report's path or glob",
-            );
-        } else if !confine::stays_inside(v.get_ref()) {
-            self.error(v.span(), outside("report", v.get_ref()));
-        } else if let Err(e) = crate::ingest::report_glob(v.get_ref()) {
-            self.error(
-                v.span(),
-                format!(
-                    "invalid glob `{}` in report: {}",
-                    token(v.get_ref()),
-                    e.kind()
-                ),
-            );
-        }
-        v.into_inner()
-    }
-
-    /// A query metric's settings, its query compiled; None when they are not valid.
-    fn query(
-        &mut self,
-        language: Option<Spanned<String>>,
-        source: Option<Spanned<String>>,
-        unit: Option<Spanned<String>>,
-        message: Option<Spanned<String>>,
-        name: &str,
-        span: &Range<usize>,
-    ) -> Option<Params> {
-        let language = match language {
-            None => {
-                self.needs(
-                    span,
-                    name,
-                    Kind::Query,
-                    "`language`",
-                    &format!(
-                        "the language its query is written for, one of {}",
-                        crate::lang::names()
-                    ),
-                );
-                None
-            }
-            Some(l) => {
-                let found = Language::from_name(l.get_ref());
-                if found.is_none() {
-                    self.error(
-                        l.span(),
-                        format!(
-                            "unknown language `{}`; expected one of {}",
-                            token(l.get_ref()),
-                            crate::lang::names()
-                        ),
-                    );
-                }
-                found
-            }
-        };
-        let unit = match unit {
-            None => QueryUnit::File,
-            Some(u) => match u.get_ref().as_str() {
-                "function" => QueryUnit::Function,
-                "file" => QueryUnit::File,
-                other => {
-                    self.error(
-                        u.span(),
-                        format!(
-                            "unit `{}` is not known; expected \"function\" or \"file\"",
-                            token(other)
-                        ),
-                    );
-                    QueryUnit::File
-                }
-            },
-        };
-        let Some(source) = source else {
-            self.needs(span, name, Kind::Query, "`query`", "a tree-sitter query");
-            return None;
-        };
-        let compiled = match query::compile(language?, source.get_ref()) {
-            Ok(q) => q,
-            Err(p) => {
-                let at = query_offset(self.text, source.span(), p.row, p.column);
-                self.error(at..at, p.message);
-                return None;
-            }
-        };
-        Some(Params::Query {
-            language: language?,
-            unit,
-            message: plain(message),
-            query: Arc::new(compiled),
-        })
-    }
-
-    fn at_least_one(&mut self, v: Option<Spanned<u64>>, key: &str, default: u64) -> u64 {
-        match v {
-            Some(v) if *v.get_ref() == 0 => {
-                self.error(v.span(), format!("{key} must be at least 1"));
-                default
-            }
-            Some(v) => v.into_inner(),
-            None => default,
-        }
     }
 
     fn metric(&mut self, name: String, m: raw::RawMetric, span: Range<usize>) -> Option<MetricDef> {
@@ -867,27 +700,31 @@ impl Validator<'_> {
                 }
             },
         };
-        let allowed = kind.info().keys;
-        for (key, key_span) in m.specific_keys() {
-            if !allowed.contains(&key) {
-                self.error(
-                    key_span,
-                    format!(
-                        "`{key}` does not apply to metric `{}` of kind `{}`{}",
-                        token(&name),
-                        kind.name(),
-                        if allowed.is_empty() {
-                            String::from(" (it takes no kind-specific keys)")
-                        } else {
-                            format!(" (its keys: {})", allowed.join(", "))
-                        }
-                    ),
-                );
+        let info = kind.info();
+        let mut values = IndexMap::new();
+        for (key, value) in m.specific {
+            if info.key(&key).is_some() {
+                values.insert(key, value);
+                continue;
             }
+            self.error(
+                value.span(),
+                format!(
+                    "`{key}` does not apply to metric `{}` of kind `{}`{}",
+                    token(&name),
+                    kind.name(),
+                    if info.keys.is_empty() {
+                        String::from(" (it takes no kind-specific keys)")
+                    } else {
+                        let keys: Vec<&str> = info.keys.iter().map(|k| k.name).collect();
+                        format!(" (its keys: {})", keys.join(", "))
+                    }
+                ),
+            );
         }
         // An external metric's `min` bounds its number; its value is 100 or 0,
         // and it must be 100 to pass.
-        let (min, lower) = if kind == Kind::External {
+        let (min, lower) = if info.min == Min::Bound {
             (Some(100.0), self.finite(m.min, "min"))
         } else {
             (m.min.and_then(|v| self.percent(v, "min")), None)
@@ -943,160 +780,13 @@ impl Validator<'_> {
             },
             None => GlobSet::empty(),
         };
-        let params = match kind {
-            Kind::Typed => Params::Typed {
-                python: match &m.python {
-                    None => PythonMode::Complete,
-                    Some(v) => match v.get_ref().as_str() {
-                        "complete" => PythonMode::Complete,
-                        "mypy" => PythonMode::Mypy,
-                        other => {
-                            self.error(
-                                v.span(),
-                                format!(
-                                    "python mode `{}` is not known; expected \"complete\" or \"mypy\"",
-                                    token(other)
-                                ),
-                            );
-                            PythonMode::Complete
-                        }
-                    },
-                },
-            },
-            Kind::TestAssociation => Params::TestAssociation,
-            Kind::LargeFiles => Params::LargeFiles {
-                max_lines: self.at_least_one(m.max_lines, "max_lines", 500),
-            },
-            Kind::InterfaceWidth => Params::InterfaceWidth {
-                max_items: self.at_least_one(m.max_items, "max_items", 20),
-            },
-            Kind::PreferredLibrary => {
-                let family = match &m.family {
-                    None => Vec::new(),
-                    Some(f) => match metrics::preferred_library::family(f.get_ref()) {
-                        Some(libs) => libs,
-                        None => {
-                            self.error(
-                                f.span(),
-                                format!(
-                                    "unknown library family `{}`; expected one of {}",
-                                    token(f.get_ref()),
-                                    metrics::preferred_library::FAMILY_NAMES.join(", ")
-                                ),
-                            );
-                            Vec::new()
-                        }
-                    },
-                };
-                let preferred = plain(m.preferred).unwrap_or_default();
-                let discouraged = plain(m.discouraged).unwrap_or_default();
-                if preferred.is_empty()
-                    && discouraged.is_empty()
-                    && family.is_empty()
-                    && self.mistyped.is_empty()
-                {
-                    self.error(
-                        span.clone(),
-                        format!(
-                            "metric `{}` of kind `preferred-library` needs `preferred`, and `discouraged` or `family`",
-                            token(&name)
-                        ),
-                    );
-                }
-                Params::PreferredLibrary {
-                    family,
-                    preferred,
-                    discouraged,
-                }
-            }
-            Kind::HotFiles => Params::HotFiles {
-                share: match m.share {
-                    Some(s) if !(*s.get_ref() > 0.0 && *s.get_ref() <= 1.0) => {
-                        self.error(
-                            s.span(),
-                            format!(
-                                "share is a fraction above 0 and at most 1 (0.5 = half of the change units), found {}",
-                                s.get_ref()
-                            ),
-                        );
-                        0.5
-                    }
-                    Some(s) => s.into_inner(),
-                    None => 0.5,
-                },
-            },
-            Kind::ChangeSize => Params::ChangeSize {
-                max_files: self.at_least_one(m.max_files, "max_files", 25),
-            },
-            Kind::Coverage => Params::Coverage {
-                report: self.report(m.report, &name, &span),
-            },
-            Kind::Query => self.query(m.language, m.query, m.unit, m.message, &name, &span)?,
-            Kind::External => {
-                let max = self.finite(m.max, "max");
-                if let (Some(lo), Some(hi)) = (lower, max)
-                    && lo > hi
-                {
-                    self.error(
-                        span.clone(),
-                        format!(
-                            "metric `{}`: min ({lo}) is above max ({hi}), so no number passes",
-                            token(&name)
-                        ),
-                    );
-                }
-                if lower.is_none() && max.is_none() {
-                    self.needs(
-                        &span,
-                        &name,
-                        kind,
-                        "`max` or `min`",
-                        "the bound on the number",
-                    );
-                }
-                let file = match m.file {
-                    Some(f) if f.get_ref().trim().is_empty() => {
-                        self.error(f.span(), "file is empty; name the JSON file to read");
-                        String::new()
-                    }
-                    Some(f) if !confine::stays_inside(f.get_ref()) => {
-                        self.error(f.span(), outside("file", f.get_ref()));
-                        String::new()
-                    }
-                    Some(f) => f.into_inner(),
-                    None => {
-                        self.needs(
-                            &span,
-                            &name,
-                            kind,
-                            "`file`",
-                            "the JSON file to read, relative to the repository root",
-                        );
-                        String::new()
-                    }
-                };
-                let pointer = match m.pointer {
-                    Some(p) if !(p.get_ref().is_empty() || p.get_ref().starts_with('/')) => {
-                        self.error(
-                            p.span(),
-                            format!(
-                                "`{}` is not a JSON pointer: it is empty (the whole document) or starts with `/`, like \"/metrics/p95\"",
-                                token(p.get_ref())
-                            ),
-                        );
-                        String::new()
-                    }
-                    Some(p) => p.into_inner(),
-                    None => String::new(),
-                };
-                Params::External {
-                    file,
-                    pointer,
-                    min: lower,
-                    max,
-                }
-            }
-        };
+        let mut table = Table::new(self.text, &name, kind, span, values, &self.mistyped);
+        table.min_bound = lower;
+        let params = (info.parse)(&mut table);
+        for (span, message) in table.errors {
+            self.error(span, message);
+        }
+        let params = params?;
         Some(MetricDef {
             name,
             kind,
@@ -1108,49 +798,6 @@ impl Validator<'_> {
             params,
         })
     }
-}
-
-/// The byte offset in quality.toml of a place in a query string: `row` and
-/// `column` count within the string's value, which starts after the opening
-/// quote (and, in a multi-line string, after the newline that may follow it).
-/// Exact for literal strings ('…', '''…'''); escapes in basic strings shift
-/// the column by their length.
-fn query_offset(text: &str, span: Range<usize>, row: usize, column: usize) -> usize {
-    let token = text.get(span.clone()).unwrap_or("");
-    let mut pos = span.start;
-    if token.starts_with("'''") || token.starts_with("\"\"\"") {
-        pos += 3;
-        let after = text.get(pos..).unwrap_or("");
-        if after.starts_with("\r\n") {
-            pos += 2;
-        } else if after.starts_with('\n') {
-            pos += 1;
-        }
-    } else {
-        pos += 1;
-    }
-    for _ in 0..row {
-        match text.get(pos..span.end).and_then(|t| t.find('\n')) {
-            Some(i) => pos += i + 1,
-            None => break,
-        }
-    }
-    let mut at = (pos + column)
-        .min(span.end.saturating_sub(1))
-        .max(span.start);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-/// A `report` or `file` path naming a place outside the repository.
-fn outside(key: &str, path: &str) -> String {
-    format!(
-        "{key} `{}` is outside the repository; qscan reads only files inside the repository \
-         it scans: give a path relative to the repository root, without `..` leaving it",
-        token(path)
-    )
 }
 
 fn plain<T>(v: Option<Spanned<T>>) -> Option<T> {
@@ -1289,13 +936,27 @@ mod tests {
              [scan]\nexclude = \"docs\"\n[gate]\nmin_score = -1\n[nope]\n",
         );
         let lines: Vec<_> = e.lines().filter(|l| l.starts_with("q.toml:")).collect();
+        // The common keys, then every kind's own in registry order.
+        let known: Vec<String> = COMMON_KEYS
+            .iter()
+            .copied()
+            .chain(metrics::all_keys().iter().map(|k| k.name))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        assert!(
+            known.join(", ").starts_with(
+                "`kind`, `min`, `max_offenders`, `weight`, `languages`, `exclude`, `python`"
+            ),
+            "{known:?}"
+        );
+        let unknown = format!(
+            "q.toml:3:1: unknown field `mn`, expected one of {}",
+            known.join(", ")
+        );
         assert_eq!(
             lines,
             [
-                "q.toml:3:1: unknown field `mn`, expected one of `kind`, `min`, `max_offenders`, \
-                 `weight`, `languages`, `exclude`, `python`, `max_lines`, `max_items`, `family`, \
-                 `preferred`, `discouraged`, `share`, `max_files`, `report`, `language`, \
-                 `query`, `unit`, `message`, `file`, `pointer`, `max`",
+                unknown.as_str(),
                 "q.toml:6:7: min is a percentage from 0 to 100, found 150",
                 "q.toml:8:11: invalid type: string \"docs\", expected an array",
                 "q.toml:10:13: min_score is a percentage from 0 to 100, found -1",
@@ -1427,13 +1088,13 @@ mod tests {
         let m = &def.metrics[0];
         assert_eq!(m.min, Some(100.0));
         assert_eq!(
-            m.params,
-            Params::External {
+            m.params::<crate::metrics::external::Params>(),
+            Some(&crate::metrics::external::Params {
                 file: "m.json".into(),
                 pointer: "/p95".into(),
                 min: Some(-5.0),
                 max: Some(900.5),
-            }
+            })
         );
     }
 

@@ -1,9 +1,13 @@
 //! The raw quality definition: serde structs that mirror `quality.toml`
 //! exactly, with source spans kept so validation can point at a line and column.
+//! A metric table's kind-specific keys are declared by the kinds (see
+//! [`crate::metrics::keys`]) and read beside the common ones.
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
+
+use crate::metrics::keys::RawValue;
 
 type S<T> = Option<Spanned<T>>;
 
@@ -53,60 +57,8 @@ pub struct RawMetric {
     pub weight: S<f64>,
     pub languages: S<Vec<String>>,
     pub exclude: S<Vec<String>>,
-    // typed
-    pub python: S<String>,
-    // large-files
-    pub max_lines: S<u64>,
-    // interface-width
-    pub max_items: S<u64>,
-    // preferred-library
-    pub family: S<String>,
-    pub preferred: S<Vec<String>>,
-    pub discouraged: S<Vec<String>>,
-    // hot-files
-    pub share: S<f64>,
-    // change-size
-    pub max_files: S<u64>,
-    // coverage
-    pub report: S<String>,
-    // query
-    pub language: S<String>,
-    pub query: S<String>,
-    pub unit: S<String>,
-    pub message: S<String>,
-    // external (its lower bound is the common `min`, read as a number)
-    pub file: S<String>,
-    pub pointer: S<String>,
-    pub max: S<f64>,
-}
-
-impl RawMetric {
-    /// The kind-specific keys that are present, with their spans.
-    pub fn specific_keys(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
-        let mut keys = Vec::new();
-        macro_rules! key {
-            ($field:ident) => {
-                if let Some(v) = &self.$field {
-                    keys.push((stringify!($field), v.span()));
-                }
-            };
-        }
-        key!(python);
-        key!(max_lines);
-        key!(max_items);
-        key!(family);
-        key!(preferred);
-        key!(discouraged);
-        key!(share);
-        key!(max_files);
-        key!(report);
-        key!(language);
-        key!(query);
-        key!(unit);
-        key!(message);
-        key!(file);
-        key!(pointer);
-        key!(max);
-        keys
-    }
+    /// The kind-specific keys, in file order, each value already checked
+    /// against its key's declared type; the kind reads them.
+    #[serde(skip)]
+    pub specific: Vec<(String, Spanned<RawValue>)>,
 }

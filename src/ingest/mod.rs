@@ -16,12 +16,12 @@ pub mod llvm_cov;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use globset::{GlobBuilder, GlobMatcher};
-
-use crate::config::{Definition, Params};
+use crate::config::Definition;
 use crate::discover::confine::{self, escape};
 use crate::error::Error;
 use crate::facts::{CoverageFacts, ExternalValue};
+use crate::metrics::coverage::{is_glob, report_glob};
+use crate::metrics::{coverage as coverage_kind, external as external_kind};
 use crate::model::{Note, PATHS_SHOWN};
 
 /// What the definition's report-reading metrics need, by metric name.
@@ -44,37 +44,33 @@ pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inp
     let mut inputs = Inputs::default();
     let mut read: HashMap<&str, coverage::Read> = HashMap::new();
     for m in &def.metrics {
-        match &m.params {
-            Params::Coverage { report } => {
-                let found = match read.get(report.as_str()) {
-                    Some(f) => f.clone(),
-                    None => {
-                        let f = coverage::read(root, report, all_paths).map_err(|e| {
-                            Error::input(format!("metric `{}`: {e}", m.name), Some(COVERAGE_HINT))
-                        })?;
-                        read.insert(report, f.clone());
-                        f
-                    }
-                };
-                if let Some(note) = past_end_note(&m.name, &found.past_end) {
-                    inputs.notes.push(note);
+        if let Some(coverage_kind::Params { report }) = m.params() {
+            let found = match read.get(report.as_str()) {
+                Some(f) => f.clone(),
+                None => {
+                    let f = coverage::read(root, report, all_paths).map_err(|e| {
+                        Error::input(format!("metric `{}`: {e}", m.name), Some(COVERAGE_HINT))
+                    })?;
+                    read.insert(report, f.clone());
+                    f
                 }
-                inputs.coverage.insert(m.name.clone(), found.facts);
+            };
+            if let Some(note) = past_end_note(&m.name, &found.past_end) {
+                inputs.notes.push(note);
             }
-            Params::External { file, pointer, .. } => {
-                let value = external::read(root, file, pointer).map_err(|e| {
-                    Error::input(format!("metric `{}`: {e}", m.name), Some(EXTERNAL_HINT))
-                })?;
-                inputs.external.insert(
-                    m.name.clone(),
-                    ExternalValue {
-                        file: file.clone(),
-                        pointer: pointer.clone(),
-                        value,
-                    },
-                );
-            }
-            _ => {}
+            inputs.coverage.insert(m.name.clone(), found.facts);
+        } else if let Some(external_kind::Params { file, pointer, .. }) = m.params() {
+            let value = external::read(root, file, pointer).map_err(|e| {
+                Error::input(format!("metric `{}`: {e}", m.name), Some(EXTERNAL_HINT))
+            })?;
+            inputs.external.insert(
+                m.name.clone(),
+                ExternalValue {
+                    file: file.clone(),
+                    pointer: pointer.clone(),
+                    value,
+                },
+            );
         }
     }
     Ok(inputs)
@@ -95,21 +91,6 @@ fn past_end_note(metric: &str, past_end: &[(String, u64)]) -> Option<Note> {
             .collect(),
         files: past_end.len(),
     })
-}
-
-/// Whether a report path holds glob syntax.
-fn is_glob(pattern: &str) -> bool {
-    pattern.contains(['*', '?', '[', '{'])
-}
-
-/// The matcher of a report glob (`*` does not cross `/`); None for a plain
-/// path. Validation calls this so a bad glob is reported at its line.
-pub fn report_glob(pattern: &str) -> Result<Option<GlobMatcher>, globset::Error> {
-    if !is_glob(pattern) {
-        return Ok(None);
-    }
-    let glob = GlobBuilder::new(pattern).literal_separator(true).build()?;
-    Ok(Some(glob.compile_matcher()))
 }
 
 /// The files a report path or glob names, relative to the root, sorted. A

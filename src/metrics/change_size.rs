@@ -1,25 +1,54 @@
 //! `change-size`: the share of change units that touch few files.
 
-use super::{Facts, KindInfo, Offender, Outcome, Source};
-use crate::config::{MetricDef, Params};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
+
+const MAX_FILES: Key = Key {
+    name: "max_files",
+    ty: Type::Count { default: 25 },
+    doc: "files a change unit may touch",
+};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::ChangeSize,
     name: "change-size",
     unit: "change unit",
     source: Source::History,
-    keys: &["max_files"],
+    keys: &[MAX_FILES],
+    min: Min::Percent,
+    hint: "split the change into smaller pull requests",
+    parse: |t| {
+        Some(Arc::new(Params {
+            max_files: t.count(&MAX_FILES),
+        }))
+    },
     summary: "The share of change units (pull requests, direct commits) that stay small.",
     rule: "A change unit of the window (a first-parent commit; a merge stands for its whole pull \
            request, diffed against its first parent) is compliant when it touches at most \
-           `max_files` (default 25) files that the metric sees.",
+           `max_files` files that the metric sees.",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let max = match def.params {
-        Params::ChangeSize { max_files } => max_files,
-        _ => 25,
-    };
+#[derive(Debug)]
+pub struct Params {
+    pub max_files: u64,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self.max_files, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        vec![format!("max_files = {}", self.max_files)]
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn evaluate(max: u64, def: &MetricDef, facts: &Facts) -> Outcome {
     let Some(history) = facts.history else {
         return Outcome {
             skipped: Some(facts.history_note.unwrap_or("no history").to_string()),

@@ -1,14 +1,32 @@
 //! `coverage`: the share of coverable lines that tests ran, per a coverage
 //! report another tool wrote (read by [`crate::ingest`] before evaluation).
 
-use super::{Facts, KindInfo, Offender, Outcome, Source, plural};
+use std::any::Any;
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobMatcher};
+
+use super::keys::token;
+use super::{
+    Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Table, Type,
+    plural,
+};
+use crate::discover::confine;
+
+const REPORT: Key = Key {
+    name: "report",
+    ty: Type::Text,
+    doc: "the coverage report's path or glob (lcov, Cobertura XML or llvm-cov JSON), relative to the repository root",
+};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::Coverage,
     name: "coverage",
     unit: "coverable line",
     source: Source::Report,
-    keys: &["report"],
+    keys: &[REPORT],
+    min: Min::Percent,
+    hint: "cover the uncovered lines with tests",
+    parse,
     summary: "The share of coverable lines that the tests ran, per a coverage report.",
     rule: "A coverable line is compliant when the coverage report named by `report` (a path or \
            glob relative to the repository root; several matching reports are merged, a line \
@@ -24,7 +42,80 @@ pub const INFO: KindInfo = KindInfo {
 /// Uncovered ranges shown in an offender's detail; the rest is elided.
 const RANGES_SHOWN: usize = 6;
 
-pub fn evaluate(def: &crate::config::MetricDef, facts: &Facts) -> Outcome {
+#[derive(Debug)]
+pub struct Params {
+    /// The report's path or glob, relative to the repository root.
+    pub report: String,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        vec![format!("report = {:?}", self.report)]
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The report's path or glob, checked now so a bad one has a line.
+fn parse(t: &mut Table) -> Option<super::Params> {
+    let Some(v) = t.text(&REPORT) else {
+        t.needs("`report`", REPORT.doc);
+        return Some(Arc::new(Params {
+            report: String::new(),
+        }));
+    };
+    if v.get_ref().trim().is_empty() {
+        t.error(
+            v.span(),
+            "report is empty; name the coverage report's path or glob",
+        );
+    } else if !confine::stays_inside(v.get_ref()) {
+        t.error(v.span(), outside("report", v.get_ref()));
+    } else if let Err(e) = report_glob(v.get_ref()) {
+        t.error(
+            v.span(),
+            format!(
+                "invalid glob `{}` in report: {}",
+                token(v.get_ref()),
+                e.kind()
+            ),
+        );
+    }
+    Some(Arc::new(Params {
+        report: v.into_inner(),
+    }))
+}
+
+/// A `report` or `file` path naming a place outside the repository.
+pub(super) fn outside(key: &str, path: &str) -> String {
+    format!(
+        "{key} `{}` is outside the repository; qscan reads only files inside the repository \
+         it scans: give a path relative to the repository root, without `..` leaving it",
+        token(path)
+    )
+}
+
+/// Whether a report path is a glob (it holds `*`, `?`, `[` or `{`).
+pub fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[', '{'])
+}
+
+/// The matcher of a report glob; None for a plain path.
+pub fn report_glob(pattern: &str) -> Result<Option<GlobMatcher>, globset::Error> {
+    if !is_glob(pattern) {
+        return Ok(None);
+    }
+    let glob = GlobBuilder::new(pattern).literal_separator(true).build()?;
+    Ok(Some(glob.compile_matcher()))
+}
+
+fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
     let Some(coverage) = facts.coverage.get(&def.name) else {
         return Outcome {
             skipped: Some("the coverage report was not read".to_string()),

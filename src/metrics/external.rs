@@ -2,15 +2,39 @@
 //! bundle size), read from its JSON output by [`crate::ingest`] and held to a
 //! bound, so runtime qualities sit in the same score as the code's.
 
-use super::{Facts, KindInfo, Offender, Outcome, Source};
-use crate::config::{MetricDef, Params};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::coverage::outside;
+use super::keys::token;
+use super::{
+    Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Table, Type,
+};
+
+const FILE: Key = Key {
+    name: "file",
+    ty: Type::Text,
+    doc: "the JSON file to read, relative to the repository root",
+};
+const POINTER: Key = Key {
+    name: "pointer",
+    ty: Type::Text,
+    doc: "an RFC 6901 JSON pointer to the number (\"\" is the whole document), like \"/latency/p95\"",
+};
+const MAX: Key = Key {
+    name: "max",
+    ty: Type::Number,
+    doc: "the most the number may be (`min` is the least)",
+};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::External,
     name: "external",
     unit: "number",
     source: Source::Report,
-    keys: &["file", "pointer", "max"],
+    keys: &[FILE, POINTER, MAX],
+    min: Min::Bound,
+    hint: "bring the measured number back within its bound",
+    parse,
     summary: "A number another tool wrote to a JSON file, held to a bound.",
     rule: "The number at `pointer` (an RFC 6901 JSON pointer such as \"/latency/p95\"; \"\" \
            for the whole document) in the JSON file `file` (relative to the repository root) is \
@@ -21,10 +45,96 @@ pub const INFO: KindInfo = KindInfo {
            error.",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let (Some(found), Params::External { min, max, .. }) =
-        (facts.external.get(&def.name), &def.params)
-    else {
+#[derive(Debug, PartialEq)]
+pub struct Params {
+    /// The JSON file, relative to the repository root.
+    pub file: String,
+    /// An RFC 6901 JSON pointer ("" is the whole document).
+    pub pointer: String,
+    /// The bounds on the number (at least one is set).
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        let mut parts = vec![format!(
+            "file = {:?}, pointer = {:?}",
+            self.file, self.pointer
+        )];
+        if let Some(min) = self.min {
+            parts.push(format!("at least {min}"));
+        }
+        if let Some(max) = self.max {
+            parts.push(format!("at most {max}"));
+        }
+        parts
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn parse(t: &mut Table) -> Option<super::Params> {
+    let lower = t.min_bound;
+    let max = t.finite(&MAX);
+    if let (Some(lo), Some(hi)) = (lower, max)
+        && lo > hi
+    {
+        let message = format!(
+            "metric `{}`: min ({lo}) is above max ({hi}), so no number passes",
+            token(t.name)
+        );
+        t.error(t.span.clone(), message);
+    }
+    if lower.is_none() && max.is_none() {
+        t.needs("`max` or `min`", "the bound on the number");
+    }
+    let file = match t.text(&FILE) {
+        Some(f) if f.get_ref().trim().is_empty() => {
+            t.error(f.span(), "file is empty; name the JSON file to read");
+            String::new()
+        }
+        Some(f) if !crate::discover::confine::stays_inside(f.get_ref()) => {
+            t.error(f.span(), outside("file", f.get_ref()));
+            String::new()
+        }
+        Some(f) => f.into_inner(),
+        None => {
+            t.needs("`file`", FILE.doc);
+            String::new()
+        }
+    };
+    let pointer = match t.text(&POINTER) {
+        Some(p) if !(p.get_ref().is_empty() || p.get_ref().starts_with('/')) => {
+            t.error(
+                p.span(),
+                format!(
+                    "`{}` is not a JSON pointer: it is empty (the whole document) or starts with `/`, like \"/metrics/p95\"",
+                    token(p.get_ref())
+                ),
+            );
+            String::new()
+        }
+        Some(p) => p.into_inner(),
+        None => String::new(),
+    };
+    Some(Arc::new(Params {
+        file,
+        pointer,
+        min: lower,
+        max,
+    }))
+}
+
+fn evaluate(params: &Params, def: &MetricDef, facts: &Facts) -> Outcome {
+    let Params { min, max, .. } = params;
+    let Some(found) = facts.external.get(&def.name) else {
         return Outcome {
             skipped: Some("the external number was not read".to_string()),
             ..Outcome::default()
@@ -69,18 +179,18 @@ mod tests {
     fn outcome(value: f64, min: Option<f64>, max: Option<f64>) -> Outcome {
         let def = MetricDef {
             name: "n".into(),
-            kind: super::super::Kind::External,
+            kind: INFO.kind(),
             min: Some(100.0),
             max_offenders: None,
             weight: 1.0,
             languages: None,
             exclude: globset::GlobSet::empty(),
-            params: Params::External {
+            params: Arc::new(Params {
                 file: "m.json".into(),
                 pointer: String::new(),
                 min,
                 max,
-            },
+            }),
         };
         let mut external = BTreeMap::new();
         external.insert(
@@ -100,7 +210,7 @@ mod tests {
             coverage: &BTreeMap::new(),
             external: &external,
         };
-        evaluate(&def, &facts)
+        def.params.evaluate(&def, &facts)
     }
 
     #[test]

@@ -3,26 +3,58 @@
 
 use std::collections::HashMap;
 
-use super::{Facts, KindInfo, Offender, Outcome, Source};
-use crate::config::{MetricDef, Params};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
+
+const SHARE: Key = Key {
+    name: "share",
+    ty: Type::Fraction { default: 0.5 },
+    doc: "hot: changed in more than this share of the change units",
+};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::HotFiles,
     name: "hot-files",
     unit: "file changed in the window",
     source: Source::History,
-    keys: &["share"],
+    keys: &[SHARE],
+    min: Min::Percent,
+    hint: "split the file so unrelated changes stop meeting in it",
+    parse: |t| {
+        let share = t.fraction(&SHARE, |x| {
+            format!(
+                "share is a fraction above 0 and at most 1 (0.5 = half of the change units), found {x}"
+            )
+        });
+        Some(Arc::new(Params { share }))
+    },
     summary: "The share of files changed in the history window that are not changed in most change units.",
     rule: "A file that a change unit of the window changed and that still exists in the snapshot \
            (any file, not only source files) is compliant when it was changed in at most `share` \
-           (default 0.5) of the window's change units; above that it is hot.",
+           of the window's change units; above that it is hot.",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let limit = match def.params {
-        Params::HotFiles { share } => share,
-        _ => 0.5,
-    };
+#[derive(Debug)]
+pub struct Params {
+    pub share: f64,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self.share, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        vec![format!("share = {}", self.share)]
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn evaluate(limit: f64, def: &MetricDef, facts: &Facts) -> Outcome {
     let Some(history) = facts.history else {
         return Outcome {
             skipped: Some(facts.history_note.unwrap_or("no history").to_string()),

@@ -6,7 +6,16 @@ use std::collections::HashMap;
 
 use crate::facts::FileFacts;
 use crate::history::HistoryFacts;
-use crate::report::Hotspot;
+use serde::Serialize;
+
+/// A file ranked by change units × code lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hotspot {
+    pub path: String,
+    pub changes: u64,
+    pub code_lines: u32,
+    pub score: u64,
+}
 
 /// Every analyzed file that a unit of the window changed and that has code,
 /// by `changes × code lines` descending, ties by path. Files qscan did not

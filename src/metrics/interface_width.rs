@@ -1,27 +1,56 @@
 //! `interface-width`: the share of modules with a narrow public interface.
 
-use super::{Facts, KindInfo, Offender, Outcome, Source};
-use crate::config::{MetricDef, Params};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
+
+const MAX_ITEMS: Key = Key {
+    name: "max_items",
+    ty: Type::Count { default: 20 },
+    doc: "public items per module",
+};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::InterfaceWidth,
     name: "interface-width",
     unit: "module",
     source: Source::Files,
-    keys: &["max_items"],
+    keys: &[MAX_ITEMS],
+    min: Min::Percent,
+    hint: "make helpers private (a leading _ in Python, no pub/export) or split the module",
+    parse: |t| {
+        Some(Arc::new(Params {
+            max_items: t.count(&MAX_ITEMS),
+        }))
+    },
     summary: "The share of modules whose public interface stays narrow.",
-    rule: "A module (a non-test source file) is compliant when it exports at most `max_items` \
-           (default 20) public items: Python top-level def, class and assigned names not starting \
+    rule: "A module (a non-test source file) is compliant when it exports at most `max_items` public \
+           items: Python top-level def, class and assigned names not starting \
            with _ (or the entries of a literal __all__); JS/TS each exported binding (export \
            default counts once, each key of module.exports = {...}, each exports.x =); Rust \
            top-level items with a bare `pub` (not pub(crate)/pub(super)), each name of a pub use.",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let max = match def.params {
-        Params::InterfaceWidth { max_items } => max_items,
-        _ => 20,
-    };
+#[derive(Debug)]
+pub struct Params {
+    pub max_items: u64,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self.max_items, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        vec![format!("max_items = {}", self.max_items)]
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn evaluate(max: u64, def: &MetricDef, facts: &Facts) -> Outcome {
     let mut out = Outcome::default();
     for file in facts.files {
         if file.is_test || !def.sees(file.language, &file.path) {

@@ -1,25 +1,54 @@
 //! `large-files`: the share of source files within a code-line budget.
 
-use super::{Facts, KindInfo, Offender, Outcome, Source};
-use crate::config::{MetricDef, Params};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
+
+const MAX_LINES: Key = Key {
+    name: "max_lines",
+    ty: Type::Count { default: 500 },
+    doc: "code lines (not blank, not comment)",
+};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::LargeFiles,
     name: "large-files",
     unit: "source file",
     source: Source::Files,
-    keys: &["max_lines"],
+    keys: &[MAX_LINES],
+    min: Min::Percent,
+    hint: "split the file by responsibility",
+    parse: |t| {
+        Some(Arc::new(Params {
+            max_lines: t.count(&MAX_LINES),
+        }))
+    },
     summary: "The share of source files that stay within a size budget.",
-    rule: "A source file (test files included) is compliant when it has at most `max_lines` \
-           (default 500) code lines: lines holding anything but whitespace and comments \
+    rule: "A source file (test files included) is compliant when it has at most `max_lines` code \
+           lines: lines holding anything but whitespace and comments \
            (Python docstrings count as comments).",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let max = match def.params {
-        Params::LargeFiles { max_lines } => max_lines,
-        _ => 500,
-    };
+#[derive(Debug)]
+pub struct Params {
+    pub max_lines: u64,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self.max_lines, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        vec![format!("max_lines = {}", self.max_lines)]
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn evaluate(max: u64, def: &MetricDef, facts: &Facts) -> Outcome {
     let mut out = Outcome::default();
     for file in facts.files {
         if !def.sees(file.language, &file.path) {

@@ -7,40 +7,128 @@
 
 pub mod baseline;
 pub mod change_size;
-mod coverage;
-mod external;
+pub mod coverage;
+pub mod external;
 pub mod groups;
 pub mod hot_files;
 pub mod hotspots;
 pub mod interface_width;
+pub mod keys;
 pub mod large_files;
 pub mod preferred_library;
-mod query;
+pub mod query;
 pub mod test_association;
 pub mod typed;
 
-pub use hotspots::hotspots;
+pub use hotspots::{Hotspot, hotspots};
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
+use globset::GlobSet;
 use serde::Serialize;
 
-use crate::config::MetricDef;
 use crate::facts::{CoverageFacts, ExternalValue, FileFacts, RustCrate};
 use crate::history::HistoryFacts;
+use crate::lang::Language;
+pub use keys::{Key, Table, Type};
 
-/// Every metric kind qscan knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Typed,
-    TestAssociation,
-    LargeFiles,
-    InterfaceWidth,
-    PreferredLibrary,
-    HotFiles,
-    ChangeSize,
-    Coverage,
-    Query,
-    External,
+/// The registry: every metric kind qscan knows, one row per kind, each
+/// defined in its own file. The definition loader, `qscan explain`,
+/// `qscan init`, `qscan schema` and the README's kind table read these rows.
+pub static KINDS: &[&KindInfo] = &[
+    &typed::INFO,
+    &test_association::INFO,
+    &large_files::INFO,
+    &interface_width::INFO,
+    &preferred_library::INFO,
+    &hot_files::INFO,
+    &change_size::INFO,
+    &coverage::INFO,
+    &query::INFO,
+    &external::INFO,
+];
+
+/// A metric kind: a row of [`KINDS`].
+#[derive(Clone, Copy)]
+pub struct Kind(&'static KindInfo);
+
+impl PartialEq for Kind {
+    fn eq(&self, other: &Kind) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Kind {}
+
+impl fmt::Debug for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Kind({})", self.0.name)
+    }
+}
+
+/// What a metric's `min` means for a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Min {
+    /// The least share of compliant units, a percentage.
+    Percent,
+    /// A lower bound on the kind's own number (handed to its `parse` as
+    /// [`Table::min_bound`]); the metric's value must then be 100.
+    Bound,
+}
+
+/// A metric's kind-specific settings, as its kind's `parse` made them.
+pub trait KindParams: fmt::Debug + Send + Sync + Any {
+    /// Measures the metric.
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome;
+    /// The settings, each as `qscan explain` shows it (`max_lines = 500`).
+    fn settings(&self) -> Vec<String>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+pub type Params = Arc<dyn KindParams>;
+
+/// One metric of the definition, validated.
+#[derive(Debug, Clone)]
+pub struct MetricDef {
+    pub name: String,
+    pub kind: Kind,
+    pub min: Option<f64>,
+    pub max_offenders: Option<u64>,
+    pub weight: f64,
+    /// None: every language.
+    pub languages: Option<Vec<Language>>,
+    pub exclude: GlobSet,
+    pub params: Params,
+}
+
+impl MetricDef {
+    /// The kind-specific settings, when they are of type `T` (the settings
+    /// struct of the kind's file).
+    pub fn params<T: 'static>(&self) -> Option<&T> {
+        self.params.as_any().downcast_ref()
+    }
+
+    /// Whether a source file in this language at this path is seen by the metric.
+    pub fn sees(&self, language: Language, path: &str) -> bool {
+        self.languages
+            .as_ref()
+            .is_none_or(|langs| langs.contains(&language))
+            && !self.exclude.is_match(path)
+    }
+
+    /// Whether a path of any kind (history metrics) is seen by the metric.
+    pub fn sees_path(&self, path: &str) -> bool {
+        if self.exclude.is_match(path) {
+            return false;
+        }
+        match (&self.languages, Language::from_path(path)) {
+            (None, _) => true,
+            (Some(langs), Some(l)) => langs.contains(&l),
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// Where a kind's facts come from.
@@ -54,46 +142,63 @@ pub enum Source {
     Report,
 }
 
-/// The registry row of a kind: its name, unit, keys and documentation. The
-/// README table and `qscan explain` are generated from these rows.
+/// The registry row of a kind: everything about it, in its own file.
 pub struct KindInfo {
-    pub kind: Kind,
     pub name: &'static str,
+    /// What one unit is ("function", "source file").
     pub unit: &'static str,
     pub source: Source,
     /// Kind-specific keys accepted in its `[metrics.NAME]` table.
-    pub keys: &'static [&'static str],
+    pub keys: &'static [Key],
+    /// What `min` means for the kind.
+    pub min: Min,
     /// What is measured, in one sentence.
     pub summary: &'static str,
     /// When a unit is compliant, precisely.
     pub rule: &'static str,
+    /// What to do about an offender, in one line.
+    pub hint: &'static str,
+    /// Validates the kind's keys into its settings; None when the metric
+    /// cannot be built (its problems are in the table's errors).
+    pub parse: fn(&mut Table) -> Option<Params>,
 }
 
-pub const KINDS: &[KindInfo] = &[
-    typed::INFO,
-    test_association::INFO,
-    large_files::INFO,
-    interface_width::INFO,
-    preferred_library::INFO,
-    hot_files::INFO,
-    change_size::INFO,
-    coverage::INFO,
-    query::INFO,
-    external::INFO,
-];
+impl KindInfo {
+    pub const fn kind(&'static self) -> Kind {
+        Kind(self)
+    }
+
+    pub fn key(&self, name: &str) -> Option<&'static Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+}
 
 impl Kind {
     pub fn info(self) -> &'static KindInfo {
-        KINDS.iter().find(|k| k.kind == self).unwrap_or(&KINDS[0])
+        self.0
     }
 
     pub fn name(self) -> &'static str {
-        self.info().name
+        self.0.name
     }
 
     pub fn from_name(name: &str) -> Option<Kind> {
-        KINDS.iter().find(|k| k.name == name).map(|k| k.kind)
+        KINDS.iter().find(|k| k.name == name).map(|k| k.kind())
     }
+}
+
+/// Every kind-specific key, each once, in registry order: the keys a metric
+/// table may hold besides the common ones.
+pub fn all_keys() -> Vec<&'static Key> {
+    let mut out: Vec<&'static Key> = Vec::new();
+    for k in KINDS {
+        for key in k.keys {
+            if !out.iter().any(|o| o.name == key.name) {
+                out.push(key);
+            }
+        }
+    }
+    out
 }
 
 pub fn kind_names() -> Vec<&'static str> {
@@ -290,18 +395,7 @@ pub struct BaselineValue {
 
 /// Evaluates one metric.
 pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
-    let mut outcome = match def.kind {
-        Kind::Typed => typed::evaluate(def, facts),
-        Kind::TestAssociation => test_association::evaluate(def, facts),
-        Kind::LargeFiles => large_files::evaluate(def, facts),
-        Kind::InterfaceWidth => interface_width::evaluate(def, facts),
-        Kind::PreferredLibrary => preferred_library::evaluate(def, facts),
-        Kind::HotFiles => hot_files::evaluate(def, facts),
-        Kind::ChangeSize => change_size::evaluate(def, facts),
-        Kind::Coverage => coverage::evaluate(def, facts),
-        Kind::Query => query::evaluate(def, facts),
-        Kind::External => external::evaluate(def, facts),
-    };
+    let mut outcome = def.params.evaluate(def, facts);
     outcome.offenders.sort_by(|a, b| {
         b.weight
             .total_cmp(&a.weight)
@@ -326,7 +420,7 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         max_offenders: def.max_offenders,
         weight: def.weight,
         passed,
-        hint: fix_hint(def.kind),
+        hint: def.kind.info().hint,
         skipped: outcome.skipped,
         measured: outcome.measured,
         unmatched_report_paths: outcome.unmatched,
@@ -424,24 +518,6 @@ pub fn regression_failures(results: &[MetricResult], offenders: bool, values: bo
     failures
 }
 
-/// What to do about an offender of a kind, in one line.
-pub fn fix_hint(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Typed => "annotate every parameter and the return",
-        Kind::TestAssociation => "add a test named after the file, or one that imports it",
-        Kind::LargeFiles => "split the file by responsibility",
-        Kind::InterfaceWidth => {
-            "make helpers private (a leading _ in Python, no pub/export) or split the module"
-        }
-        Kind::PreferredLibrary => "use the preferred library instead",
-        Kind::HotFiles => "split the file so unrelated changes stop meeting in it",
-        Kind::ChangeSize => "split the change into smaller pull requests",
-        Kind::Coverage => "cover the uncovered lines with tests",
-        Kind::Query => "rewrite the code the rule matches (its message says why)",
-        Kind::External => "bring the measured number back within its bound",
-    }
-}
-
 /// The gate: why the run fails, if it does.
 pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult]) -> Vec<String> {
     let mut failures = Vec::new();
@@ -495,6 +571,104 @@ mod tests {
         assert_eq!(share(1, 3), 33.3);
         assert_eq!(share(2, 3), 66.7);
         assert_eq!(share(0, 0), 100.0);
+    }
+
+    /// Every kind carries everything the docs, `explain`, `init` and the
+    /// schema read: a kind added without one of them fails here.
+    #[test]
+    fn every_kind_is_fully_described() {
+        let mut names = std::collections::HashSet::new();
+        for k in KINDS {
+            assert!(names.insert(k.name), "kind `{}` is listed twice", k.name);
+            assert!(
+                !k.name.is_empty() && k.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "kind name `{}`",
+                k.name
+            );
+            for (field, text) in [
+                ("unit", k.unit),
+                ("summary", k.summary),
+                ("rule", k.rule),
+                ("hint", k.hint),
+            ] {
+                assert!(!text.trim().is_empty(), "kind `{}` has no {field}", k.name);
+            }
+            assert!(
+                k.summary.ends_with('.'),
+                "kind `{}`: summary is a sentence",
+                k.name
+            );
+            let mut keys = std::collections::HashSet::new();
+            for key in k.keys {
+                assert!(
+                    keys.insert(key.name),
+                    "`{}`: key `{}` twice",
+                    k.name,
+                    key.name
+                );
+                assert!(
+                    !keys::COMMON_KEYS.contains(&key.name),
+                    "`{}`: `{}` is a common key",
+                    k.name,
+                    key.name
+                );
+                assert!(
+                    !key.doc.trim().is_empty(),
+                    "`{}`: key `{}` has no doc",
+                    k.name,
+                    key.name
+                );
+                assert!(
+                    k.rule.contains(&format!("`{}", key.name)),
+                    "`{}`: the rule does not say what `{}` does",
+                    k.name,
+                    key.name
+                );
+                let schema = key.schema();
+                assert!(
+                    schema["type"].is_string(),
+                    "`{}`: `{}` has no type",
+                    k.name,
+                    key.name
+                );
+                if let Type::Choice { values } = key.ty {
+                    assert!(
+                        !values.is_empty(),
+                        "`{}`: `{}` has no words",
+                        k.name,
+                        key.name
+                    );
+                }
+                // The loader checks a value's type before it knows the kind:
+                // a key name means one type in every kind.
+                for other in KINDS.iter().flat_map(|o| o.keys) {
+                    if other.name == key.name {
+                        assert_eq!(other.ty, key.ty, "key `{}` has two types", key.name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// With none of its keys given, every kind builds its settings from
+    /// the declared defaults, or says which key it needs; the settings it
+    /// builds are its own.
+    #[test]
+    fn every_kind_parses_its_defaults() {
+        for k in KINDS {
+            let mut t = Table::new("", "m", k.kind(), 0..0, indexmap::IndexMap::new(), &[]);
+            let params = (k.parse)(&mut t);
+            for (_, message) in &t.errors {
+                assert!(
+                    message.contains("needs") && !message.contains("internal"),
+                    "`{}`: {message}",
+                    k.name
+                );
+            }
+            if t.errors.is_empty() {
+                assert!(params.is_some(), "`{}` built nothing", k.name);
+            }
+        }
     }
 
     #[test]

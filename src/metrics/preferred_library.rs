@@ -1,17 +1,42 @@
 //! `preferred-library`: among files that use a library of a family (HTTP
 //! clients, say), the share that use only the preferred ones.
 
-use super::{Facts, KindInfo, Offender, Outcome, Source};
-use crate::config::{MetricDef, Params};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::keys::token;
+use super::{
+    Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Table, Type,
+};
 use crate::facts::FileFacts;
 use crate::lang::Language;
 
+const FAMILY: Key = Key {
+    name: "family",
+    ty: Type::OneOf {
+        values: FAMILY_NAMES,
+    },
+    doc: "a built-in family whose libraries join the family (\"http\": the HTTP clients of each language)",
+};
+const PREFERRED: Key = Key {
+    name: "preferred",
+    ty: Type::Texts,
+    doc: "the libraries a file may use",
+};
+const DISCOURAGED: Key = Key {
+    name: "discouraged",
+    ty: Type::Texts,
+    doc: "libraries of the family a file should not use",
+};
+
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::PreferredLibrary,
     name: "preferred-library",
     unit: "file that uses a library of the family",
     source: Source::Files,
-    keys: &["family", "preferred", "discouraged"],
+    keys: &[FAMILY, PREFERRED, DISCOURAGED],
+    min: Min::Percent,
+    hint: "use the preferred library instead",
+    parse,
     summary: "Among files that use any library of a family, the share that use only the preferred ones.",
     rule: "The family is `preferred` plus `discouraged` plus, with `family = \"http\"`, the built-in \
            HTTP clients of each language. A file (test files included) that imports any of them is \
@@ -29,15 +54,75 @@ pub fn family(name: &str) -> Option<Vec<(Language, Vec<String>)>> {
     crate::lang::library_family(name)
 }
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let Params::PreferredLibrary {
+#[derive(Debug)]
+pub struct Params {
+    /// Per language: the family's libraries (preferred and discouraged).
+    pub family: Vec<(Language, Vec<String>)>,
+    pub preferred: Vec<String>,
+    pub discouraged: Vec<String>,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        let mut parts = vec![format!("preferred = {:?}", self.preferred)];
+        if !self.discouraged.is_empty() {
+            parts.push(format!("discouraged = {:?}", self.discouraged));
+        }
+        if !self.family.is_empty() {
+            parts.push("a built-in family".to_string());
+        }
+        parts
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn parse(t: &mut Table) -> Option<super::Params> {
+    let family = match t.text(&FAMILY) {
+        None => Vec::new(),
+        Some(f) => match family(f.get_ref()) {
+            Some(libs) => libs,
+            None => {
+                t.error(
+                    f.span(),
+                    format!(
+                        "unknown library family `{}`; expected one of {}",
+                        token(f.get_ref()),
+                        FAMILY_NAMES.join(", ")
+                    ),
+                );
+                Vec::new()
+            }
+        },
+    };
+    let preferred = t.texts(&PREFERRED);
+    let discouraged = t.texts(&DISCOURAGED);
+    if preferred.is_empty() && discouraged.is_empty() && family.is_empty() && !t.any_mistyped() {
+        let message = format!(
+            "metric `{}` of kind `preferred-library` needs `preferred`, and `discouraged` or `family`",
+            token(t.name)
+        );
+        t.error(t.span.clone(), message);
+    }
+    Some(Arc::new(Params {
         family,
         preferred,
         discouraged,
-    } = &def.params
-    else {
-        return Outcome::default();
-    };
+    }))
+}
+
+fn evaluate(params: &Params, def: &MetricDef, facts: &Facts) -> Outcome {
+    let Params {
+        family,
+        preferred,
+        discouraged,
+    } = params;
     let mut out = Outcome::default();
     for file in facts.files {
         if !def.sees(file.language, &file.path) {

@@ -3,22 +3,56 @@
 //! write outside a transaction) measured like every other metric. The query
 //! ran during analysis; its matches are facts.
 
-use super::{Facts, KindInfo, Offender, Outcome, Source};
-use crate::config::{MetricDef, Params, QueryUnit};
+use std::any::Any;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::keys::token;
+use super::{
+    Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Table, Type,
+};
+use crate::analyze::query::{self, CompiledQuery};
 use crate::facts::FileFacts;
+use crate::lang::Language;
+
+const LANGUAGE: Key = Key {
+    name: "language",
+    ty: Type::Language,
+    doc: "the language its query is written for",
+};
+const QUERY: Key = Key {
+    name: "query",
+    ty: Type::Text,
+    doc: "a tree-sitter query",
+};
+/// The words of `unit`, in [`QueryUnit`] order (the first is the default).
+const UNIT: Key = Key {
+    name: "unit",
+    ty: Type::Choice {
+        values: &["file", "function"],
+    },
+    doc: "what is counted: files, or functions (a match belongs to the function it starts in)",
+};
+const MESSAGE: Key = Key {
+    name: "message",
+    ty: Type::Text,
+    doc: "an offender's detail, instead of \"matches the query\"",
+};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::Query,
     name: "query",
     unit: "function or file",
     source: Source::Files,
-    keys: &["language", "query", "unit", "message"],
+    keys: &[LANGUAGE, QUERY, UNIT, MESSAGE],
+    min: Min::Percent,
+    hint: "rewrite the code the rule matches (its message says why)",
+    parse,
     summary: "The share of functions or files where a team-written tree-sitter query finds nothing.",
     rule: "The tree-sitter `query`, written for the grammar of `language`, runs over every file \
            of that language the metric sees. With `unit = \"function\"` the units are those \
            files' functions, and a function is compliant when no match starts inside it (a \
            match inside a nested function belongs to the innermost one; matches outside every \
-           function are not counted); with `unit = \"file\"` (the default) the units are the \
+           function are not counted); with `unit = \"file\"` the units are the \
            files, compliant when the query matches nowhere in them. A match is placed at its \
            first captured node, so every pattern needs a capture; the predicates #eq?, \
            #not-eq?, #match?, #not-match?, #any-of? and #not-any-of? (and their any- forms) \
@@ -27,16 +61,149 @@ pub const INFO: KindInfo = KindInfo {
            quality.toml.",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let Params::Query {
+/// What a `query` metric counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryUnit {
+    File,
+    Function,
+}
+
+impl QueryUnit {
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryUnit::Function => "function",
+            QueryUnit::File => "file",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Params {
+    pub language: Language,
+    pub unit: QueryUnit,
+    /// Shown for each offender instead of the default.
+    pub message: Option<String>,
+    pub query: Arc<CompiledQuery>,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        let mut parts = vec![
+            format!("language = \"{}\"", self.language),
+            format!("unit = \"{}\"", self.unit.name()),
+        ];
+        if let Some(m) = &self.message {
+            parts.push(format!("message = {m:?}"));
+        }
+        parts
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The settings, the query compiled; None when they are not valid.
+fn parse(t: &mut Table) -> Option<super::Params> {
+    let names = crate::lang::names;
+    let language = match t.text(&LANGUAGE) {
+        None => {
+            t.needs(
+                "`language`",
+                &format!("the language its query is written for, one of {}", names()),
+            );
+            None
+        }
+        Some(l) => {
+            let found = Language::from_name(l.get_ref());
+            if found.is_none() {
+                t.error(
+                    l.span(),
+                    format!(
+                        "unknown language `{}`; expected one of {}",
+                        token(l.get_ref()),
+                        names()
+                    ),
+                );
+            }
+            found
+        }
+    };
+    let unit = match t.choice(&UNIT, |other| {
+        format!(
+            "unit `{}` is not known; expected \"function\" or \"file\"",
+            token(other)
+        )
+    }) {
+        1 => QueryUnit::Function,
+        _ => QueryUnit::File,
+    };
+    let message = t.text(&MESSAGE).map(|m| m.into_inner());
+    let Some(source) = t.text(&QUERY) else {
+        t.needs("`query`", QUERY.doc);
+        return None;
+    };
+    let compiled = match query::compile(language?, source.get_ref()) {
+        Ok(q) => q,
+        Err(p) => {
+            let at = query_offset(t.text, source.span(), p.row, p.column);
+            t.error(at..at, p.message);
+            return None;
+        }
+    };
+    Some(Arc::new(Params {
+        language: language?,
+        unit,
+        message,
+        query: Arc::new(compiled),
+    }))
+}
+
+/// The byte offset in quality.toml of a place in a query string: `row` and
+/// `column` count within the string's value, which starts after the opening
+/// quote (and, in a multi-line string, after the newline that may follow it).
+/// Exact for literal strings ('…', '''…'''); escapes in basic strings shift
+/// the column by their length.
+fn query_offset(text: &str, span: Range<usize>, row: usize, column: usize) -> usize {
+    let token = text.get(span.clone()).unwrap_or("");
+    let mut pos = span.start;
+    if token.starts_with("'''") || token.starts_with("\"\"\"") {
+        pos += 3;
+        let after = text.get(pos..).unwrap_or("");
+        if after.starts_with("\r\n") {
+            pos += 2;
+        } else if after.starts_with('\n') {
+            pos += 1;
+        }
+    } else {
+        pos += 1;
+    }
+    for _ in 0..row {
+        match text.get(pos..span.end).and_then(|t| t.find('\n')) {
+            Some(i) => pos += i + 1,
+            None => break,
+        }
+    }
+    let mut at = (pos + column)
+        .min(span.end.saturating_sub(1))
+        .max(span.start);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn evaluate(params: &Params, def: &MetricDef, facts: &Facts) -> Outcome {
+    let Params {
         language,
         unit,
         message,
         ..
-    } = &def.params
-    else {
-        return Outcome::default();
-    };
+    } = params;
     let message = message.as_deref().unwrap_or("matches the query");
     let mut out = Outcome::default();
     for file in facts.files {
@@ -117,20 +284,20 @@ mod tests {
     fn def(unit: QueryUnit) -> MetricDef {
         MetricDef {
             name: "q".into(),
-            kind: super::super::Kind::Query,
+            kind: INFO.kind(),
             min: None,
             max_offenders: None,
             weight: 1.0,
             languages: None,
             exclude: globset::GlobSet::empty(),
-            params: Params::Query {
+            params: Arc::new(Params {
                 language: Language::from_name("python").unwrap(),
                 unit,
                 message: None,
                 query: Arc::new(
                     compile(Language::from_name("python").unwrap(), "(identifier) @i").unwrap(),
                 ),
-            },
+            }),
         }
     }
 
@@ -188,11 +355,13 @@ mod tests {
             coverage: &BTreeMap::new(),
             external: &empty,
         };
-        let out = evaluate(&def(QueryUnit::Function), &facts);
+        let d = def(QueryUnit::Function);
+        let out = d.params.evaluate(&d, &facts);
         assert_eq!((out.compliant, out.total), (2, 3));
         assert_eq!(out.offenders[0].item, "f");
         assert_eq!(out.offenders[0].detail, "matches the query (lines 2, 3)");
-        let out = evaluate(&def(QueryUnit::File), &facts);
+        let d = def(QueryUnit::File);
+        let out = d.params.evaluate(&d, &facts);
         assert_eq!((out.compliant, out.total), (1, 2));
         assert_eq!(out.offenders[0].detail, "matches the query (lines 2, 3, 9)");
     }

@@ -6,17 +6,21 @@
 
 use std::collections::HashSet;
 
-use super::{Facts, KindInfo, Offender, Outcome, Source, plural};
-use crate::config::MetricDef;
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Facts, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, plural};
 use crate::facts::{FileFacts, RustCrate};
 use crate::lang::{Language, Lookup};
 
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::TestAssociation,
     name: "test-association",
     unit: "source file that defines a function",
     source: Source::Files,
     keys: &[],
+    min: Min::Percent,
+    hint: "add a test named after the file, or one that imports it",
+    parse: |_| Some(Arc::new(Params)),
     summary: "The share of source files (that define at least one function) that some test exercises.",
     rule: "A non-test source file that defines a function is associated when a test file of the \
            same language is named after it (test_x.py or x_test.py for x.py; x.test.js, x.spec.ts \
@@ -26,7 +30,25 @@ pub const INFO: KindInfo = KindInfo {
            module path (use my_crate::a::b associates src/a/b.rs or src/a/b/mod.rs).",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
+/// The kind takes no settings of its own.
+#[derive(Debug)]
+pub struct Params;
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
     let associated = associated(facts.files, facts.crates);
     let mut out = Outcome::default();
     for file in facts.files {

@@ -1,15 +1,42 @@
 //! `typed`: the share of functions that are statically typed.
 
-use super::{Facts, KindInfo, Offender, Outcome, Source, plural};
-use crate::config::{MetricDef, Params, PythonMode};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::keys::token;
+use super::{
+    Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type, plural,
+};
 use crate::facts::{Function, Typing};
 
+/// The words of `python`, in [`PythonMode`] order (the first is the default).
+const PYTHON: Key = Key {
+    name: "python",
+    ty: Type::Choice {
+        values: &["complete", "mypy"],
+    },
+    doc: "every parameter and the return annotated; \"mypy\": any annotation",
+};
+
 pub const INFO: KindInfo = KindInfo {
-    kind: super::Kind::Typed,
     name: "typed",
     unit: "function",
     source: Source::Files,
-    keys: &["python"],
+    keys: &[PYTHON],
+    min: Min::Percent,
+    hint: "annotate every parameter and the return",
+    parse: |t| {
+        let python = match t.choice(&PYTHON, |other| {
+            format!(
+                "python mode `{}` is not known; expected \"complete\" or \"mypy\"",
+                token(other)
+            )
+        }) {
+            1 => PythonMode::Mypy,
+            _ => PythonMode::Complete,
+        };
+        Some(Arc::new(Params { python }))
+    },
     summary: "The share of functions that are statically typed.",
     rule: "Rust functions are typed. TypeScript functions are typed unless a parameter or the \
            return is annotated exactly `any` (`any[]` or `Promise<any>` do not count). \
@@ -18,18 +45,45 @@ pub const INFO: KindInfo = KindInfo {
            (before its declaration, export or variable statement) types every parameter with \
            `@param {Type} name` (a destructured parameter by the @param at its position; a \
            function without parameters is typed). Python units are \
-           the functions mypy counts (every def not nested in another function): in mode \
-           \"complete\" (default) every parameter (*args and **kwargs included, self/cls of a \
+           the functions mypy counts (every def not nested in another function): with \
+           `python = \"complete\"` every parameter (*args and **kwargs included, self/cls of a \
            method excepted, but not of a @staticmethod) and the return must be annotated, \
-           __init__ may omit its return annotation when a parameter is annotated; in mode \
-           \"mypy\" any parameter or return annotation makes the function typed.",
+           __init__ may omit its return annotation when a parameter is annotated; with \
+           `python = \"mypy\"` any parameter or return annotation makes the function typed.",
 };
 
-pub fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let mode = match def.params {
-        Params::Typed { python } => python,
-        _ => PythonMode::Complete,
-    };
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PythonMode {
+    Complete,
+    Mypy,
+}
+
+#[derive(Debug)]
+pub struct Params {
+    pub python: PythonMode,
+}
+
+impl KindParams for Params {
+    fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome {
+        evaluate(self.python, def, facts)
+    }
+
+    fn settings(&self) -> Vec<String> {
+        vec![format!(
+            "python = \"{}\"",
+            match self.python {
+                PythonMode::Complete => "complete",
+                PythonMode::Mypy => "mypy",
+            }
+        )]
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn evaluate(mode: PythonMode, def: &MetricDef, facts: &Facts) -> Outcome {
     let mut out = Outcome::default();
     for file in facts.files {
         if !def.sees(file.language, &file.path) {

@@ -83,13 +83,8 @@ pub struct HistoryReport {
     pub reaches: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Hotspot {
-    pub path: String,
-    pub changes: u64,
-    pub code_lines: u32,
-    pub score: u64,
-}
+/// Built by the metrics; the report only carries it.
+pub use crate::metrics::Hotspot;
 
 impl Report {
     /// What every format says in place of the gate's verdict when the gate

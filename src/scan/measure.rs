@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::analyze::query::QueryJob;
 use crate::analyze::{self, Analysis};
-use crate::config::{self, Definition, Params};
+use crate::config::{self, Definition};
 use crate::crates::rust_crates;
 use crate::discover::{self, PathRules};
 use crate::error::Error;
@@ -23,15 +23,13 @@ use super::snapshot::{Snap, list_files, path_rules};
 pub(super) fn query_jobs(def: &Definition) -> Vec<QueryJob> {
     def.metrics
         .iter()
-        .filter_map(|m| match &m.params {
-            Params::Query {
-                language, query, ..
-            } => Some(QueryJob {
+        .filter_map(|m| {
+            let q: &crate::metrics::query::Params = m.params()?;
+            Some(QueryJob {
                 metric: m.name.clone(),
-                language: *language,
-                query: Arc::clone(query),
-            }),
-            _ => None,
+                language: q.language,
+                query: Arc::clone(&q.query),
+            })
         })
         .collect()
 }
