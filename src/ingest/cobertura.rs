@@ -6,7 +6,7 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::coverage::ReportFile;
+use super::report_file::ReportFile;
 
 pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
     // Cobertura files often carry a DOCTYPE; roxmltree never fetches it.

@@ -7,7 +7,7 @@
 //! file may not be a report at all (README, "Running on untrusted
 //! repositories").
 
-use super::coverage::ReportFile;
+use super::report_file::ReportFile;
 
 pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
     let mut files = Vec::new();

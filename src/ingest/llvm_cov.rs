@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::coverage::{LineRun, ReportFile};
+use super::report_file::{LineRun, ReportFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Segment {

@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod external;
 pub mod lcov;
 pub mod llvm_cov;
+pub mod report_file;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
