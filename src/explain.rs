@@ -60,7 +60,7 @@ fn kind_text(k: &KindInfo) -> String {
             Source::Report => "a file another tool wrote, named in the metric's table",
         }
     );
-    let _ = writeln!(out, "rule:    {}", wrap(k.rule, 70, "         "));
+    let _ = writeln!(out, "rule:    {}", wrap(k.rule(), 70, "         "));
     if k.keys.is_empty() {
         let _ = writeln!(out, "keys:    none of its own");
     }
@@ -156,7 +156,7 @@ pub fn markdown_table() -> String {
             "| `{}` | {} | {} | {} |",
             k.name,
             k.unit,
-            k.rule.replace('|', "\\|"),
+            k.rule().replace('|', "\\|"),
             keys
         );
     }

@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
 
 const MAX_FILES: Key = Key {
@@ -24,9 +25,11 @@ pub const INFO: KindInfo = KindInfo {
         }))
     },
     summary: "The share of change units (pull requests, direct commits) that stay small.",
-    rule: "A change unit of the window (a first-parent commit; a merge stands for its whole pull \
+    rule: RuleText::Fixed(
+        "A change unit of the window (a first-parent commit; a merge stands for its whole pull \
            request, diffed against its first parent) is compliant when it touches at most \
            `max_files` files that the metric sees.",
+    ),
 };
 
 #[derive(Debug)]

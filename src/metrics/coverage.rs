@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
 
+use super::RuleText;
 use super::keys::token;
 use super::{
     Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Table, Type,
@@ -28,7 +29,8 @@ pub const INFO: KindInfo = KindInfo {
     hint: "cover the uncovered lines with tests",
     parse,
     summary: "The share of coverable lines that the tests ran, per a coverage report.",
-    rule: "A coverable line is compliant when the coverage report named by `report` (a path or \
+    rule: RuleText::Fixed(
+        "A coverable line is compliant when the coverage report named by `report` (a path or \
            glob relative to the repository root; several matching reports are merged, a line \
            being covered when any of them ran it) says it ran at least once. lcov counts each \
            DA: line, Cobertura XML each <line> of a <class>, llvm-cov JSON each line its \
@@ -37,6 +39,7 @@ pub const INFO: KindInfo = KindInfo {
            at a / (the longest such path wins; Cobertura paths are tried under each <source> \
            too); report paths that match no file are counted and listed, not scored. \
            Offenders are files, by uncovered lines.",
+    ),
 };
 
 /// Uncovered ranges shown in an offender's detail; the rest is elided.

@@ -5,6 +5,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::coverage::outside;
 use super::keys::token;
 use super::{
@@ -36,13 +37,15 @@ pub const INFO: KindInfo = KindInfo {
     hint: "bring the measured number back within its bound",
     parse,
     summary: "A number another tool wrote to a JSON file, held to a bound.",
-    rule: "The number at `pointer` (an RFC 6901 JSON pointer such as \"/latency/p95\"; \"\" \
+    rule: RuleText::Fixed(
+        "The number at `pointer` (an RFC 6901 JSON pointer such as \"/latency/p95\"; \"\" \
            for the whole document) in the JSON file `file` (relative to the repository root) is \
            compliant when it is at most `max` and at least `min` (give either or both). For \
            this kind `min` bounds the number, not a percentage: the metric's one unit makes its \
            value 100 or 0, and it fails the gate when the number is out of bounds. A missing \
            file, invalid JSON, a pointer to nothing or a value that is not a number is an \
            error.",
+    ),
 };
 
 #[derive(Debug, PartialEq)]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
 
 const SHARE: Key = Key {
@@ -30,9 +31,11 @@ pub const INFO: KindInfo = KindInfo {
         Some(Arc::new(Params { share }))
     },
     summary: "The share of files changed in the history window that are not changed in most change units.",
-    rule: "A file that a change unit of the window changed and that still exists in the snapshot \
+    rule: RuleText::Fixed(
+        "A file that a change unit of the window changed and that still exists in the snapshot \
            (any file, not only source files) is compliant when it was changed in at most `share` \
            of the window's change units; above that it is hot.",
+    ),
 };
 
 #[derive(Debug)]

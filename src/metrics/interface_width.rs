@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
 
 const MAX_ITEMS: Key = Key {
@@ -24,12 +25,20 @@ pub const INFO: KindInfo = KindInfo {
         }))
     },
     summary: "The share of modules whose public interface stays narrow.",
-    rule: "A module (a non-test source file) is compliant when it exports at most `max_items` public \
-           items: Python top-level def, class and assigned names not starting \
-           with _ (or the entries of a literal __all__); JS/TS each exported binding (export \
-           default counts once, each key of module.exports = {...}, each exports.x =); Rust \
-           top-level items with a bare `pub` (not pub(crate)/pub(super)), each name of a pub use.",
+    rule: RuleText::Built(rule),
 };
+
+/// The rule, with what each language's spec counts as a public item.
+fn rule() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "A module (a non-test source file) is compliant when it exports at most `max_items` \
+             public items: {}.",
+            crate::lang::docs::public_items()
+        )
+    })
+}
 
 #[derive(Debug)]
 pub struct Params {

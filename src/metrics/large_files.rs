@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::{Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type};
 
 const MAX_LINES: Key = Key {
@@ -24,9 +25,11 @@ pub const INFO: KindInfo = KindInfo {
         }))
     },
     summary: "The share of source files that stay within a size budget.",
-    rule: "A source file (test files included) is compliant when it has at most `max_lines` code \
+    rule: RuleText::Fixed(
+        "A source file (test files included) is compliant when it has at most `max_lines` code \
            lines: lines holding anything but whitespace and comments \
            (Python docstrings count as comments).",
+    ),
 };
 
 #[derive(Debug)]

@@ -4,6 +4,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::keys::token;
 use super::{
     Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Table, Type,
@@ -38,13 +39,21 @@ pub const INFO: KindInfo = KindInfo {
     hint: "use the preferred library instead",
     parse,
     summary: "Among files that use any library of a family, the share that use only the preferred ones.",
-    rule: "The family is `preferred` plus `discouraged` plus, with `family = \"http\"`, the built-in \
-           HTTP clients of each language. A file (test files included) that imports any of them is \
-           a unit; it is compliant when every one it imports is preferred. Python imports match a \
-           library and its submodules (urllib.request matches urllib.request.urlopen); JS/TS imports \
-           are reduced to the package name (@scope/pkg; node:http is http); Rust matches the first \
-           path segment of use, extern crate and paths in code (hyphens read as underscores).",
+    rule: RuleText::Built(rule),
 };
+
+/// The rule, with how each language's spec matches imports to libraries.
+fn rule() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "The family is `preferred` plus `discouraged` plus, with `family = \"http\"`, the \
+             built-in HTTP clients of each language. A file (test files included) that imports \
+             any of them is a unit; it is compliant when every one it imports is preferred. {}.",
+            crate::lang::docs::library_matching()
+        )
+    })
+}
 
 pub const FAMILY_NAMES: &[&str] = &["http"];
 

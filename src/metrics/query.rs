@@ -7,6 +7,7 @@ use std::any::Any;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::keys::token;
 use super::{
     Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Table, Type,
@@ -48,7 +49,8 @@ pub const INFO: KindInfo = KindInfo {
     hint: "rewrite the code the rule matches (its message says why)",
     parse,
     summary: "The share of functions or files where a team-written tree-sitter query finds nothing.",
-    rule: "The tree-sitter `query`, written for the grammar of `language`, runs over every file \
+    rule: RuleText::Fixed(
+        "The tree-sitter `query`, written for the grammar of `language`, runs over every file \
            of that language the metric sees. With `unit = \"function\"` the units are those \
            files' functions, and a function is compliant when no match starts inside it (a \
            match inside a nested function belongs to the innermost one; matches outside every \
@@ -59,6 +61,7 @@ pub const INFO: KindInfo = KindInfo {
            are evaluated. An offender's detail is `message` (or \"matches the query\") and the \
            lines of its matches. A query that does not compile is an error at its line in \
            quality.toml.",
+    ),
 };
 
 /// What a `query` metric counts.

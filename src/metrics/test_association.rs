@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::{Facts, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, plural};
 use crate::facts::{FileFacts, RustCrate};
 use crate::lang::{Language, Lookup};
@@ -22,13 +23,14 @@ pub const INFO: KindInfo = KindInfo {
     hint: "add a test named after the file, or one that imports it",
     parse: |_| Some(Arc::new(Params)),
     summary: "The share of source files (that define at least one function) that some test exercises.",
-    rule: "A non-test source file that defines a function is associated when a test file of the \
-           same language is named after it (test_x.py or x_test.py for x.py; x.test.js, x.spec.ts \
-           or __tests__/x.js for x.js/x.ts, anywhere in the repository), or a test file imports it \
-           (Python absolute and relative imports, JS/TS relative require/import), or, in Rust, the \
-           file holds #[test] or #[cfg(test)] items, or an integration test under tests/ names its \
-           module path (use my_crate::a::b associates src/a/b.rs or src/a/b/mod.rs).",
+    rule: RuleText::Built(rule),
 };
+
+/// The rule, with what each language's spec says of its tests.
+fn rule() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(crate::lang::docs::test_association)
+}
 
 /// The kind takes no settings of its own.
 #[derive(Debug)]

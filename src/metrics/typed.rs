@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::RuleText;
 use super::keys::token;
 use super::{
     Facts, Key, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, Type, plural,
@@ -38,7 +39,8 @@ pub const INFO: KindInfo = KindInfo {
         Some(Arc::new(Params { python }))
     },
     summary: "The share of functions that are statically typed.",
-    rule: "Rust functions are typed. TypeScript functions are typed unless a parameter or the \
+    rule: RuleText::Fixed(
+        "Rust functions are typed. TypeScript functions are typed unless a parameter or the \
            return is annotated exactly `any` (`any[]` or `Promise<any>` do not count). \
            JavaScript functions are untyped, except in a file whose opening comments hold \
            `// @ts-check`: there a function is typed when the JSDoc block right before it \
@@ -50,6 +52,7 @@ pub const INFO: KindInfo = KindInfo {
            method excepted, but not of a @staticmethod) and the return must be annotated, \
            __init__ may omit its return annotation when a parameter is annotated; with \
            `python = \"mypy\"` any parameter or return annotation makes the function typed.",
+    ),
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -288,7 +288,7 @@ fn log(report: &Report) -> Log<'_> {
 fn rule(m: &MetricResult) -> Rule<'_> {
     let info = Kind::from_name(m.kind).map(Kind::info);
     let summary = info.map_or("", |i| i.summary);
-    let rule_text = info.map_or("", |i| i.rule);
+    let rule_text = info.map_or("", |i| i.rule());
     Rule {
         id: &m.name,
         name: pascal_case(&m.name),
@@ -541,7 +541,7 @@ mod tests {
         );
         assert_eq!(
             rules[0]["fullDescription"]["text"],
-            crate::metrics::typed::INFO.rule
+            crate::metrics::typed::INFO.rule()
         );
         assert_eq!(rules[0]["defaultConfiguration"]["level"], "error");
         assert_eq!(rules[1]["defaultConfiguration"]["level"], "warning");
