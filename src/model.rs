@@ -25,6 +25,13 @@ pub const PATHS_SHOWN: usize = 5;
 pub enum Note {
     /// No quality.toml: the built-in definition is used.
     BuiltInDefinition,
+    /// `qscan trend`: a shallow clone cuts the first-parent line at `id`.
+    TrendShallow { id: String },
+    /// `qscan trend`: the line holds fewer commits than points were asked for.
+    TrendFewCommits { commits: u64, within_since: bool },
+    /// `qscan trend`: metrics read from files of the working tree, measured
+    /// at HEAD only.
+    TrendHeadOnly { metrics: Vec<String> },
     /// The definition has no metrics.
     NoMetrics,
     /// No source file was found under the root; `languages` names the
@@ -194,11 +201,43 @@ impl fmt::Display for HistorySkip {
     }
 }
 
+/// "metric 'a' is", "metrics 'a', 'b' and 'c' are".
+fn quoted_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!("metric {last} is"),
+        Some((last, rest)) => format!("metrics {} and {last} are", rest.join(", ")),
+    }
+}
+
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Note::BuiltInDefinition => f.write_str(
                 "no quality.toml at the repository root: using the built-in default definition",
+            ),
+            Note::TrendShallow { id } => write!(
+                f,
+                "shallow clone: the first-parent line is cut at {id}; history metrics at points \
+                 near it see only the history the clone holds"
+            ),
+            Note::TrendFewCommits {
+                commits,
+                within_since,
+            } => write!(
+                f,
+                "the first-parent line{} has only {}: each is a point",
+                if *within_since { " within --since" } else { "" },
+                plural(*commits, "commit")
+            ),
+            Note::TrendHeadOnly { metrics } => write!(
+                f,
+                "{} measured at HEAD's commit only: coverage reports and other tools' JSON are \
+                 files of the working tree, describing today's code, so earlier points leave {} \
+                 out (and out of their score)",
+                quoted_list(metrics),
+                if metrics.len() == 1 { "it" } else { "them" }
             ),
             Note::NoMetrics => f.write_str(
                 "the definition has no [metrics.NAME] tables: nothing is measured and the score is 100",
@@ -363,6 +402,15 @@ impl PartialEq<String> for Note {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_metric_names() {
+        assert_eq!(quoted_list(&["cov".into()]), "metric 'cov' is");
+        assert_eq!(
+            quoted_list(&["a".into(), "b".into(), "c".into()]),
+            "metrics 'a', 'b' and 'c' are"
+        );
+    }
 
     #[test]
     fn describes_windows() {

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::history::walk::{self, End, Window};
 use crate::history::{self, ProgressHook};
 use crate::metrics::{self, Source};
+use crate::model::Note;
 use crate::odb::Odb;
 use crate::report::{Trend, TrendPoint, TrendSeries, TrendValue};
 use crate::scan::{self, Place};
@@ -90,15 +91,10 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
     if let Pick::Points(k) = opts.pick
         && picked.len() < k
     {
-        notes.push(format!(
-            "the first-parent line{} has only {}: each is a point",
-            if opts.since.is_some() {
-                " within --since"
-            } else {
-                ""
-            },
-            metrics::plural(picked.len() as u64, "commit")
-        ));
+        notes.push(Note::TrendFewCommits {
+            commits: picked.len() as u64,
+            within_since: opts.since.is_some(),
+        });
     }
     let head = odb.head_commit().map_err(|e| e.to_error())?;
     let report_metrics: Vec<&str> = def
@@ -108,20 +104,12 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         .map(|m| m.name.as_str())
         .collect();
     if !report_metrics.is_empty() {
-        notes.push(format!(
-            "{} measured at HEAD's commit only: coverage reports and other tools' JSON are files \
-             of the working tree, describing today's code, so earlier points leave {} out (and \
-             out of their score)",
-            quoted_list(&report_metrics),
-            if report_metrics.len() == 1 {
-                "it"
-            } else {
-                "them"
-            }
-        ));
+        notes.push(Note::TrendHeadOnly {
+            metrics: report_metrics.iter().map(|m| m.to_string()).collect(),
+        });
     }
     if def.origin == Origin::BuiltIn {
-        notes.push(crate::model::Note::BuiltInDefinition.to_string());
+        notes.push(Note::BuiltInDefinition);
     }
 
     let session = scan::Session::new(place, def, opts.no_cache)?;
@@ -182,16 +170,6 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
     })
 }
 
-/// "metric 'a' is", "metrics 'a', 'b' and 'c' are".
-fn quoted_list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => format!("metric {last} is"),
-        Some((last, rest)) => format!("metrics {} and {last} are", rest.join(", ")),
-    }
-}
-
 /// The newest commit of the line (HEAD, or `[history] branch`) and the
 /// line's name.
 fn start(odb: &Odb, def: &Definition) -> Result<(Oid, String), Error> {
@@ -241,7 +219,7 @@ fn first_parent_line(
     odb: &Odb,
     start: Oid,
     since: Option<i64>,
-) -> Result<(Vec<LineCommit>, Option<String>), Error> {
+) -> Result<(Vec<LineCommit>, Option<Note>), Error> {
     let window = Window {
         max_units: None,
         since,
@@ -260,11 +238,9 @@ fn first_parent_line(
     let note = match end {
         End::Shallow { id, time } => {
             line.push(LineCommit { id, time });
-            Some(format!(
-                "shallow clone: the first-parent line is cut at {}; history metrics at points \
-                 near it see only the history the clone holds",
-                crate::report::short_id(&id.to_string())
-            ))
+            Some(Note::TrendShallow {
+                id: crate::report::short_id(&id.to_string()).to_string(),
+            })
         }
         End::WindowFull | End::SinceReached | End::Root => None,
     };
@@ -341,14 +317,5 @@ mod tests {
         assert_eq!(picked(10, Pick::Every(3)), vec![9, 6, 3, 0]);
         assert_eq!(picked(3, Pick::Every(1)), vec![2, 1, 0]);
         assert_eq!(picked(3, Pick::Every(5)), vec![0]);
-    }
-
-    #[test]
-    fn lists_metric_names() {
-        assert_eq!(quoted_list(&["cov"]), "metric 'cov' is");
-        assert_eq!(
-            quoted_list(&["a", "b", "c"]),
-            "metrics 'a', 'b' and 'c' are"
-        );
     }
 }

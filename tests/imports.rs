@@ -216,14 +216,18 @@ fn stages_import_down_only() {
     let forbidden: &[(&str, &[&str])] = &[
         ("history", &["report", "metrics", "config", "scan"]),
         ("metrics", &["config", "report", "scan", "ingest"]),
-        ("lang", &["analyze", "discover", "metrics", "config", "scan"]),
+        (
+            "lang",
+            &["analyze", "discover", "metrics", "config", "scan"],
+        ),
         ("analyze", &["discover", "metrics", "config", "scan"]),
         ("facts", &["lang", "analyze"]),
     ];
     for (stage, below) in forbidden {
-        for (m, refs) in g.iter().filter(|(m, _)| {
-            *m == stage || m.starts_with(&format!("{stage}::"))
-        }) {
+        for (m, refs) in g
+            .iter()
+            .filter(|(m, _)| *m == stage || m.starts_with(&format!("{stage}::")))
+        {
             for other in *below {
                 assert!(
                     !refs

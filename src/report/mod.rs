@@ -120,7 +120,7 @@ pub struct Trend {
     /// The definition's metrics, in its order: what each point's values mean.
     pub metrics: Vec<TrendSeries>,
     pub points: Vec<TrendPoint>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// A metric of the definition, as the trend charts it.
@@ -466,7 +466,9 @@ pub(crate) mod tests {
                     ],
                 ),
             ],
-            notes: vec!["metric 'coverage' is measured at HEAD's commit only".into()],
+            notes: vec![Note::TrendHeadOnly {
+                metrics: vec!["coverage".into()],
+            }],
         }
     }
 }

@@ -114,7 +114,7 @@ pub fn render(t: &Trend) -> String {
     if !t.notes.is_empty() {
         out.push_str("<h2>Notes</h2>\n<ul class=\"notes\">\n");
         for n in &t.notes {
-            let _ = writeln!(out, "<li>{}</li>", esc(n));
+            let _ = writeln!(out, "<li>{}</li>", esc(&n.to_string()));
         }
         out.push_str("</ul>\n");
     }

@@ -81,7 +81,7 @@ pub fn render(t: &Trend) -> String {
         let _ = writeln!(out, "(— not measured at that point: see the notes)");
     }
     for n in &t.notes {
-        let _ = writeln!(out, "note: {}", escape(n));
+        let _ = writeln!(out, "note: {}", escape(&n.to_string()));
     }
     out
 }
@@ -103,12 +103,14 @@ mod tests {
     fn names_from_the_repository_are_escaped() {
         let mut t = sample_trend();
         t.metrics[0].name = "typed\n::error::x\u{1b}[2J".into();
-        t.notes.push("branch `a\rb`".into());
+        t.notes.push(crate::model::Note::TrendHeadOnly {
+            metrics: vec!["a\rb".into()],
+        });
         let text = render(&t);
         assert!(!text.contains('\r') && !text.contains('\u{1b}'), "{text:?}");
         assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
         assert!(text.contains("typed\\n::error::x\\u{1b}[2J"), "{text}");
-        assert!(text.contains("note: branch `a\\rb`\n"), "{text}");
+        assert!(text.contains("note: metric 'a\\rb' is measured"), "{text}");
     }
 
     #[test]
@@ -123,7 +125,7 @@ aaaaaaaaaaaa  2023-11-14 22:13   50.0   40.0%        60.0%         —
 bbbbbbbbbbbb  2023-11-15 22:13   62.5   55.0%        70.0%         —
 cccccccccccc  2023-11-16 22:13   75.0  100.0%        50.0%     75.0%
 (— not measured at that point: see the notes)
-note: metric 'coverage' is measured at HEAD's commit only
+note: metric 'coverage' is measured at HEAD's commit only: coverage reports and other tools' JSON are files of the working tree, describing today's code, so earlier points leave it out (and out of their score)
 ";
         assert_eq!(text, expected);
     }
