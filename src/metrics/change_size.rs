@@ -1,6 +1,5 @@
 //! `change-size`: the share of change units that touch few files.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -44,10 +43,6 @@ impl KindParams for Params {
 
     fn settings(&self) -> Vec<String> {
         vec![format!("max_files = {}", self.max_files)]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

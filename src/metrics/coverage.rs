@@ -1,7 +1,6 @@
 //! `coverage`: the share of coverable lines that tests ran, per a coverage
 //! report another tool wrote (read by [`crate::ingest`] before evaluation).
 
-use std::any::Any;
 use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
@@ -58,10 +57,6 @@ impl KindParams for Params {
 
     fn settings(&self) -> Vec<String> {
         vec![format!("report = {:?}", self.report)]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -2,7 +2,6 @@
 //! bundle size), read from its JSON output by [`crate::ingest`] and held to a
 //! bound, so runtime qualities sit in the same score as the code's.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -76,10 +75,6 @@ impl KindParams for Params {
             parts.push(format!("at most {max}"));
         }
         parts
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -50,10 +49,6 @@ impl KindParams for Params {
 
     fn settings(&self) -> Vec<String> {
         vec![format!("share = {}", self.share)]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

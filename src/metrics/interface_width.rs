@@ -1,6 +1,5 @@
 //! `interface-width`: the share of modules with a narrow public interface.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -52,10 +51,6 @@ impl KindParams for Params {
 
     fn settings(&self) -> Vec<String> {
         vec![format!("max_items = {}", self.max_items)]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

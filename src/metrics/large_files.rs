@@ -1,6 +1,5 @@
 //! `large-files`: the share of source files within a code-line budget.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -44,10 +43,6 @@ impl KindParams for Params {
 
     fn settings(&self) -> Vec<String> {
         vec![format!("max_lines = {}", self.max_lines)]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -84,7 +84,6 @@ pub trait KindParams: fmt::Debug + Send + Sync + Any {
     fn evaluate(&self, def: &MetricDef, facts: &Facts) -> Outcome;
     /// The settings, each as `qscan explain` shows it (`max_lines = 500`).
     fn settings(&self) -> Vec<String>;
-    fn as_any(&self) -> &dyn Any;
 }
 
 pub type Params = Arc<dyn KindParams>;
@@ -107,7 +106,9 @@ impl MetricDef {
     /// The kind-specific settings, when they are of type `T` (the settings
     /// struct of the kind's file).
     pub fn params<T: 'static>(&self) -> Option<&T> {
-        self.params.as_any().downcast_ref()
+        // Trait upcasting: the settings are `Any`, so they can say their type.
+        let any: &dyn Any = &*self.params;
+        any.downcast_ref()
     }
 
     /// Whether a source file in this language at this path is seen by the metric.

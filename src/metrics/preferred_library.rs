@@ -1,7 +1,6 @@
 //! `preferred-library`: among files that use a library of a family (HTTP
 //! clients, say), the share that use only the preferred ones.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -85,10 +84,6 @@ impl KindParams for Params {
             parts.push("a built-in family".to_string());
         }
         parts
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -3,7 +3,6 @@
 //! write outside a transaction) measured like every other metric. The query
 //! ran during analysis; its matches are facts.
 
-use std::any::Any;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -103,10 +102,6 @@ impl KindParams for Params {
             parts.push(format!("message = {m:?}"));
         }
         parts
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -6,7 +6,6 @@
 
 use std::collections::HashSet;
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -43,10 +42,6 @@ impl KindParams for Params {
 
     fn settings(&self) -> Vec<String> {
         Vec::new()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -1,6 +1,5 @@
 //! `typed`: the share of functions that are statically typed.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use super::RuleText;
@@ -79,10 +78,6 @@ impl KindParams for Params {
                 PythonMode::Mypy => "mypy",
             }
         )]
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
