@@ -6,7 +6,7 @@
 //! qscan runs with HOME pointed at an empty folder, so no machine git
 //! configuration (a global core.hooksPath, say) can steer or receive a hook.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! python3 with mypy: skipped when mypy is missing, unless QSCAN_REQUIRE_MYPY
 //! is set (as .ci/run does after installing it), where it fails instead.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -6,7 +6,7 @@
 //!
 //! Every input is generated inside the test, in a throwaway folder.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -239,7 +239,7 @@ fn a_large_file_with_max_file_bytes_raised() {
 }
 
 /// 100 MB takes minutes and gigabytes in a debug build:
-/// `cargo test --release --test untrusted_source -- --ignored`.
+/// `cargo test --release --test it untrusted_source:: -- --ignored`.
 #[test]
 #[ignore]
 fn a_100_megabyte_file_with_max_file_bytes_raised() {

@@ -3,7 +3,7 @@
 //! machine git config). Counts are asserted exactly and, when `git` is on
 //! PATH, cross-checked with `git log --first-parent -m --name-only`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -807,7 +807,7 @@ fn a_long_history_reuses_trees_between_units_correctly() {
 }
 
 /// The benchmark's repository against git, unit by unit:
-/// `QSCAN_HISTORY_REPO=/tmp/qscan-bench-history cargo test --test history -- --ignored`
+/// `QSCAN_HISTORY_REPO=/tmp/qscan-bench-history cargo test --test it history:: -- --ignored`
 /// (bench/gen_history.py makes one).
 #[test]
 #[ignore = "needs a generated repository in QSCAN_HISTORY_REPO"]

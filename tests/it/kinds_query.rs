@@ -2,7 +2,7 @@
 //! exactly the functions fixtures/queries/EXPECTED.md lists, and a query that
 //! does not compile is an error at its line of quality.toml.
 
-mod common;
+use crate::common;
 
 use common::{counts, offenders};
 
@@ -78,8 +78,8 @@ fn example_rules_find_exactly_the_expected_functions() {
 
 #[test]
 fn readme_shows_the_fixture_rules_verbatim() {
-    let readme = include_str!("../README.md");
-    let rules = include_str!("../fixtures/queries/quality.toml");
+    let readme = include_str!("../../README.md");
+    let rules = include_str!("../../fixtures/queries/quality.toml");
     for table in rules.split("\n[").skip(1) {
         let table = format!("[{}", table.trim_end());
         assert!(

@@ -5,7 +5,7 @@
 //! Each test builds its input in a throwaway folder, so what is being fed to
 //! qscan is visible right in the test.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The Rust fixture (`fixtures/rust`): every metric's exact counts and
 //! offenders, as worked out by hand in `fixtures/rust/EXPECTED.md`.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

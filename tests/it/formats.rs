@@ -2,7 +2,7 @@
 //! official SARIF 2.1.0 schema (fixtures/sarif), GitHub annotations and the
 //! markdown summary as snapshots, `--output FILE` and `$GITHUB_STEP_SUMMARY`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

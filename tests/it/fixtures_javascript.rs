@@ -1,7 +1,7 @@
 //! The JavaScript and TypeScript fixture projects, scanned end to end: every
 //! metric's counts and offenders as hand-counted in each fixture's EXPECTED.md.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 

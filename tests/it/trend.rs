@@ -2,7 +2,7 @@
 //! point equals `qscan --rev` at its commit, `--every` and `--since` pick the
 //! commits they say, and the text, JSON and HTML outputs.
 
-mod common;
+use crate::common;
 
 use git2::{Oid, Signature, Time};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! bad values, and CODEOWNERS read from a commit with change units grouped
 //! by the files they touched (a repository built with git2).
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 
@@ -256,7 +256,7 @@ fn rejected_codeowners_lines_are_noted() {
 use common::repo::TestRepo as Repo;
 
 impl Repo {
-    fn scan(&self, args: &[&str]) -> Value {
+    fn grouped(&self, args: &[&str]) -> Value {
         let mut all = vec![self.dir.path().to_str().expect("utf-8 path")];
         all.extend_from_slice(args);
         let (code, report, stderr) = common::json(&all);
@@ -311,7 +311,7 @@ fn change_units_count_once_per_group_they_touch_and_rev_reads_its_own_codeowners
     // An uncommitted ownership change: the working tree sees it, HEAD does not.
     r.write(".github/CODEOWNERS", "/a/ @org/new\n/b/ @org/b\n");
 
-    let head = r.scan(&["--by", "owner", "--rev", "HEAD"]);
+    let head = r.grouped(&["--by", "owner", "--rev", "HEAD"]);
     assert_eq!(common::counts(&head, "change-size"), (1, 4));
     assert_eq!(
         flat(&head),
@@ -326,17 +326,17 @@ fn change_units_count_once_per_group_they_touch_and_rev_reads_its_own_codeowners
         ]
     );
 
-    let tree = r.scan(&["--by", "owner"]);
+    let tree = r.grouped(&["--by", "owner"]);
     let names: Vec<String> = rows(&tree).into_iter().map(|g| g.0).collect();
     assert_eq!(names, ["@org/b", "@org/new", "(unowned)"]);
 
     // --staged reads the index's CODEOWNERS.
     r.stage(&[".github/CODEOWNERS"]);
-    let staged = r.scan(&["--by", "owner", "--staged"]);
+    let staged = r.grouped(&["--by", "owner", "--staged"]);
     let names: Vec<String> = rows(&staged).into_iter().map(|g| g.0).collect();
     assert_eq!(names, ["@org/b", "@org/new", "(unowned)"]);
 
-    let dirs = r.scan(&["--by", "dir", "--rev", "HEAD"]);
+    let dirs = r.grouped(&["--by", "dir", "--rev", "HEAD"]);
     assert_eq!(
         flat(&dirs),
         [

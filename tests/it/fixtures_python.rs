@@ -1,6 +1,6 @@
 //! The Python fixture's hand-counted numbers (fixtures/python/EXPECTED.md).
 
-mod common;
+use crate::common;
 
 use common::{counts, offenders};
 

@@ -5,7 +5,7 @@
 //! database is exit 2 naming the object in every mode, and nothing under
 //! the repository changes.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! Snapshots from git (`--rev`, `--staged`) and the baseline gate
 //! (`--baseline`), on repositories built with git2 in temp folders.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

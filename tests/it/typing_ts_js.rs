@@ -1,7 +1,7 @@
 //! The `typed` metric's TypeScript `any` and JavaScript `// @ts-check` rules,
 //! end to end on a project written into a temp folder.
 
-mod common;
+use crate::common;
 
 use common::{counts, offenders};
 

@@ -3,7 +3,7 @@
 //! the repository does not have, merged reports, and every way a report can
 //! be missing or broken (exit 2, naming the file and what is wrong).
 
-mod common;
+use crate::common;
 
 use common::{counts, offenders};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! numbers from another tool's JSON held to bounds, and every way the file
 //! can fail to give one (exit 2 with a clear message).
 
-mod common;
+use crate::common;
 
 use common::counts;
 use serde_json::json;

@@ -11,7 +11,7 @@
 //!
 //! Each target runs 256 cases by default, a few seconds in `cargo test`.
 //! For a longer run set `PROPTEST_CASES`, e.g.
-//! `PROPTEST_CASES=20000 cargo test --release --test fuzz -- --nocapture`;
+//! `PROPTEST_CASES=20000 cargo test --release --test it fuzz:: -- --nocapture`;
 //! each target then prints how many inputs it tried and how many reached
 //! the analyzer.
 
