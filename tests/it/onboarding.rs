@@ -133,7 +133,7 @@ fn init_fits_the_python_fixture_and_its_gate_passes() {
 
     let text = read(&target);
     let def = config::parse(&text, "quality.toml", Origin::BuiltIn).expect("it parses");
-    // Today's values (fixtures/python/EXPECTED.md), each rounded down; with
+    // Today's values (fixtures/python/expected.toml), each rounded down; with
     // the default limits big.py (32 code lines, 16 public items) is fine.
     assert_eq!(
         metric_mins(&def),

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod expected;
 pub mod repo;
 
 use std::path::{Path, PathBuf};
