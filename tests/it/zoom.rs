@@ -1,10 +1,11 @@
 //! Zoom levels: `--by owner` on the CODEOWNERS fixture (fixtures/codeowners,
-//! hand-counted in its EXPECTED.md), `--by dir[:DEPTH]`, the three renderers,
+//! hand-counted in its expected.toml), `--by dir[:DEPTH]`, the three renderers,
 //! bad values, and CODEOWNERS read from a commit with change units grouped
 //! by the files they touched (a repository built with git2).
 
 use crate::common;
 
+use common::expected::Expected;
 use serde_json::Value;
 
 /// Each group as (name, score, [(metric, compliant, total, value)]).
@@ -38,24 +39,28 @@ fn rows(report: &Value) -> Vec<Row> {
         .collect()
 }
 
-/// A group of the fixture: typed and large-files counts, and the score.
-fn row(name: &str, score: f64, typed: (u64, u64, f64), large: (u64, u64, f64)) -> Row {
-    (
-        name.to_string(),
-        score,
-        vec![
-            ("typed".to_string(), typed.0, typed.1, typed.2),
-            ("large-files".to_string(), large.0, large.1, large.2),
-        ],
-    )
+/// The groups fixtures/codeowners/expected.toml states for `--by BY`.
+fn expected_rows(by: &str) -> Vec<Row> {
+    Expected::of("codeowners")
+        .groups(by)
+        .iter()
+        .map(|g| {
+            let metrics = g
+                .metrics
+                .iter()
+                .map(|(name, &(compliant, total, value))| (name.clone(), compliant, total, value))
+                .collect();
+            (g.group.clone(), g.score, metrics)
+        })
+        .collect()
 }
 
 fn scan_fixture(by: &str) -> Value {
     let dir = common::fixture_copy("codeowners");
     let root = dir.path().to_str().expect("utf-8 temp path").to_string();
     let (code, report, stderr) = common::json(&[&root, "--by", by]);
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(report["score"], 60.6);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Expected::of("codeowners").check(code, &report);
     assert!(
         report["groups"]
             .as_array()
@@ -64,22 +69,13 @@ fn scan_fixture(by: &str) -> Value {
             .all(|g| g["by"] == by.split(':').next().unwrap_or(by)),
         "{report:#}"
     );
+    assert_eq!(rows(&report), expected_rows(by), "{report:#}");
     report
 }
 
 #[test]
 fn by_owner_follows_githubs_last_match_rule() {
     let r = scan_fixture("owner");
-    assert_eq!(
-        rows(&r),
-        [
-            row("@acme/api", 55.6, (3, 6, 50.0), (2, 3, 66.7)),
-            row("@acme/docs", 0.0, (0, 1, 0.0), (0, 1, 0.0)),
-            row("@acme/platform", 66.7, (2, 4, 50.0), (3, 3, 100.0)),
-            row("@acme/web", 73.3, (3, 5, 60.0), (3, 3, 100.0)),
-            row("(unowned)", 66.7, (1, 2, 50.0), (2, 2, 100.0)),
-        ]
-    );
     // People are never a group; the root CODEOWNERS is never read.
     assert_eq!(
         r["notes"],
@@ -93,40 +89,12 @@ fn by_owner_follows_githubs_last_match_rule() {
 #[test]
 fn by_dir_groups_by_top_folder() {
     let r = scan_fixture("dir");
-    assert_eq!(
-        rows(&r),
-        [
-            row(".", 66.7, (1, 2, 50.0), (1, 1, 100.0)),
-            row("api", 22.2, (1, 3, 33.3), (0, 1, 0.0)),
-            row("apis", 33.3, (0, 1, 0.0), (1, 1, 100.0)),
-            row("docs", 0.0, (0, 1, 0.0), (0, 1, 0.0)),
-            row("lib", 100.0, (1, 1, 100.0), (1, 1, 100.0)),
-            row("scripts", 66.7, (1, 2, 50.0), (2, 2, 100.0)),
-            row("tools", 100.0, (1, 1, 100.0), (1, 1, 100.0)),
-            row("web", 73.3, (3, 5, 60.0), (3, 3, 100.0)),
-        ]
-    );
     assert_eq!(r["notes"], serde_json::json!([]));
 }
 
 #[test]
 fn by_dir_depth_two_splits_nested_folders() {
-    let r = scan_fixture("dir:2");
-    assert_eq!(
-        rows(&r),
-        [
-            row(".", 66.7, (1, 2, 50.0), (1, 1, 100.0)),
-            row("api", 22.2, (1, 3, 33.3), (0, 1, 0.0)),
-            row("apis", 33.3, (0, 1, 0.0), (1, 1, 100.0)),
-            row("docs/examples", 0.0, (0, 1, 0.0), (0, 1, 0.0)),
-            row("lib/api", 100.0, (1, 1, 100.0), (1, 1, 100.0)),
-            row("scripts", 33.3, (0, 1, 0.0), (1, 1, 100.0)),
-            row("scripts/ci", 100.0, (1, 1, 100.0), (1, 1, 100.0)),
-            row("tools", 100.0, (1, 1, 100.0), (1, 1, 100.0)),
-            row("web", 100.0, (2, 2, 100.0), (1, 1, 100.0)),
-            row("web/api", 55.5, (1, 3, 33.3), (2, 2, 100.0)),
-        ]
-    );
+    scan_fixture("dir:2");
 }
 
 #[test]
@@ -220,10 +188,14 @@ fn no_codeowners_file_leaves_everything_unowned() {
     std::fs::remove_file(dir.path().join("CODEOWNERS")).expect("remove");
     let root = dir.path().to_str().expect("utf-8 temp path").to_string();
     let (_, r, _) = common::json(&[&root, "--by", "owner"]);
-    assert_eq!(
-        rows(&r),
-        [row("(unowned)", 60.6, (8, 16, 50.0), (9, 11, 81.8))]
-    );
+    // One group: the whole fixture.
+    let expected = Expected::of("codeowners");
+    let whole = expected
+        .metrics
+        .iter()
+        .map(|(name, m)| (name.clone(), m.compliant, m.total, m.value.expect("value")))
+        .collect();
+    assert_eq!(rows(&r), [("(unowned)".to_string(), expected.score, whole)]);
     assert_eq!(
         r["notes"],
         serde_json::json!([

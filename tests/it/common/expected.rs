@@ -21,6 +21,18 @@ pub struct Expected {
     pub files: Option<Files>,
     /// Every metric of the report, in report order.
     pub metrics: IndexMap<String, Metric>,
+    /// Per `--by` value, every group in report order (see [`Expected::groups`]).
+    #[serde(default)]
+    pub by: IndexMap<String, Vec<Group>>,
+}
+
+/// A group of `--by`: its score and, per metric, (compliant, total, value).
+#[derive(Debug, Deserialize)]
+pub struct Group {
+    pub group: String,
+    pub score: f64,
+    #[serde(flatten)]
+    pub metrics: IndexMap<String, (u64, u64, f64)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +92,13 @@ impl Expected {
         self.metrics
             .get(name)
             .unwrap_or_else(|| panic!("expected.toml states no metric {name}"))
+    }
+
+    /// The groups stated for `--by BY`, which the file must state.
+    pub fn groups(&self, by: &str) -> &[Group] {
+        self.by
+            .get(by)
+            .unwrap_or_else(|| panic!("expected.toml states no groups for --by {by}"))
     }
 
     /// Checks the exit code and report against every number stated; panics
