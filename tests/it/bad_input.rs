@@ -577,26 +577,27 @@ fn broken_pipe_is_not_an_error() {
 // 20
 #[test]
 fn quiet_prints_only_failures() {
+    let quiet = |dir: &Path, args: &[&str]| {
+        let out = common::qscan()
+            .args(args)
+            .arg(dir)
+            .output()
+            .expect("qscan runs");
+        common::cli::outcome(&out, &[(dir, "[ROOT]")])
+    };
     let dir = with_config(PASSING);
     write(dir.path(), "a.py", b"x = 1\ny = 2\n");
-    let r = run(&["--quiet", path(dir.path())]);
-    assert_eq!(r.code, 0);
-    assert_eq!(r.stdout, "");
-    assert_eq!(r.stderr, "");
+    insta::assert_snapshot!("quiet_passing", quiet(dir.path(), &["--quiet"]));
 
     common::config_file(&dir, FAILING);
-    let r = run(&["-q", "--color", "never", path(dir.path())]);
-    assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stdout,
-        "fail: metric 'large-files' is 0.0%, below its minimum 100%\n"
+    insta::assert_snapshot!(
+        "quiet_failing",
+        quiet(dir.path(), &["-q", "--color", "never"])
     );
-    assert_eq!(r.stderr, "");
 
     // The built-in definition's note is not printed either.
     let bare = tempfile::tempdir().expect("temp dir");
-    let r = run(&["--quiet", path(bare.path())]);
-    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    insta::assert_snapshot!("quiet_built_in", quiet(bare.path(), &["--quiet"]));
 }
 
 // Beyond the list: other inputs found while writing the ones above.

@@ -1,7 +1,13 @@
 //! The integration tests: one test binary, so the suite links once.
 //! Each module is one area (`cargo test --test it NAME` runs the tests whose
-//! path contains NAME, e.g. `cargo test --test it fuzz`); `common` holds the
+//! path contains NAME, e.g. `cargo test --test it fuzz::`); `common` holds the
 //! helpers they share.
+//!
+//! A new area is a file `tests/it/NAME.rs` starting with `use crate::common;`
+//! and a `mod NAME;` line below. All modules share one crate: methods added
+//! to a shared type (`impl TestRepo` on `common::repo::TestRepo`) must have
+//! names no other module uses. insta names a module's snapshots
+//! `tests/it/snapshots/it__NAME__SNAPSHOT.snap`.
 
 mod common;
 
