@@ -1,0 +1,33 @@
+//! The integration tests: one test binary, so the suite links once.
+//! Each module is one area (`cargo test --test it NAME` runs the tests whose
+//! path contains NAME, e.g. `cargo test --test it fuzz::`); `common` holds the
+//! helpers they share.
+//!
+//! A new area is a file `tests/it/NAME.rs` starting with `use crate::common;`
+//! and a `mod NAME;` line below. All modules share one crate: methods added
+//! to a shared type (`impl TestRepo` on `common::repo::TestRepo`) must have
+//! names no other module uses. insta names a module's snapshots
+//! `tests/it/snapshots/it__NAME__SNAPSHOT.snap`.
+
+mod common;
+
+mod bad_input;
+mod baseline;
+mod fixtures_javascript;
+mod fixtures_python;
+mod fixtures_rust;
+mod formats;
+mod fuzz;
+mod history;
+mod kinds_coverage;
+mod kinds_external;
+mod kinds_query;
+mod mypy_agreement;
+mod onboarding;
+mod trend;
+mod typing_ts_js;
+mod untrusted_git;
+mod untrusted_output;
+mod untrusted_paths;
+mod untrusted_source;
+mod zoom;
