@@ -615,7 +615,7 @@ mod tests {
 
     /// The baseline paths (baselineState, run properties) and the
     /// notifications meet the official schema too, not only the fixture's
-    /// plain run that tests/formats.rs validates.
+    /// plain run that tests/it/formats.rs validates.
     #[test]
     fn hand_built_reports_validate_against_the_schema() {
         let path = concat!(

@@ -1,7 +1,7 @@
 //! `qscan schema`: the definitions qscan accepts validate against it, and a
 //! key it does not know is refused by both the schema and qscan.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
