@@ -56,7 +56,7 @@ impl LineCounts {
     }
 }
 
-/// A function as PRODUCT.md defines it (methods and nested functions included).
+/// A function as the README's Precise definitions define it (methods and nested functions included).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,

@@ -538,7 +538,7 @@ impl Validator<'_> {
             }
         }
         let exclude = plain(scan.exclude).unwrap_or_default();
-        // Without `[scan] test_patterns`, each language's own (PRODUCT.md).
+        // Without `[scan] test_patterns`, each language's own (README, Precise definitions).
         let test_patterns =
             plain(scan.test_patterns).unwrap_or_else(crate::lang::default_test_patterns);
         let max_file_bytes = match scan.max_file_bytes {

@@ -44,3 +44,20 @@ impl ReportFile {
         *h = h.saturating_add(hits);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_named_twice_adds_its_hits_and_never_overflows() {
+        let mut f = ReportFile::new("src/a.rs");
+        f.hit(3, 0);
+        f.hit(3, 2);
+        f.hit(4, u64::MAX);
+        f.hit(4, 1);
+        assert_eq!(f.lines, BTreeMap::from([(3, 2), (4, u64::MAX)]));
+        assert_eq!(f.name, "src/a.rs");
+        assert!(f.candidates.is_empty() && f.runs.is_empty());
+    }
+}

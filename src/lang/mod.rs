@@ -430,7 +430,7 @@ mod tests {
         }
     }
 
-    /// The default test patterns as PRODUCT.md lists them.
+    /// The default test patterns as the README lists them.
     #[test]
     fn default_test_patterns_in_order() {
         assert_eq!(
