@@ -282,3 +282,39 @@ fn default_roles_on_the_python_fixture() {
     // (79.3 + 86.2 + 60 + 85.7 + 71.4 + 50) / 6 = 72.1
     assert_eq!(report["score"], 72.1);
 }
+
+/// Facts are cached by content; a role is the path's, so two files with the
+/// same content keep their own roles, and a role changed between runs is not
+/// read back from the cache on disk.
+#[test]
+fn cached_facts_do_not_carry_roles() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |p: &str, text: &str| {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    let body = "def f(x):\n    return x\n";
+    write("src/a.py", body);
+    write("docs/a.py", body);
+    write("quality.toml", "[metrics.typed]\n");
+    let (_, report, stderr) = common::json(&[dir.path().to_str().expect("utf-8")]);
+    assert_eq!(common::counts(&report, "typed"), (0, 1), "{stderr}");
+
+    let cache = tempfile::tempdir().expect("cache dir");
+    let typed = || {
+        let out = common::qscan()
+            .env_remove("QSCAN_NO_CACHE")
+            .env("QSCAN_CACHE_DIR", cache.path())
+            .arg(dir.path())
+            .args(["--format", "json"])
+            .output()
+            .expect("qscan runs");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        common::counts(&report, "typed")
+    };
+    write(".gitattributes", "src/a.py linguist-generated\n");
+    assert_eq!(typed(), (0, 0));
+    write(".gitattributes", "\n");
+    assert_eq!(typed(), (0, 1));
+}
