@@ -190,6 +190,26 @@ pub enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// List the files of the snapshot with their role, language and the
+    /// rule that decided the role (README, "File roles"), as `git check-attr`
+    /// does for attributes: `qscan files docs src/gen`.
+    Files {
+        /// Files or folders to list, relative to the current folder (default:
+        /// every file of the repository around it).
+        paths: Vec<PathBuf>,
+        /// List the files of a commit's tree, e.g. `--rev HEAD~1`.
+        #[arg(long, value_name = "REV", conflicts_with = "staged")]
+        rev: Option<String>,
+        /// List the files of the index (what the next commit holds).
+        #[arg(long)]
+        staged: bool,
+        /// The quality definition to use instead of ROOT/quality.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print JSON: `{"files": [{path, role, language, decided_by, rule}]}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Install or remove the git pre-commit hook that runs `qscan --staged`.
     Hook {
         #[command(subcommand)]
@@ -279,6 +299,13 @@ pub fn run(cli: &Cli) -> ExitCode {
                 output: config.clone(),
             }),
             Command::Hook { action } => hook(action),
+            Command::Files {
+                paths,
+                rev,
+                staged,
+                config,
+                json,
+            } => files(paths, rev.as_deref(), *staged, config.clone(), *json),
             Command::Trend {
                 path,
                 points,
@@ -392,6 +419,60 @@ fn schema_text() -> String {
         serde_json::to_string_pretty(&crate::config::schema::schema()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+fn files(
+    paths: &[PathBuf],
+    rev: Option<&str>,
+    staged: bool,
+    config: Option<PathBuf>,
+    json: bool,
+) -> ExitCode {
+    let listed = (|| -> Result<String, Error> {
+        let here = PathBuf::from(".");
+        let place = scan::locate_commits(&here)?;
+        let cwd = here.canonicalize().map_err(|e| Error::Io {
+            message: format!("cannot read the current folder: {e}"),
+        })?;
+        let mut wanted = Vec::new();
+        for p in paths {
+            wanted.push(crate::files::relative(&place.root, &cwd, p).ok_or_else(|| {
+                Error::usage(
+                    format!("{} lies outside the repository", p.display()),
+                    Some("give a file or folder inside the repository"),
+                )
+            })?);
+        }
+        let req = Request {
+            path: here,
+            config,
+            target: match (rev, staged) {
+                (Some(rev), _) => scan::Target::Revision(rev.to_string()),
+                (None, true) => scan::Target::Index,
+                (None, false) => scan::Target::WorkingTree,
+            },
+            ..Request::default()
+        };
+        let all = scan::roles(&req)?
+            .into_iter()
+            .map(|(path, language, decided)| crate::files::Listed::new(path, language, &decided))
+            .collect();
+        let chosen = crate::files::select(all, &wanted)?;
+        Ok(if json {
+            crate::files::json(&chosen)
+        } else {
+            crate::files::text(&chosen)
+        })
+    })();
+    match listed {
+        Ok(text) => emit(&text, ColorWhen::Never)
+            .err()
+            .unwrap_or(ExitCode::Passed),
+        Err(e) => {
+            report_error(&e);
+            ExitCode::Error
+        }
+    }
 }
 
 fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool) -> ExitCode {

@@ -37,7 +37,7 @@ pub fn rust_crates(
                 abs: root.join(p),
                 blob: blobs.get(p.as_str()).copied(),
                 language: crate::lang::Language::default(),
-                is_test: false,
+                decided: Default::default(),
                 size: 0,
             };
             let bytes = source.read(&file).ok()?;

@@ -8,6 +8,7 @@
 
 pub mod confine;
 pub mod git;
+pub mod roles;
 
 use std::path::Path;
 
@@ -39,11 +40,13 @@ pub const VENDORED_DIRS: &[&str] = &[
     ".nuxt",
 ];
 
-/// Compiled path rules: excludes and test-file patterns.
+/// Compiled path rules: excludes, test-file patterns, `[scan.roles]`.
 #[derive(Debug, Clone)]
 pub struct PathRules {
     exclude: GlobSet,
     tests: GlobSet,
+    pub(crate) test_names: roles::NamedGlobs,
+    pub(crate) roles: Vec<(crate::snapshot::Role, roles::NamedGlobs)>,
 }
 
 impl PathRules {
@@ -51,7 +54,20 @@ impl PathRules {
         Ok(PathRules {
             exclude: glob_set(exclude)?,
             tests: glob_set(test_patterns)?,
+            test_names: roles::NamedGlobs::new(test_patterns)?,
+            roles: Vec::new(),
         })
+    }
+
+    /// With the `[scan.roles]` globs.
+    pub fn with_roles(
+        mut self,
+        by_role: &[(crate::snapshot::Role, Vec<String>)],
+    ) -> Result<PathRules, globset::Error> {
+        for (role, globs) in by_role {
+            self.roles.push((*role, roles::NamedGlobs::new(globs)?));
+        }
+        Ok(self)
     }
 
     pub fn is_excluded(&self, path: &str) -> bool {
@@ -114,7 +130,7 @@ pub fn add_tracked(root: &Path, rules: &PathRules, index: &git2::Index, snapshot
     for (path, size) in extra {
         if let Some(language) = Language::from_path(&path) {
             snapshot.sources.push(SourceFile {
-                is_test: rules.is_test(&path),
+                decided: Default::default(),
                 abs: root.join(&path),
                 blob: None,
                 path: path.clone(),
@@ -283,7 +299,7 @@ fn take(
     if let Some(language) = Language::from_path(&rel) {
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         snapshot.sources.push(SourceFile {
-            is_test: rules.is_test(&rel),
+            decided: Default::default(),
             abs: entry.path().to_path_buf(),
             blob: None,
             path: rel.clone(),

@@ -60,6 +60,16 @@ fn kind_text(k: &KindInfo) -> String {
             Source::Report => "a file another tool wrote, named in the metric's table",
         }
     );
+    let roles: Vec<&str> = k.roles.iter().map(|r| r.name()).collect();
+    let _ = writeln!(
+        out,
+        "roles:   {} (the files it measures unless `roles` says otherwise; README, \"File roles\")",
+        if roles.len() == crate::snapshot::Role::ALL.len() {
+            "every role".to_string()
+        } else {
+            roles.join(", ")
+        }
+    );
     let _ = writeln!(out, "rule:    {}", wrap(k.rule(), 70, "         "));
     if k.keys.is_empty() {
         let _ = writeln!(out, "keys:    none of its own");
@@ -108,6 +118,10 @@ fn settings(m: &MetricDef) -> String {
         let names: Vec<&str> = langs.iter().map(|l| l.name()).collect();
         parts.push(format!("languages = {names:?}"));
     }
+    if m.roles != m.kind.info().roles {
+        let names: Vec<&str> = m.roles.iter().map(|r| r.name()).collect();
+        parts.push(format!("roles = {names:?}"));
+    }
     parts.extend(m.params.settings());
     parts.join(", ")
 }
@@ -136,8 +150,9 @@ pub const KINDS_END: &str = "<!-- kinds:end -->";
 
 /// The README's table of metric kinds, generated from the registry.
 pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| kind | unit | compliant when | kind-specific keys |\n|---|---|---|---|\n");
+    let mut out = String::from(
+        "| kind | unit | roles | compliant when | kind-specific keys |\n|---|---|---|---|---|\n",
+    );
     for k in KINDS {
         let keys = if k.keys.is_empty() {
             "—".to_string()
@@ -151,11 +166,18 @@ pub fn markdown_table() -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let roles = if k.roles.len() == crate::snapshot::Role::ALL.len() {
+            "every role".to_string()
+        } else {
+            let names: Vec<String> = k.roles.iter().map(|r| format!("`{r}`")).collect();
+            names.join(", ")
+        };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             k.name,
             k.unit,
+            roles,
             k.rule().replace('|', "\\|"),
             keys
         );

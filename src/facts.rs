@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::snapshot::Language;
+use crate::snapshot::{Language, Role};
 
 /// Everything analysis knows about one source file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -14,8 +14,13 @@ pub struct FileFacts {
     /// Path relative to the repository root, with forward slashes.
     pub path: String,
     pub language: Language,
-    /// Whether the path matches the test-file patterns (`[scan] test_patterns`).
-    pub is_test: bool,
+    /// The file's role (README, Precise definitions, "File roles"). While the
+    /// file is analyzed: the role its path, `.gitattributes` and `[scan.roles]`
+    /// give it; after: with its generated-file marker taken into account.
+    pub role: Role,
+    /// The generated-file marker in its first lines: 1-based line, and the
+    /// words that matched. Read from the content, so cached with it.
+    pub marker: Option<(u32, String)>,
     pub lines: LineCounts,
     pub functions: Vec<Function>,
     pub imports: Vec<Import>,

@@ -17,6 +17,7 @@ pub mod discover;
 pub mod error;
 pub mod explain;
 pub mod facts;
+pub mod files;
 pub mod history;
 pub mod hook;
 pub mod ingest;

@@ -93,7 +93,8 @@ impl FactsCache {
             file.language,
             // Which of the language's grammars parses it (TypeScript's `.tsx`).
             file.language.grammar(&file.path).0 != 0,
-            file.is_test,
+            // Test files are analyzed for what they exercise (Rust paths).
+            file.role().is_test(),
         )
     }
 
@@ -178,9 +179,15 @@ pub fn analyze_cached(
         })
         .collect();
     let mut analysis = Analysis::default();
-    for r in results {
+    for (r, file) in results.into_iter().zip(&order) {
         match r {
-            Ok(facts) => analysis.files.push(facts),
+            Ok(mut facts) => {
+                // The role is the path's, decided again here: facts cached
+                // by content may come from a file at another path.
+                facts.role =
+                    crate::snapshot::with_marker(&file.decided, facts.marker.as_ref()).role;
+                analysis.files.push(facts)
+            }
             Err(skip) => analysis.skipped.push(skip),
         }
     }
@@ -212,7 +219,10 @@ pub fn analyze_bytes(
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|e| skip(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-    analyze_text(file, text, queries).map_err(skip)
+    let marker = crate::snapshot::generated_marker(bytes);
+    analyze_text(file, text, queries)
+        .map(|facts| FileFacts { marker, ..facts })
+        .map_err(skip)
 }
 
 /// Names the limit, so a user sees which setting to raise.
@@ -241,7 +251,7 @@ pub fn analyze_text(
     let mut facts = FileFacts {
         path: file.path.clone(),
         language: file.language,
-        is_test: file.is_test,
+        role: file.role(),
         ..FileFacts::default()
     };
     let mut scratch = Scratch::default();
@@ -388,7 +398,7 @@ mod tests {
             abs: path.into(),
             blob: None,
             language: Language::from_path(path).unwrap(),
-            is_test: false,
+            decided: Default::default(),
             size: 0,
         }
     }

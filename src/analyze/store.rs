@@ -20,7 +20,7 @@ use super::{CacheKey, FactsCache};
 use crate::facts::FileFacts;
 use crate::lang::Language;
 
-const MAGIC: &str = "qscan-facts-1";
+const MAGIC: &str = "qscan-facts-2";
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -187,7 +187,7 @@ mod tests {
             abs: path.into(),
             blob: None,
             language: Language::from_name("python").unwrap(),
-            is_test: false,
+            decided: Default::default(),
             size: 0,
         }
     }

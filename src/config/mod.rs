@@ -50,6 +50,8 @@ pub struct Scan {
     pub exclude: Vec<String>,
     pub max_file_bytes: u64,
     pub test_patterns: Vec<String>,
+    /// `[scan.roles]`: globs by role, in written order (README, "File roles").
+    pub roles: Vec<(crate::snapshot::Role, Vec<String>)>,
 }
 
 pub use crate::history::Settings as History;
@@ -537,6 +539,7 @@ impl Validator<'_> {
                 }
             }
         }
+        let roles = self.scan_roles(scan.roles);
         let exclude = plain(scan.exclude).unwrap_or_default();
         // Without `[scan] test_patterns`, each language's own (README, Precise definitions).
         let test_patterns =
@@ -602,6 +605,7 @@ impl Validator<'_> {
                 exclude,
                 max_file_bytes,
                 test_patterns,
+                roles,
             },
             history: History {
                 window,
@@ -614,6 +618,58 @@ impl Validator<'_> {
             },
             metrics,
         }
+    }
+
+    /// `[scan.roles]`: each key a role, each value globs.
+    fn scan_roles(
+        &mut self,
+        raw: Option<Spanned<IndexMap<String, Spanned<Vec<String>>>>>,
+    ) -> Vec<(crate::snapshot::Role, Vec<String>)> {
+        let mut out = Vec::new();
+        for (name, globs) in raw.map(Spanned::into_inner).unwrap_or_default() {
+            let Some(role) = self.role(&name, globs.span(), "[scan.roles]") else {
+                continue;
+            };
+            for p in globs.get_ref() {
+                if let Err(e) = glob_set(std::slice::from_ref(p)) {
+                    self.error(
+                        globs.span(),
+                        format!(
+                            "invalid glob `{}` in [scan.roles] {}: {}",
+                            token(p),
+                            role.name(),
+                            e.kind()
+                        ),
+                    );
+                }
+            }
+            out.push((role, globs.into_inner()));
+        }
+        out
+    }
+
+    /// A role name, or an error naming the roles (and the nearest one).
+    fn role(
+        &mut self,
+        name: &str,
+        span: Range<usize>,
+        place: &str,
+    ) -> Option<crate::snapshot::Role> {
+        let role = crate::snapshot::Role::from_name(name);
+        if role.is_none() {
+            let hint = metrics::suggest_role(name)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            self.error(
+                span,
+                format!(
+                    "unknown role `{}` in {place}{hint}; expected one of {}",
+                    token(name),
+                    metrics::role_names()
+                ),
+            );
+        }
+        role
     }
 
     /// The score is the weighted mean of the metrics' values: it needs a
@@ -780,6 +836,18 @@ impl Validator<'_> {
             },
             None => GlobSet::empty(),
         };
+        let roles = match m.roles {
+            Some(roles) => {
+                let span = roles.span();
+                let place = format!("metric `{}`", token(&name));
+                roles
+                    .into_inner()
+                    .iter()
+                    .filter_map(|r| self.role(r, span.clone(), &place))
+                    .collect()
+            }
+            None => info.roles.to_vec(),
+        };
         let mut table = Table::new(self.text, &name, kind, span, values, &self.mistyped);
         table.min_bound = lower;
         let params = (info.parse)(&mut table);
@@ -795,6 +863,7 @@ impl Validator<'_> {
             weight,
             languages,
             exclude,
+            roles,
             params,
         })
     }
@@ -930,6 +999,57 @@ mod tests {
     }
 
     #[test]
+    fn roles_are_validated_with_a_suggestion() {
+        let e = err("[metrics.t]\nkind = \"typed\"\nroles = [\"source\", \"tests\"]\n");
+        assert!(
+            e.contains(
+                "q.toml:3:9: unknown role `tests` in metric `t` (did you mean `test`?); expected one \
+                 of source, test, stub, generated, vendored, docs, example, bench"
+            ),
+            "{e}"
+        );
+        let e = err("[scan.roles]\ngenerated = [\"a/**\"]\ndoc = [\"b/**\"]\nbench = [\"[\"]\n");
+        assert!(
+            e.contains("q.toml:3:7: unknown role `doc` in [scan.roles] (did you mean `docs`?)"),
+            "{e}"
+        );
+        assert!(e.contains("invalid glob `[` in [scan.roles] bench"), "{e}");
+    }
+
+    #[test]
+    fn roles_default_to_the_kinds() {
+        use crate::snapshot::Role;
+        let def = parse(
+            "[scan.roles]\nexample = [\"demo/**\"]\ngenerated = [\"gen/**\", \"*.pb.py\"]\n\
+             [metrics.t]\nkind = \"typed\"\n[metrics.w]\nkind = \"interface-width\"\n\
+             [metrics.h]\nkind = \"hot-files\"\n[metrics.a]\nkind = \"typed\"\nroles = [\"test\", \"source\"]\n",
+            "q.toml",
+            Origin::BuiltIn,
+        )
+        .unwrap();
+        assert_eq!(
+            def.scan.roles,
+            [
+                (Role::Example, vec!["demo/**".to_string()]),
+                (
+                    Role::Generated,
+                    vec!["gen/**".to_string(), "*.pb.py".to_string()]
+                ),
+            ]
+        );
+        let roles: Vec<Vec<Role>> = def.metrics.iter().map(|m| m.roles.clone()).collect();
+        assert_eq!(
+            roles,
+            [
+                vec![Role::Source],
+                vec![Role::Source, Role::Stub],
+                Role::ALL.to_vec(),
+                vec![Role::Test, Role::Source],
+            ]
+        );
+    }
+
+    #[test]
     fn problems_of_different_tables_in_one_pass() {
         let e = err(
             "[metrics.a]\nkind = \"typed\"\nmn = 1\n[metrics.b]\nkind = \"typed\"\nmin = 150\n\
@@ -945,7 +1065,7 @@ mod tests {
             .collect();
         assert!(
             known.join(", ").starts_with(
-                "`kind`, `min`, `max_offenders`, `weight`, `languages`, `exclude`, `python`"
+                "`kind`, `min`, `max_offenders`, `weight`, `languages`, `exclude`, `roles`, `python`"
             ),
             "{known:?}"
         );

@@ -31,6 +31,8 @@ pub struct RawScan {
     pub exclude: S<Vec<String>>,
     pub max_file_bytes: S<u64>,
     pub test_patterns: S<Vec<String>>,
+    /// `[scan.roles]`: globs by role name, in written order.
+    pub roles: S<IndexMap<String, Spanned<Vec<String>>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -57,6 +59,7 @@ pub struct RawMetric {
     pub weight: S<f64>,
     pub languages: S<Vec<String>>,
     pub exclude: S<Vec<String>>,
+    pub roles: S<Vec<String>>,
     /// The kind-specific keys, in file order, each value already checked
     /// against its key's declared type; the kind reads them.
     #[serde(skip)]

@@ -76,6 +76,12 @@ pub fn schema() -> Value {
                     "test_patterns": {
                         "type": "array", "items": {"type": "string"}, "default": crate::lang::default_test_patterns(),
                         "description": "Globs of what a test file is."
+                    },
+                    "roles": {
+                        "type": "object",
+                        "description": "Globs by file role: the first role (in written order) with a glob matching a path gives it, after .gitattributes and before generated-file markers and path conventions.",
+                        "propertyNames": {"enum": crate::snapshot::Role::ALL.iter().map(|r| r.name()).collect::<Vec<_>>()},
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}}
                     }
                 }
             },
@@ -173,6 +179,12 @@ fn common_key(name: &str, k: &KindInfo) -> Value {
         "exclude" => json!({
             "type": "array", "items": {"type": "string"}, "default": [],
             "description": "Globs of paths the metric does not see."
+        }),
+        "roles" => json!({
+            "type": "array",
+            "items": {"type": "string", "enum": crate::snapshot::Role::ALL.iter().map(|r| r.name()).collect::<Vec<_>>()},
+            "default": k.roles.iter().map(|r| r.name()).collect::<Vec<_>>(),
+            "description": "Only files of these roles (README, \"File roles\"); the default is the kind's."
         }),
         // Every entry of COMMON_KEYS has an arm above (see the test below).
         _ => json!({}),

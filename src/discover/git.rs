@@ -149,6 +149,13 @@ fn build(
             blob_size(odb, id, &path)?;
             snapshot.codeowners.push((path.clone(), id));
         }
+        if mode != MODE_LINK
+            && mode != MODE_GITLINK
+            && (path == ".gitattributes" || path.ends_with("/.gitattributes"))
+        {
+            let size = blob_size(odb, id, &path)?;
+            snapshot.attributes.push((path.clone(), id, size));
+        }
         if rules.is_excluded(&path) {
             continue;
         }
@@ -176,7 +183,7 @@ fn build(
         if let Some(language) = Language::from_path(&path) {
             let size = blob_size(odb, id, &path)?;
             snapshot.sources.push(SourceFile {
-                is_test: rules.is_test(&path),
+                decided: Default::default(),
                 abs: PathBuf::new(),
                 blob: Some(id),
                 path: path.clone(),

@@ -398,7 +398,7 @@ impl<'a> Walk<'a> {
                 line,
             });
         }
-        if self.facts.is_test {
+        if self.facts.role.is_test() {
             let joined = joined();
             if !self.seen_paths.contains(&joined) {
                 self.seen_paths.insert(joined.clone());
@@ -634,7 +634,11 @@ mod tests {
         let mut facts = FileFacts {
             path: "x.rs".into(),
             language: Language::from_name("rust").unwrap(),
-            is_test,
+            role: if is_test {
+                crate::snapshot::Role::Test
+            } else {
+                crate::snapshot::Role::Source
+            },
             ..FileFacts::default()
         };
         let mut scratch = Scratch::default();

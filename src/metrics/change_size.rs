@@ -15,6 +15,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "change-size",
     unit: "change unit",
     source: Source::History,
+    roles: super::EVERY_ROLE,
     keys: &[MAX_FILES],
     min: Min::Percent,
     hint: "split the change into smaller pull requests",
@@ -58,7 +59,7 @@ fn evaluate(max: u64, def: &MetricDef, facts: &Facts) -> Outcome {
         let seen: Vec<String> = unit
             .paths
             .iter()
-            .filter(|p| def.sees_path(p))
+            .filter(|p| def.sees_path(p, facts.role(p)))
             .cloned()
             .collect();
         let n = seen.len() as u64;

@@ -23,6 +23,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "coverage",
     unit: "coverable line",
     source: Source::Report,
+    roles: super::SOURCE,
     keys: &[REPORT],
     min: Min::Percent,
     hint: "cover the uncovered lines with tests",
@@ -125,7 +126,7 @@ fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
         ..Outcome::default()
     };
     for file in &coverage.files {
-        if !def.sees_path(&file.path) {
+        if !def.sees_path(&file.path, facts.role(&file.path)) {
             continue;
         }
         let uncovered = file.uncovered.len() as u64;

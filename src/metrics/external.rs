@@ -31,6 +31,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "external",
     unit: "number",
     source: Source::Report,
+    roles: super::EVERY_ROLE,
     keys: &[FILE, POINTER, MAX],
     min: Min::Bound,
     hint: "bring the measured number back within its bound",
@@ -183,6 +184,7 @@ mod tests {
             weight: 1.0,
             languages: None,
             exclude: globset::GlobSet::empty(),
+            roles: INFO.roles.to_vec(),
             params: Arc::new(Params {
                 file: "m.json".into(),
                 pointer: String::new(),
@@ -202,6 +204,7 @@ mod tests {
         let facts = Facts {
             files: &[],
             all_paths: &[],
+            role_of: &|_| crate::snapshot::Role::Source,
             crates: &[],
             history: None,
             history_note: None,

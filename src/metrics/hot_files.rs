@@ -18,6 +18,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "hot-files",
     unit: "file changed in the window",
     source: Source::History,
+    roles: super::EVERY_ROLE,
     keys: &[SHARE],
     min: Min::Percent,
     hint: "split the file so unrelated changes stop meeting in it",
@@ -71,7 +72,7 @@ fn evaluate(limit: f64, def: &MetricDef, facts: &Facts) -> Outcome {
         let Some(&n) = counts.get(path.as_str()) else {
             continue;
         };
-        if !def.sees_path(path) {
+        if !def.sees_path(path, facts.role(path)) {
             continue;
         }
         let share = n as f64 / units as f64;

@@ -15,6 +15,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "interface-width",
     unit: "module",
     source: Source::Files,
+    roles: &[super::Role::Source, super::Role::Stub],
     keys: &[MAX_ITEMS],
     min: Min::Percent,
     hint: "make helpers private (a leading _ in Python, no pub/export) or split the module",
@@ -57,7 +58,7 @@ impl KindParams for Params {
 fn evaluate(max: u64, def: &MetricDef, facts: &Facts) -> Outcome {
     let mut out = Outcome::default();
     for file in facts.files {
-        if file.is_test || !def.sees(file.language, &file.path) {
+        if file.role.is_test() || !def.sees(file) {
             continue;
         }
         let n = file.public_items.len() as u64;

@@ -15,6 +15,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "large-files",
     unit: "source file",
     source: Source::Files,
+    roles: super::SOURCE,
     keys: &[MAX_LINES],
     min: Min::Percent,
     hint: "split the file by responsibility",
@@ -25,7 +26,7 @@ pub const INFO: KindInfo = KindInfo {
     },
     summary: "The share of source files that stay within a size budget.",
     rule: RuleText::Fixed(
-        "A source file (test files included) is compliant when it has at most `max_lines` code \
+        "A source file is compliant when it has at most `max_lines` code \
            lines: lines holding anything but whitespace and comments \
            (Python docstrings count as comments).",
     ),
@@ -49,7 +50,7 @@ impl KindParams for Params {
 fn evaluate(max: u64, def: &MetricDef, facts: &Facts) -> Outcome {
     let mut out = Outcome::default();
     for file in facts.files {
-        if !def.sees(file.language, &file.path) {
+        if !def.sees(file) {
             continue;
         }
         let code = u64::from(file.lines.code);

@@ -32,6 +32,7 @@ use serde::Serialize;
 use crate::facts::{CoverageFacts, ExternalValue, FileFacts, RustCrate};
 use crate::history::HistoryFacts;
 use crate::lang::Language;
+pub use crate::snapshot::Role;
 pub use keys::{Key, Table, Type};
 
 /// The registry: every metric kind qscan knows, one row per kind, each
@@ -99,6 +100,8 @@ pub struct MetricDef {
     /// None: every language.
     pub languages: Option<Vec<Language>>,
     pub exclude: GlobSet,
+    /// The roles of the files it measures (its `roles`, else its kind's).
+    pub roles: Vec<Role>,
     pub params: Params,
 }
 
@@ -111,17 +114,20 @@ impl MetricDef {
         any.downcast_ref()
     }
 
-    /// Whether a source file in this language at this path is seen by the metric.
-    pub fn sees(&self, language: Language, path: &str) -> bool {
+    /// Whether an analyzed file is seen by the metric: its language, its
+    /// role and its path.
+    pub fn sees(&self, file: &FileFacts) -> bool {
         self.languages
             .as_ref()
-            .is_none_or(|langs| langs.contains(&language))
-            && !self.exclude.is_match(path)
+            .is_none_or(|langs| langs.contains(&file.language))
+            && self.roles.contains(&file.role)
+            && !self.exclude.is_match(&file.path)
     }
 
-    /// Whether a path of any kind (history metrics) is seen by the metric.
-    pub fn sees_path(&self, path: &str) -> bool {
-        if self.exclude.is_match(path) {
+    /// Whether a path of any kind (history metrics), of role `role`, is
+    /// seen by the metric.
+    pub fn sees_path(&self, path: &str, role: Role) -> bool {
+        if self.exclude.is_match(path) || !self.roles.contains(&role) {
             return false;
         }
         match (&self.languages, Language::from_path(path)) {
@@ -149,6 +155,8 @@ pub struct KindInfo {
     /// What one unit is ("function", "source file").
     pub unit: &'static str,
     pub source: Source,
+    /// The roles of the files it measures unless a metric says `roles`.
+    pub roles: &'static [Role],
     /// Kind-specific keys accepted in its `[metrics.NAME]` table.
     pub keys: &'static [Key],
     /// What `min` means for the kind.
@@ -227,9 +235,23 @@ pub fn kind_names() -> Vec<&'static str> {
 
 /// The nearest kind name to a misspelled one, if any is close.
 pub fn suggest_kind(name: &str) -> Option<&'static str> {
-    KINDS
-        .iter()
-        .map(|k| (edit_distance(name, k.name), k.name))
+    suggest(name, KINDS.iter().map(|k| k.name))
+}
+
+/// The nearest role name to a misspelled one, if any is close.
+pub fn suggest_role(name: &str) -> Option<&'static str> {
+    suggest(name, Role::ALL.iter().map(|r| r.name()))
+}
+
+/// The role names, as quality.toml writes them, comma-separated.
+pub fn role_names() -> String {
+    let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+    names.join(", ")
+}
+
+fn suggest(name: &str, among: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+    among
+        .map(|n| (edit_distance(name, n), n))
         .filter(|(d, n)| *d <= 2.max(n.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)
@@ -249,12 +271,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The role of any path (see [`Facts::role_of`]).
+pub type RoleOf<'a> = dyn Fn(&str) -> Role + Sync + 'a;
+
+/// Every role: what history metrics measure by default.
+pub const EVERY_ROLE: &[Role] = &Role::ALL;
+/// The repository's own code.
+pub const SOURCE: &[Role] = &[Role::Source];
+
 /// All facts a metric may read.
 pub struct Facts<'a> {
     /// Analyzed source files, sorted by path.
     pub files: &'a [FileFacts],
     /// Every path in the snapshot (not only source files), sorted.
     pub all_paths: &'a [String],
+    /// The role of a path: of the snapshot's (analyzed files with their
+    /// generated-file marker), or of one the history names.
+    pub role_of: &'a RoleOf<'a>,
     /// Rust packages in the snapshot.
     pub crates: &'a [RustCrate],
     /// None when the history could not be read (see `history_note`).
@@ -265,6 +298,13 @@ pub struct Facts<'a> {
     pub coverage: &'a BTreeMap<String, CoverageFacts>,
     /// Each external metric's number, by metric name.
     pub external: &'a BTreeMap<String, ExternalValue>,
+}
+
+impl Facts<'_> {
+    /// The role of a path (see [`Facts::role_of`]).
+    pub fn role(&self, path: &str) -> Role {
+        (self.role_of)(path)
+    }
 }
 
 /// A unit that fails a metric's predicate.

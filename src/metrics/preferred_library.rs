@@ -33,6 +33,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "preferred-library",
     unit: "file that uses a library of the family",
     source: Source::Files,
+    roles: super::SOURCE,
     keys: &[FAMILY, PREFERRED, DISCOURAGED],
     min: Min::Percent,
     hint: "use the preferred library instead",
@@ -47,7 +48,7 @@ fn rule() -> &'static str {
     TEXT.get_or_init(|| {
         format!(
             "The family is `preferred` plus `discouraged` plus, with `family = \"http\"`, the \
-             built-in HTTP clients of each language. A file (test files included) that imports \
+             built-in HTTP clients of each language. A file that imports \
              any of them is a unit; it is compliant when every one it imports is preferred. {}.",
             crate::lang::docs::library_matching()
         )
@@ -129,7 +130,7 @@ fn evaluate(params: &Params, def: &MetricDef, facts: &Facts) -> Outcome {
     } = params;
     let mut out = Outcome::default();
     for file in facts.files {
-        if !def.sees(file.language, &file.path) {
+        if !def.sees(file) {
             continue;
         }
         let mut members: Vec<&str> = preferred

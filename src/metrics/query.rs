@@ -43,6 +43,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "query",
     unit: "function or file",
     source: Source::Files,
+    roles: super::SOURCE,
     keys: &[LANGUAGE, QUERY, UNIT, MESSAGE],
     min: Min::Percent,
     hint: "rewrite the code the rule matches (its message says why)",
@@ -205,7 +206,7 @@ fn evaluate(params: &Params, def: &MetricDef, facts: &Facts) -> Outcome {
     let message = message.as_deref().unwrap_or("matches the query");
     let mut out = Outcome::default();
     for file in facts.files {
-        if file.language != *language || !def.sees(file.language, &file.path) {
+        if file.language != *language || !def.sees(file) {
             continue;
         }
         match unit {
@@ -288,6 +289,7 @@ mod tests {
             weight: 1.0,
             languages: None,
             exclude: globset::GlobSet::empty(),
+            roles: INFO.roles.to_vec(),
             params: Arc::new(Params {
                 language: Language::from_name("python").unwrap(),
                 unit,
@@ -347,6 +349,7 @@ mod tests {
         let facts = Facts {
             files: &files,
             all_paths: &[],
+            role_of: &|_| crate::snapshot::Role::Source,
             crates: &[],
             history: None,
             history_note: None,

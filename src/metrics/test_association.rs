@@ -17,6 +17,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "test-association",
     unit: "source file that defines a function",
     source: Source::Files,
+    roles: super::SOURCE,
     keys: &[],
     min: Min::Percent,
     hint: "add a test named after the file, or one that imports it",
@@ -49,7 +50,7 @@ fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
     let associated = associated(facts.files, facts.crates);
     let mut out = Outcome::default();
     for file in facts.files {
-        if file.is_test || file.functions.is_empty() || !def.sees(file.language, &file.path) {
+        if file.role.is_test() || file.functions.is_empty() || !def.sees(file) {
             continue;
         }
         let n = file.functions.len() as u64;
@@ -80,7 +81,7 @@ pub fn associated<'a>(files: &'a [FileFacts], crates: &'a [RustCrate]) -> HashSe
         if file.has_inline_tests {
             out.insert(&file.path);
         }
-        if !file.is_test {
+        if !file.role.is_test() {
             continue;
         }
         let rules = &file.language.spec().tests;
@@ -90,7 +91,8 @@ pub fn associated<'a>(files: &'a [FileFacts], crates: &'a [RustCrate]) -> HashSe
         out.extend((rules.exercised)(file, &lookup));
     }
     for file in files {
-        if !file.is_test && named.contains(&(file.language.family(), file_stem(&file.path))) {
+        if !file.role.is_test() && named.contains(&(file.language.family(), file_stem(&file.path)))
+        {
             out.insert(&file.path);
         }
     }
@@ -111,7 +113,11 @@ mod tests {
         FileFacts {
             path: path.into(),
             language: Language::from_path(path).unwrap(),
-            is_test,
+            role: if is_test {
+                crate::snapshot::Role::Test
+            } else {
+                crate::snapshot::Role::Source
+            },
             imports: imports
                 .iter()
                 .map(|(m, level)| Import {

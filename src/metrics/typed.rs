@@ -22,6 +22,7 @@ pub const INFO: KindInfo = KindInfo {
     name: "typed",
     unit: "function",
     source: Source::Files,
+    roles: super::SOURCE,
     keys: &[PYTHON],
     min: Min::Percent,
     hint: "annotate every parameter and the return",
@@ -84,7 +85,7 @@ impl KindParams for Params {
 fn evaluate(mode: PythonMode, def: &MetricDef, facts: &Facts) -> Outcome {
     let mut out = Outcome::default();
     for file in facts.files {
-        if !def.sees(file.language, &file.path) {
+        if !def.sees(file) {
             continue;
         }
         for f in file.functions.iter().filter(|f| f.typed_unit) {

@@ -65,6 +65,9 @@ pub struct GateReport {
 pub struct FilesReport {
     pub scanned: usize,
     pub by_language: BTreeMap<String, usize>,
+    /// The scanned files by role (README, "File roles"), roles without
+    /// files left out.
+    pub roles: BTreeMap<crate::snapshot::Role, usize>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -388,6 +391,10 @@ pub(crate) mod tests {
             files: FilesReport {
                 scanned: 12,
                 by_language: BTreeMap::from([("python".to_string(), 12)]),
+                roles: BTreeMap::from([
+                    (crate::snapshot::Role::Source, 9),
+                    (crate::snapshot::Role::Test, 3),
+                ]),
                 skipped: vec![],
             },
             history: None,

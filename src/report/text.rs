@@ -63,6 +63,15 @@ pub fn render(r: &Report, quiet: bool) -> String {
     if !r.files.skipped.is_empty() {
         let _ = write!(out, ", {} skipped", r.files.skipped.len());
     }
+    if !r.files.roles.is_empty() {
+        let roles: Vec<String> = r
+            .files
+            .roles
+            .iter()
+            .map(|(role, n)| format!("{role} {n}"))
+            .collect();
+        let _ = write!(out, "; roles: {}", roles.join(", "));
+    }
     out.push('\n');
     if let Some(h) = &r.history {
         let _ = write!(out, "history: {} change units", h.change_units);

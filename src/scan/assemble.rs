@@ -105,7 +105,7 @@ fn codeowners_at(
             abs: PathBuf::new(),
             blob,
             language: crate::lang::Language::default(),
-            is_test: false,
+            decided: Default::default(),
             size: 0,
         };
         return Ok(owners::Found::File(now.source.read(&file)));
@@ -189,10 +189,12 @@ pub(super) struct Parts<'a> {
 
 pub(super) fn report(p: Parts) -> Report {
     let mut by_language = std::collections::BTreeMap::new();
+    let mut roles = std::collections::BTreeMap::new();
     for f in &p.analysis.files {
         *by_language
             .entry(f.language.name().to_string())
             .or_insert(0) += 1;
+        *roles.entry(f.role).or_insert(0) += 1;
     }
     Report {
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -226,6 +228,7 @@ pub(super) fn report(p: Parts) -> Report {
         files: FilesReport {
             scanned: p.analysis.files.len(),
             by_language,
+            roles,
             skipped: p.analysis.skipped,
         },
         history: p.history.map(history_report),

@@ -195,20 +195,34 @@ pub(super) fn measure(
     ));
     let crates = rust_crates(&place.root, &snapshot, &analysis, source.as_ref());
     let history_note = history_skip.as_ref().map(HistorySkip::to_string);
-    let facts = Facts {
-        files: &analysis.files,
-        all_paths: &snapshot.all_paths,
-        crates: &crates,
-        history: history.as_ref(),
-        history_note: history_note.as_deref(),
-        coverage: &inputs.coverage,
-        external: &inputs.external,
+    let results: Vec<MetricResult> = {
+        // An analyzed file's role takes its generated-file marker into account.
+        let analyzed: std::collections::HashMap<&str, metrics::Role> = analysis
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.role))
+            .collect();
+        let role_of = |p: &str| {
+            analyzed
+                .get(p)
+                .copied()
+                .unwrap_or_else(|| snapshot.decided(p).role)
+        };
+        let facts = Facts {
+            files: &analysis.files,
+            all_paths: &snapshot.all_paths,
+            role_of: &role_of,
+            crates: &crates,
+            history: history.as_ref(),
+            history_note: history_note.as_deref(),
+            coverage: &inputs.coverage,
+            external: &inputs.external,
+        };
+        def.metrics
+            .iter()
+            .map(|m| metrics::evaluate(m, &facts))
+            .collect()
     };
-    let results = def
-        .metrics
-        .iter()
-        .map(|m| metrics::evaluate(m, &facts))
-        .collect();
     trace(&format!("evaluated by {:?}", started.elapsed()));
     Ok(Measured {
         inputs,

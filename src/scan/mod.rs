@@ -59,6 +59,62 @@ pub fn facts(req: &Request) -> Result<Analysis, Error> {
     ))
 }
 
+/// Every path of the snapshot a request names, with its language (None for
+/// files qscan does not analyze) and its role, as a scan decides them
+/// (`qscan files`). The generated-file markers are read from the files qscan
+/// would analyze: those of a language, within `max_file_bytes`, UTF-8
+/// without a NUL byte.
+pub fn roles(
+    req: &Request,
+) -> Result<
+    Vec<(
+        String,
+        Option<crate::lang::Language>,
+        crate::snapshot::Decided,
+    )>,
+    Error,
+> {
+    let place = match req.target {
+        Target::Revision(_) => locate_commits(&req.path)?,
+        _ => locate(&req.path)?,
+    };
+    let def = match (&req.target, place.bare) {
+        (Target::Revision(rev), true) => bare_definition(&place, rev, req.config.as_deref())?,
+        _ => config::load(&place.root, req.config.as_deref())?,
+    };
+    let rules = path_rules(&def)?;
+    let snap = resolve(&place, &req.target)?;
+    let (snapshot, source) = list_files(&place, &snap, &rules, 0)?;
+    let mut out: Vec<_> = snapshot
+        .all_paths
+        .iter()
+        .map(|p| (p.clone(), None, snapshot.decided(p)))
+        .collect();
+    for file in &snapshot.sources {
+        let Ok(i) = out.binary_search_by(|(p, ..)| p.as_str().cmp(&file.path)) else {
+            continue;
+        };
+        let marker = if file.size > def.scan.max_file_bytes {
+            None
+        } else {
+            source
+                .read(file)
+                .ok()
+                .filter(|b| {
+                    b.len() as u64 <= def.scan.max_file_bytes
+                        && !b.contains(&0)
+                        && std::str::from_utf8(b).is_ok()
+                })
+                .and_then(|b| crate::snapshot::generated_marker(&b))
+        };
+        if let Some(entry) = out.get_mut(i) {
+            entry.1 = Some(file.language);
+            entry.2 = crate::snapshot::with_marker(&file.decided, marker.as_ref());
+        }
+    }
+    Ok(out)
+}
+
 /// Scans the working tree of `place` against `def`.
 pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<Report, Error> {
     let req = Request {

@@ -24,6 +24,7 @@ pub(super) enum Snap {
 
 pub(super) fn path_rules(def: &Definition) -> Result<PathRules, Error> {
     PathRules::new(&def.scan.exclude, &def.scan.test_patterns)
+        .and_then(|r| r.with_roles(&def.scan.roles))
         .map_err(|e| Error::usage(format!("invalid glob in [scan]: {e}"), None))
 }
 
@@ -47,7 +48,7 @@ pub(super) fn list_files(
         message: format!("cannot read the repository: {}", e.message()),
     };
     let odb_of = |repo| crate::odb::Odb::new(repo).map_err(|e| e.to_error());
-    Ok(match snap {
+    let (mut snapshot, source): (discover::Snapshot, Box<dyn analyze::Source>) = match snap {
         Snap::WorkingTree => {
             let mut snapshot = discover::walk_with(&place.root, rules, walk_threads);
             if let Some(index) = place.repo.as_ref().and_then(|r| r.index().ok()) {
@@ -85,7 +86,67 @@ pub(super) fn list_files(
                 Box::new(discover::git::BlobSource::new(repo)),
             )
         }
-    })
+    };
+    assign_roles(place, snap, &mut snapshot, source.as_ref(), rules);
+    Ok((snapshot, source))
+}
+
+/// Gives every path of the snapshot its role, from the snapshot's own
+/// `.gitattributes` files (the working tree's, or the blobs of the tree or
+/// index measured), `[scan.roles]` and the path conventions. An attributes
+/// file that cannot be read (too large, a link leading outside) counts as
+/// empty: roles only narrow what metrics see.
+fn assign_roles(
+    place: &Place,
+    snap: &Snap,
+    snapshot: &mut discover::Snapshot,
+    source: &dyn analyze::Source,
+    rules: &PathRules,
+) {
+    use discover::roles::{MAX_ATTRIBUTES_BYTES, Resolver};
+    let mut attributes: Vec<(String, Vec<u8>)> = Vec::new();
+    if *snap == Snap::WorkingTree {
+        for path in &snapshot.all_paths {
+            if path == ".gitattributes" || path.ends_with("/.gitattributes") {
+                if let Ok(bytes) = discover::confine::read(&place.root, path, MAX_ATTRIBUTES_BYTES)
+                {
+                    attributes.push((path.clone(), bytes));
+                }
+            }
+        }
+    }
+    for (path, blob, size) in &snapshot.attributes {
+        if *size > MAX_ATTRIBUTES_BYTES {
+            continue;
+        }
+        let file = discover::SourceFile {
+            path: path.clone(),
+            abs: PathBuf::new(),
+            blob: Some(*blob),
+            language: crate::lang::Language::default(),
+            decided: Default::default(),
+            size: *size,
+        };
+        if let Ok(bytes) = source.read(&file) {
+            attributes.push((path.clone(), bytes));
+        }
+    }
+    let resolver = Resolver::new(&attributes, &rules.roles, &rules.test_names);
+    snapshot.roles = snapshot
+        .all_paths
+        .iter()
+        .map(|p| resolver.decide(p))
+        .collect();
+    snapshot.role_rules =
+        crate::snapshot::RoleRules(std::sync::Arc::new(move |p| resolver.decide(p)));
+    let decided: Vec<_> = snapshot
+        .sources
+        .iter()
+        .map(|f| snapshot.decided(&f.path))
+        .collect();
+    for (file, d) in snapshot.sources.iter_mut().zip(decided) {
+        file.decided = d;
+    }
 }
 
 pub(super) fn head_or_nothing(place: &Place) -> Result<Snap, Error> {

@@ -35,11 +35,16 @@ family = "http"
 preferred = ["requests"]
 "#;
 
-/// A copy of the Python fixture, with the strict definition when asked.
+/// A copy of the Python fixture, with the strict definition when asked
+/// (every metric measuring every role, as the fixture's own does in tests).
 fn fixture(strict: bool) -> tempfile::TempDir {
     let dir = common::fixture_copy("python");
     if strict {
-        std::fs::write(dir.path().join("quality.toml"), STRICT).expect("write definition");
+        std::fs::write(
+            dir.path().join("quality.toml"),
+            common::with_every_role(STRICT),
+        )
+        .expect("write definition");
     }
     dir
 }

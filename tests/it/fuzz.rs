@@ -290,6 +290,7 @@ fn check_score(def: &Definition) -> Result<(), TestCaseError> {
     let facts = Facts {
         files: &empty_files,
         all_paths: &[],
+        role_of: &|_| qscan::snapshot::Role::Source,
         crates: &[],
         history: None,
         history_note: Some("no history"),
@@ -484,7 +485,14 @@ fn check_source(target: &'static Target, name: &str, bytes: &[u8]) -> Result<(),
         abs: PathBuf::from(&path),
         blob: None,
         language: target.language(),
-        is_test: path.starts_with("tests/"),
+        decided: qscan::snapshot::Decided {
+            role: if path.starts_with("tests/") {
+                qscan::snapshot::Role::Test
+            } else {
+                qscan::snapshot::Role::Source
+            },
+            ..Default::default()
+        },
         size: bytes.len() as u64,
     };
     let facts = match qscan::analyze::analyze_bytes(&file, bytes, 1 << 20, target.jobs()) {
@@ -508,6 +516,7 @@ fn check_source(target: &'static Target, name: &str, bytes: &[u8]) -> Result<(),
     let facts = Facts {
         files: &files,
         all_paths: &all_paths,
+        role_of: &|_| qscan::snapshot::Role::Source,
         crates: &crates,
         history: None,
         history_note: Some("no history"),

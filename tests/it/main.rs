@@ -25,6 +25,7 @@ mod kinds_external;
 mod kinds_query;
 mod mypy_agreement;
 mod onboarding;
+mod roles;
 mod schema;
 mod trend;
 mod typing_ts_js;

@@ -41,6 +41,8 @@ pub struct Files {
     pub scanned: u64,
     /// Files per language; absent: not checked.
     pub by_language: Option<IndexMap<String, u64>>,
+    /// Files per role; absent: not checked.
+    pub roles: Option<IndexMap<String, u64>>,
     /// How many files were skipped; absent: not checked.
     pub skipped: Option<u64>,
 }
@@ -159,6 +161,10 @@ impl Files {
         if let Some(by_language) = &self.by_language {
             let expected = serde_json::to_value(by_language).unwrap_or_default();
             same(diffs, "files.by_language", &expected, &files["by_language"]);
+        }
+        if let Some(roles) = &self.roles {
+            let expected = serde_json::to_value(roles).unwrap_or_default();
+            same(diffs, "files.roles", &expected, &files["roles"]);
         }
         if let Some(skipped) = self.skipped {
             let got = files["skipped"].as_array().map(|s| s.len() as u64);

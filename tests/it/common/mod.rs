@@ -107,12 +107,44 @@ pub fn config_file(dir: &tempfile::TempDir, text: &str) -> PathBuf {
     p
 }
 
+/// Every file role, as quality.toml writes them.
+pub const ALL_ROLES: &str =
+    r#"["source", "test", "stub", "generated", "vendored", "docs", "example", "bench"]"#;
+
 /// Copies `fixtures/NAME` into a fresh temp folder (no repository around it,
-/// so the scan sees only the fixture) and returns the folder.
+/// so the scan sees only the fixture) and returns the folder. Every metric
+/// of its quality.toml is given `roles` = all eight roles: the numbers of
+/// `expected.toml` were counted before file roles existed, when every
+/// metric measured every file, and must stay what they were (README, "File
+/// roles"). [`fixture_as_is`] keeps the definition unchanged.
 pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = fixture_as_is(name);
+    let def = dir.path().join("quality.toml");
+    if let Ok(text) = std::fs::read_to_string(&def) {
+        std::fs::write(&def, with_every_role(&text)).expect("write definition");
+    }
+    dir
+}
+
+/// `fixtures/NAME` copied into a fresh temp folder, unchanged.
+pub fn fixture_as_is(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(&fixtures().join(name), dir.path());
     dir
+}
+
+/// A definition with `roles` = all eight roles in each `[metrics.NAME]` table.
+pub fn with_every_role(definition: &str) -> String {
+    let mut out = String::new();
+    for line in definition.lines() {
+        out.push_str(line);
+        out.push('\n');
+        let t = line.trim();
+        if t.starts_with("[metrics.") && t.ends_with(']') {
+            out.push_str(&format!("roles = {ALL_ROLES}\n"));
+        }
+    }
+    out
 }
 
 fn copy_dir(from: &Path, to: &Path) {
