@@ -151,6 +151,24 @@ const MODULE_LEVEL_BLOCKS: &[&str] = &[
     "block",
 ];
 
+/// Statements whose blocks stay in the scope around them: a def in them
+/// inside a class body is a method.
+const SCOPE_TRANSPARENT: &[&str] = &[
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "for_statement",
+    "while_statement",
+    "match_statement",
+    "case_clause",
+    "block",
+];
+
 /// The target mypy's reachability is judged for: `sys.platform` and
 /// `sys.version_info` checks are evaluated as on this platform and version,
 /// as `mypy --platform linux --python-version 3.13` does.
@@ -486,11 +504,13 @@ fn function(node: Node, parents: &[Node], src: &[u8], frames: &[Frame]) -> Funct
         Some((p, above)) if p.kind() == "decorated_definition" => (*p, above),
         _ => (node, parents),
     };
-    // `above` ends with the holder's parent (a block) and that block's parent.
+    // The scope the def binds its name in: the first class or function
+    // above it, through compound statements, which open no scope.
     let is_method = above
-        .len()
-        .checked_sub(2)
-        .is_some_and(|i| above[i].kind() == "class_definition");
+        .iter()
+        .rev()
+        .find(|p| !SCOPE_TRANSPARENT.contains(&p.kind()))
+        .is_some_and(|p| p.kind() == "class_definition");
     let is_static = holder.kind() == "decorated_definition" && {
         let mut c = holder.walk();
         holder.children(&mut c).any(|d| {
@@ -899,6 +919,47 @@ class C:
                 ("C.p.inner".into(), false, 1, true, false),
             ]
         );
+    }
+
+    /// A def under `if`/`else`/`try`/`except`/`finally`/`with`/`for` in a
+    /// class body is still a method: its `self` or `cls` needs no annotation.
+    #[test]
+    fn methods_under_blocks_of_the_class_body_are_methods() {
+        let src = "\
+class C:
+    if FAST:
+        def a(self) -> None: ...
+    else:
+        def a(self) -> None: ...
+    try:
+        def b(self, x: int) -> None: ...
+    except ImportError:
+        @classmethod
+        def c(cls) -> None: ...
+    finally:
+        def d(self) -> None: ...
+    with ctx:
+        if deep:
+            def e(self) -> None: ...
+    for x in y:
+        def f(self) -> None: ...
+if top:
+    def g(self) -> None: ...
+";
+        let got: Vec<(String, u32)> = typing(src).into_iter().map(|t| (t.0, t.2)).collect();
+        let want = [
+            ("C.a", 0),
+            ("C.a", 0),
+            ("C.b", 0),
+            ("C.c", 0),
+            ("C.d", 0),
+            ("C.e", 0),
+            ("C.f", 0),
+            // Not in a class: `self` is a parameter like any other.
+            ("g", 1),
+        ];
+        let want: Vec<(String, u32)> = want.iter().map(|(n, u)| (n.to_string(), *u)).collect();
+        assert_eq!(got, want);
     }
 
     #[test]
