@@ -203,6 +203,7 @@ mod tests {
             files: &[],
             all_paths: &[],
             crates: &[],
+            packages: &[],
             history: None,
             history_note: None,
             coverage: &BTreeMap::new(),

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use globset::GlobSet;
 use serde::Serialize;
 
-use crate::facts::{CoverageFacts, ExternalValue, FileFacts, RustCrate};
+use crate::facts::{CoverageFacts, ExternalValue, FileFacts, JsPackage, RustCrate};
 use crate::history::HistoryFacts;
 use crate::lang::Language;
 pub use keys::{Key, Table, Type};
@@ -257,6 +257,8 @@ pub struct Facts<'a> {
     pub all_paths: &'a [String],
     /// Rust packages in the snapshot.
     pub crates: &'a [RustCrate],
+    /// JavaScript packages in the snapshot (their entry points).
+    pub packages: &'a [JsPackage],
     /// None when the history could not be read (see `history_note`).
     pub history: Option<&'a HistoryFacts>,
     /// Why the history is unavailable, if it is.

@@ -348,6 +348,7 @@ mod tests {
             files: &files,
             all_paths: &[],
             crates: &[],
+            packages: &[],
             history: None,
             history_note: None,
             coverage: &BTreeMap::new(),
