@@ -157,6 +157,8 @@ pub struct Lookup<'a> {
     pub crates: &'a [RustCrate],
     /// The JavaScript packages of the snapshot.
     pub packages: &'a [JsPackage],
+    /// What [`Lookup::follow`] found, by file and name.
+    followed: RefCell<HashMap<(&'a str, String), Vec<&'a str>>>,
 }
 
 impl<'a> Lookup<'a> {
@@ -195,6 +197,7 @@ impl<'a> Lookup<'a> {
             modules,
             crates,
             packages,
+            followed: RefCell::default(),
         }
     }
 
@@ -219,6 +222,20 @@ impl<'a> Lookup<'a> {
     /// every such module, and each that defines it is pushed. Cycle-safe, and
     /// bounded by [`REEXPORT_DEPTH`].
     pub fn follow(&self, file: &'a str, name: &str, out: &mut Vec<&'a str>) {
+        // Many tests import the same names of the same facade: each is
+        // followed once.
+        let key = (file, name.to_string());
+        if let Some(found) = self.followed.borrow().get(&key) {
+            out.extend(found.iter().copied());
+            return;
+        }
+        let mut found = Vec::new();
+        self.follow_uncached(file, name, &mut found);
+        out.extend(found.iter().copied());
+        self.followed.borrow_mut().insert(key, found);
+    }
+
+    fn follow_uncached(&self, file: &'a str, name: &str, out: &mut Vec<&'a str>) {
         // (file, name, reached through a star re-export), level by level.
         let mut level: Vec<(&'a str, String, bool)> = vec![(file, name.to_string(), false)];
         let mut seen: HashSet<(&'a str, String)> = HashSet::new();
