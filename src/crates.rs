@@ -1,12 +1,14 @@
-//! Rust crate discovery: the packages a snapshot's `Cargo.toml` files
-//! declare, so that Rust imports (`use my_tool::…`) can be told apart from
-//! third-party ones. Read from whatever source the snapshot's files come from.
+//! Package discovery: the packages a snapshot's `Cargo.toml` files declare,
+//! so that Rust imports (`use my_tool::…`) can be told apart from third-party
+//! ones, and the entry points its `package.json` files name, so that a
+//! JavaScript test's `require('..')` reaches the package's main module. Read
+//! from whatever source the snapshot's files come from, only inside the root.
 
 use std::path::Path;
 
 use crate::analyze::{self, Analysis};
 use crate::discover;
-use crate::facts::RustCrate;
+use crate::facts::{JsPackage, RustCrate};
 
 /// Rust packages from the snapshot's `Cargo.toml` files, when Rust files exist.
 pub fn rust_crates(
@@ -15,13 +17,37 @@ pub fn rust_crates(
     analysis: &Analysis,
     source: &dyn analyze::Source,
 ) -> Vec<RustCrate> {
-    if !analysis
+    manifests(root, snapshot, analysis, source, "Cargo.toml")
+        .filter_map(|(dir, text)| crate_name(&text).map(|name| RustCrate { dir, name }))
+        .collect()
+}
+
+/// JavaScript packages from the snapshot's `package.json` files, when files
+/// of a language that reads them exist.
+pub fn js_packages(
+    root: &Path,
+    snapshot: &discover::Snapshot,
+    analysis: &Analysis,
+    source: &dyn analyze::Source,
+) -> Vec<JsPackage> {
+    manifests(root, snapshot, analysis, source, "package.json")
+        .filter_map(|(dir, text)| js_package(dir, &text))
+        .collect()
+}
+
+/// The manifests named `name` (their folder and text), when some analyzed
+/// file's language reads them.
+fn manifests<'s>(
+    root: &'s Path,
+    snapshot: &'s discover::Snapshot,
+    analysis: &Analysis,
+    source: &'s dyn analyze::Source,
+    name: &'static str,
+) -> impl Iterator<Item = (String, String)> + 's {
+    let wanted = analysis
         .files
         .iter()
-        .any(|f| f.language.spec().manifests.contains(&"Cargo.toml"))
-    {
-        return Vec::new();
-    }
+        .any(|f| f.language.spec().manifests.contains(&name));
     let blobs: std::collections::HashMap<&str, git2::Oid> = snapshot
         .manifests
         .iter()
@@ -30,8 +56,12 @@ pub fn rust_crates(
     snapshot
         .all_paths
         .iter()
-        .filter(|p| *p == "Cargo.toml" || p.ends_with("/Cargo.toml"))
-        .filter_map(|p| {
+        .filter(move |p| {
+            wanted
+                && p.strip_suffix(name)
+                    .is_some_and(|d| d.is_empty() || d.ends_with('/'))
+        })
+        .filter_map(move |p| {
             let file = discover::SourceFile {
                 path: p.clone(),
                 abs: root.join(p),
@@ -42,13 +72,46 @@ pub fn rust_crates(
             };
             let bytes = source.read(&file).ok()?;
             let text = String::from_utf8(bytes).ok()?;
-            let dir = p
-                .strip_suffix("Cargo.toml")?
-                .trim_end_matches('/')
-                .to_string();
-            crate_name(&text).map(|name| RustCrate { dir, name })
+            let dir = p.strip_suffix(name)?.trim_end_matches('/').to_string();
+            Some((dir, text))
         })
-        .collect()
+}
+
+/// Entry points deeper than this in `exports` are not read.
+const EXPORTS_DEPTH: usize = 8;
+
+/// A `package.json`: its name and the entry points of `.` (`exports`, as
+/// a string, an array or conditions at any depth, else `main`).
+pub fn js_package(dir: String, manifest: &str) -> Option<JsPackage> {
+    let value: serde_json::Value = serde_json::from_str(manifest).ok()?;
+    let name = value.get("name").and_then(|n| n.as_str()).map(String::from);
+    let mut entries = Vec::new();
+    if let Some(exports) = value.get("exports") {
+        // `{".": …, "./sub": …}` maps subpaths; otherwise the value is `.`'s.
+        let main = match exports.as_object() {
+            Some(map) if map.keys().any(|k| k.starts_with('.')) => map.get("."),
+            _ => Some(exports),
+        };
+        let mut todo: Vec<(&serde_json::Value, usize)> = main.map(|m| (m, 0)).into_iter().collect();
+        while let Some((v, depth)) = todo.pop() {
+            match v {
+                serde_json::Value::String(s) => entries.push(s.clone()),
+                serde_json::Value::Array(items) if depth < EXPORTS_DEPTH => {
+                    todo.extend(items.iter().rev().map(|i| (i, depth + 1)))
+                }
+                serde_json::Value::Object(map) if depth < EXPORTS_DEPTH => {
+                    todo.extend(map.values().rev().map(|i| (i, depth + 1)))
+                }
+                _ => {}
+            }
+        }
+    }
+    if entries.is_empty()
+        && let Some(main) = value.get("main").and_then(|m| m.as_str())
+    {
+        entries.push(main.to_string());
+    }
+    Some(JsPackage { dir, name, entries })
 }
 
 /// The library name of a manifest: `[lib] name`, else `[package] name`.
@@ -81,5 +144,47 @@ mod tests {
         );
         assert_eq!(crate_name("[workspace]\nmembers = []\n"), None);
         assert_eq!(crate_name("not toml ["), None);
+    }
+
+    #[test]
+    fn js_package_entry_points() {
+        // Sorted: the order of conditions is not what is tested.
+        let entries = |json: &str| {
+            js_package(String::new(), json).map(|p| {
+                let mut e = p.entries;
+                e.sort();
+                e
+            })
+        };
+        assert_eq!(
+            entries(r#"{"name": "x", "main": "lib/x.js"}"#),
+            Some(vec!["lib/x.js".to_string()])
+        );
+        assert_eq!(
+            entries(r#"{"main": "m.js", "exports": "./e.js"}"#),
+            Some(vec!["./e.js".to_string()])
+        );
+        assert_eq!(
+            entries(
+                r#"{"exports": {".": {"import": "./esm/i.mjs", "require": ["./cjs/i.js"]},
+                    "./sub": "./sub.js"}}"#
+            ),
+            Some(vec!["./cjs/i.js".to_string(), "./esm/i.mjs".to_string()])
+        );
+        assert_eq!(
+            entries(r#"{"exports": {"node": "./n.js", "default": "./d.js"}}"#),
+            Some(vec!["./d.js".to_string(), "./n.js".to_string()])
+        );
+        assert_eq!(entries(r#"{"name": "bare"}"#), Some(vec![]));
+        assert_eq!(entries("not json"), None);
+        // Nested past serde_json's limit: refused, not a stack overflow.
+        let deep = format!(
+            "{{\"exports\": {}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(entries(&deep), None);
+        let p = js_package("pkg".into(), r#"{"name": "@s/p"}"#).unwrap();
+        assert_eq!((p.dir.as_str(), p.name.as_deref()), ("pkg", Some("@s/p")));
     }
 }

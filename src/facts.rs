@@ -30,6 +30,20 @@ pub struct FileFacts {
     /// Rust: module paths this file names (`use a::b::c`, `a::b::f()`), joined
     /// with `::`. Only gathered for test files, where test association needs them.
     pub rust_paths: Vec<String>,
+    /// Names the file itself defines at its top level, as another module
+    /// imports them (Python: every def, class and assigned name; JS/TS: its
+    /// exported bindings that are not re-exports, `default` included; Rust:
+    /// its `pub` items).
+    pub defines: Vec<String>,
+    /// What the file makes importable from elsewhere (a package facade):
+    /// Python module-level `from … import …` of `__init__.py`; JS/TS
+    /// `export … from`, `module.exports = require(…)`, `exports.x =
+    /// require(…)`; Rust `pub use`.
+    pub reexports: Vec<NameImport>,
+    /// Each name the file imports and from which module (Python `from m
+    /// import a`; JS/TS named imports and destructured `require`, or the
+    /// whole module; Rust is read from `rust_paths`).
+    pub imported_names: Vec<NameImport>,
     /// Matches of the definition's `query` metrics in this file.
     // No skip_serializing_if: the facts cache uses a format that is not
     // self-describing, where a skipped field breaks reading back.
@@ -111,6 +125,29 @@ pub struct Import {
     pub line: u32,
 }
 
+/// A name taken from another module, or the whole module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameImport {
+    /// The module, as [`Import::module`] writes it (Rust: the path before
+    /// the name, `crate::a::b`).
+    pub module: String,
+    /// Python relative-import level; 0 otherwise.
+    pub level: u32,
+    /// The name in that module; [`ALL_NAMES`] for all of its names (`from m
+    /// import *`, `export * from`, `pub use m::*`, `module.exports =
+    /// require(m)`); [`WHOLE_MODULE`] for the module itself as one value
+    /// (`exports.x = require(m)`, a default or namespace import).
+    pub name: String,
+    /// The name it is bound to here (an alias, or the name itself); empty
+    /// for [`ALL_NAMES`].
+    pub alias: String,
+}
+
+/// [`NameImport::name`] for every name of a module.
+pub const ALL_NAMES: &str = "*";
+/// [`NameImport::name`] for a module taken whole.
+pub const WHOLE_MODULE: &str = "";
+
 /// A public item of a module (interface width).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicItem {
@@ -126,6 +163,19 @@ pub struct RustCrate {
     pub dir: String,
     /// The library name as code writes it (hyphens as underscores).
     pub name: String,
+}
+
+/// A JavaScript/TypeScript package found in the snapshot (from its
+/// `package.json`): where it is, its name, and its entry points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsPackage {
+    /// The folder holding `package.json`, relative to the root ("" for the root).
+    pub dir: String,
+    /// Its `name`, if it has one.
+    pub name: Option<String>,
+    /// Its entry points as written (`exports` for `.`, else `main`),
+    /// relative to `dir`.
+    pub entries: Vec<String>,
 }
 
 /// What a coverage report says about the repository's files (the

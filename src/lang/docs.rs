@@ -25,7 +25,7 @@ pub fn test_association() -> String {
          same language is named after it ({}, anywhere in the repository), or a test file \
          imports it ({})",
         fragments(|d| d.test_names).join("; "),
-        fragments(|d| d.test_imports).join(", ")
+        fragments(|d| d.test_imports).join("; ")
     );
     for other in fragments(|d| d.test_other) {
         rule.push_str(", or, ");

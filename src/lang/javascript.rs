@@ -8,12 +8,14 @@
 //! and a name exported twice (TypeScript overloads, declaration merging) is one
 //! binding.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
-use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
-use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules};
+use crate::facts::{
+    ALL_NAMES, FileFacts, Function, Import, NameImport, PublicItem, Typing, WHOLE_MODULE,
+};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
     name: "javascript",
@@ -28,14 +30,18 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     analyze,
     tests: TEST_RULES,
     libraries: LIBRARIES,
-    manifests: &[],
+    manifests: &["package.json"],
     docs: DOCS,
 };
 
 /// Shared with TypeScript: one sentence covers both.
 pub const DOCS: Docs = Docs {
     test_names: Some("x.test.js, x.spec.ts or __tests__/x.js for x.js/x.ts"),
-    test_imports: Some("JS/TS relative require/import"),
+    test_imports: Some(
+        "JS/TS relative require/import and the snapshot's own packages (package.json exports or \
+         main, else index), and an imported name through export … from, module.exports = \
+         require(…) and exports.x = require(…) to the file that defines it",
+    ),
     test_other: None,
     libraries: "JS/TS imports are reduced to the package name (@scope/pkg; node:http is http)",
     public_items: "JS/TS each exported binding (export default counts once, each key of \
@@ -47,8 +53,10 @@ pub const TEST_RULES: TestRules = TestRules {
     patterns: &["*.test.*", "*.spec.*", "**/__tests__/**"],
     dirs: &["test", "testing"],
     subject,
-    module_path: None,
+    module_names: None,
     exercised,
+    resolve,
+    submodule: |_, _, _| None,
 };
 
 /// Shared with TypeScript, which uses the same packages.
@@ -85,28 +93,100 @@ fn subject(path: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The files a test file's relative imports name.
+/// The files a test file's imports name, and the files that define what
+/// it imports through a package's entry point or another facade.
 fn exercised<'a>(test: &'a FileFacts, lookup: &Lookup<'a>) -> Vec<&'a str> {
     let exts = test.language.family_extensions();
-    test.imports
+    let mut out: Vec<&str> = test
+        .imports
         .iter()
-        .filter_map(|i| relative_file(lookup, &exts, &test.path, &i.module))
-        .collect()
+        .filter_map(|i| module_file(lookup, &exts, &test.path, &i.module))
+        .collect();
+    for n in &test.imported_names {
+        if let Some(module) = module_file(lookup, &exts, &test.path, &n.module) {
+            lookup.follow(module, &n.name, &mut out);
+        }
+    }
+    out
 }
 
-/// The file a relative specifier names, trying the family's extensions and
-/// index files.
-fn relative_file<'a>(
-    lookup: &Lookup<'a>,
-    exts: &[&str],
-    from: &str,
-    spec: &str,
-) -> Option<&'a str> {
-    if !spec.starts_with("./") && !spec.starts_with("../") && spec != "." && spec != ".." {
+/// A re-export's module, seen from the file that holds it.
+fn resolve<'a>(lookup: &Lookup<'a>, from: &'a FileFacts, r: &NameImport) -> Option<Resolved<'a>> {
+    let exts = from.language.family_extensions();
+    module_file(lookup, &exts, &from.path, &r.module).map(|p| (p, None))
+}
+
+/// The file a specifier names: a relative path, or a package of the
+/// snapshot by its `package.json` name (itself, or a file below it).
+fn module_file<'a>(lookup: &Lookup<'a>, exts: &[&str], from: &str, spec: &str) -> Option<&'a str> {
+    if spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".." {
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        let target = normalize(&format!("{dir}/{spec}"))?;
+        return file_or_folder(lookup, exts, &target);
+    }
+    let name = package(spec).filter(|_| !spec.starts_with("node:"))?;
+    let rest = spec[name.len()..].trim_start_matches('/');
+    let dir = lookup
+        .packages
+        .iter()
+        .filter(|p| p.name.as_deref() == Some(name))
+        .map(|p| p.dir.as_str())
+        .min()?;
+    file_or_folder(lookup, exts, &join(dir, rest))
+}
+
+/// `a` then `b`, either possibly empty.
+fn join(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a}/{b}"),
+    }
+}
+
+/// Node's resolution of a path: the file (with the family's extensions),
+/// else the folder: the entry points of its `package.json` (`exports`, else
+/// `main`), else its index file.
+fn file_or_folder<'a>(lookup: &Lookup<'a>, exts: &[&str], target: &str) -> Option<&'a str> {
+    if let Some(file) = relative_file(lookup, exts, target) {
+        return Some(file);
+    }
+    let entries = lookup
+        .packages
+        .iter()
+        .filter(|p| p.dir == target)
+        .flat_map(|p| p.entries.iter());
+    for entry in entries {
+        let Some(path) = normalize(&join(target, entry)) else {
+            continue;
+        };
+        // An entry inside the package only.
+        if !target.is_empty() && !path.starts_with(&format!("{target}/")) {
+            continue;
+        }
+        if let Some(file) =
+            relative_file(lookup, exts, &path).or_else(|| index(lookup, exts, &path))
+        {
+            return Some(file);
+        }
+    }
+    index(lookup, exts, target)
+}
+
+/// The index file of a folder.
+fn index<'a>(lookup: &Lookup<'a>, exts: &[&str], dir: &str) -> Option<&'a str> {
+    exts.iter()
+        .map(|e| join(dir, &format!("index.{e}")))
+        .find_map(|c| lookup.paths.get(c.as_str()).copied())
+}
+
+/// The file at a path from the root, as written or with one of the
+/// family's extensions.
+fn relative_file<'a>(lookup: &Lookup<'a>, exts: &[&str], target: &str) -> Option<&'a str> {
+    if target.is_empty() {
         return None;
     }
-    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-    let target = normalize(&format!("{dir}/{spec}"))?;
+    let target = target.to_string();
     let mut candidates = vec![target.clone()];
     // TypeScript imports name the compiled `.js`; the source is `.ts`.
     if let Some(stem) = target
@@ -118,7 +198,6 @@ fn relative_file<'a>(
         candidates.extend(exts.iter().map(|e| format!("{stem}.{e}")));
     }
     candidates.extend(exts.iter().map(|e| format!("{target}.{e}")));
-    candidates.extend(exts.iter().map(|e| format!("{target}/index.{e}")));
     candidates
         .iter()
         .find_map(|c| lookup.paths.get(c.as_str()).copied())
@@ -252,6 +331,9 @@ fn walk(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch, ty
         } else if kind == "call_expression" {
             if let Some(module) = call_import(node, src) {
                 facts.imports.push(import(module, node));
+                for (name, alias) in required_names(node, &parents, src) {
+                    facts.imported_names.push(name_import(module, name, alias));
+                }
             }
         } else if SOURCE_HOLDERS.contains(&kind)
             && let Some(module) = node
@@ -264,6 +346,11 @@ fn walk(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch, ty
                 _ => node,
             };
             facts.imports.push(import(module, at));
+            if kind == "import_statement" {
+                for (name, alias) in es_imported_names(node, src) {
+                    facts.imported_names.push(name_import(module, name, alias));
+                }
+            }
         }
         if parents.len() == 1 {
             exported(node, src, &mut exports);
@@ -293,7 +380,358 @@ fn walk(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch, ty
     // Overloads and merged declarations repeat a name; each `export *` is its own.
     let mut seen: HashSet<String> = HashSet::new();
     exports.retain(|e| e.name == STAR_EXPORT || seen.insert(e.name.clone()));
+    let (reexports, whole) = reexports(tree.root_node(), src);
+    let reexported: HashSet<&str> = reexports.iter().map(|r| r.alias.as_str()).collect();
+    facts.defines = exports
+        .iter()
+        .map(|e| e.name.as_str())
+        .filter(|n| *n != STAR_EXPORT && !reexported.contains(n))
+        .filter(|n| !(whole && *n == DEFAULT_EXPORT))
+        .map(String::from)
+        .collect();
+    facts.reexports = reexports;
     facts.public_items = exports;
+}
+
+fn name_import(module: &str, name: &str, alias: &str) -> NameImport {
+    NameImport {
+        module: module.to_string(),
+        level: 0,
+        name: name.to_string(),
+        alias: alias.to_string(),
+    }
+}
+
+/// The names (and the names they are bound to) an ES import takes; a
+/// default, namespace or bare import takes the module whole.
+fn es_imported_names<'a>(stmt: Node, src: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    let mut c = stmt.walk();
+    let Some(clause) = stmt
+        .named_children(&mut c)
+        .find(|n| n.kind() == "import_clause")
+    else {
+        return vec![(WHOLE_MODULE, "")];
+    };
+    let mut c = clause.walk();
+    for part in clause.named_children(&mut c) {
+        match part.kind() {
+            "named_imports" => {
+                let mut c2 = part.walk();
+                for spec in part.named_children(&mut c2) {
+                    if spec.kind() != "import_specifier" {
+                        continue;
+                    }
+                    let name = spec
+                        .child_by_field_name("name")
+                        .and_then(|n| key_name(n, src));
+                    let alias = spec
+                        .child_by_field_name("alias")
+                        .and_then(|n| key_name(n, src));
+                    if let Some(name) = name {
+                        out.push((name, alias.unwrap_or(name)));
+                    }
+                }
+            }
+            "identifier" => out.push((WHOLE_MODULE, text(part, src))),
+            "namespace_import" => {
+                let mut c2 = part.walk();
+                let alias = part
+                    .named_children(&mut c2)
+                    .next()
+                    .map_or("", |n| text(n, src));
+                out.push((WHOLE_MODULE, alias));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The names a `require(…)` (or `import(…)`) call takes, by where it stands:
+/// destructured (`const { a, b: c } = require('x')`) or a member of it
+/// (`require('x').a`), else the module whole.
+fn required_names<'a>(call: Node, parents: &[Node], src: &'a str) -> Vec<(&'a str, &'a str)> {
+    let holder = parents
+        .iter()
+        .rev()
+        .find(|p| !TRANSPARENT.contains(&p.kind()) && p.kind() != "await_expression");
+    if let Some(h) = holder {
+        if h.kind() == "member_expression"
+            && h.child_by_field_name("object")
+                .is_some_and(|o| unwrap_transparent(o).id() == call.id())
+            && let Some(name) = h
+                .child_by_field_name("property")
+                .and_then(|p| key_name(p, src))
+        {
+            return vec![(name, name)];
+        }
+        if h.kind() == "variable_declarator"
+            && let Some(pattern) = h.child_by_field_name("name")
+        {
+            if pattern.kind() == "identifier" {
+                return vec![(WHOLE_MODULE, text(pattern, src))];
+            }
+            if pattern.kind() == "object_pattern" {
+                return destructured(pattern, src);
+            }
+        }
+    }
+    vec![(WHOLE_MODULE, "")]
+}
+
+/// `{ a, b: c }`: (a, a), (b, c); a rest element or a nested pattern takes
+/// the module whole.
+fn destructured<'a>(pattern: Node, src: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    let mut c = pattern.walk();
+    for p in pattern.named_children(&mut c) {
+        match p.kind() {
+            "shorthand_property_identifier_pattern" => {
+                let n = text(p, src);
+                out.push((n, n));
+            }
+            "pair_pattern" => {
+                let key = p.child_by_field_name("key").and_then(|k| key_name(k, src));
+                let value = p.child_by_field_name("value");
+                match (key, value) {
+                    (Some(k), Some(v)) if v.kind() == "identifier" => out.push((k, text(v, src))),
+                    (Some(k), _) => out.push((k, "")),
+                    _ => out.push((WHOLE_MODULE, "")),
+                }
+            }
+            "object_assignment_pattern" => {
+                if let Some(l) = p.child_by_field_name("left") {
+                    let n = text(l, src);
+                    out.push((n, n));
+                }
+            }
+            "comment" => {}
+            _ => out.push((WHOLE_MODULE, "")),
+        }
+    }
+    out
+}
+
+/// The module and the name a top-level binding holds, for the bindings an
+/// import or `require` makes.
+type Bindings<'a> = HashMap<&'a str, (&'a str, &'a str)>;
+
+/// The re-exports of a module's top-level statements (README, "Precise
+/// definitions"), and whether `module.exports` is another module whole.
+fn reexports(program: Node, src: &str) -> (Vec<NameImport>, bool) {
+    let mut bindings: Bindings = HashMap::new();
+    let mut c = program.walk();
+    let statements: Vec<Node> = program.named_children(&mut c).collect();
+    for stmt in &statements {
+        top_level_bindings(*stmt, src, &mut bindings);
+    }
+    let mut out = Vec::new();
+    let mut whole = false;
+    for stmt in &statements {
+        match stmt.kind() {
+            "export_statement" => es_reexports(*stmt, src, &bindings, &mut out),
+            "expression_statement" => {
+                let Some(assign) = stmt
+                    .named_child(0)
+                    .filter(|a| a.kind() == "assignment_expression")
+                else {
+                    continue;
+                };
+                let (Some(left), Some(right)) = (
+                    assign.child_by_field_name("left"),
+                    assign.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                if is_module_exports(left, src) {
+                    let right = unwrap_transparent(right);
+                    if right.kind() == "object" {
+                        let mut c = right.walk();
+                        for entry in right.named_children(&mut c) {
+                            let (key, value) = match entry.kind() {
+                                "pair" => (
+                                    entry
+                                        .child_by_field_name("key")
+                                        .and_then(|k| key_name(k, src)),
+                                    entry.child_by_field_name("value"),
+                                ),
+                                "shorthand_property_identifier" => {
+                                    (Some(text(entry, src)), Some(entry))
+                                }
+                                _ => (None, None),
+                            };
+                            if let (Some(key), Some(value)) = (key, value)
+                                && let Some((module, name)) = value_source(value, src, &bindings)
+                            {
+                                out.push(name_import(module, name, key));
+                            }
+                        }
+                    } else if let Some((module, name)) = value_source(right, src, &bindings) {
+                        // `module.exports = require('./x')`: this module is that one.
+                        if name == WHOLE_MODULE {
+                            out.push(name_import(module, ALL_NAMES, ""));
+                            whole = true;
+                        } else {
+                            out.push(name_import(module, name, DEFAULT_EXPORT));
+                        }
+                    }
+                } else if let Some(key) = commonjs_member(left, src)
+                    && let Some((module, name)) = value_source(right, src, &bindings)
+                {
+                    out.push(name_import(module, name, key));
+                }
+            }
+            _ => {}
+        }
+    }
+    (out, whole)
+}
+
+/// The bindings one top-level statement makes from other modules.
+fn top_level_bindings<'a>(stmt: Node, src: &'a str, bindings: &mut Bindings<'a>) {
+    match stmt.kind() {
+        "import_statement" => {
+            let Some(module) = stmt
+                .child_by_field_name("source")
+                .and_then(|s| string_value(s, src))
+            else {
+                return;
+            };
+            for (name, alias) in es_imported_names(stmt, src) {
+                if !alias.is_empty() {
+                    bindings.insert(alias, (module, name));
+                }
+            }
+        }
+        kind if VARIABLE_DECLARATIONS.contains(&kind) => {
+            let mut c = stmt.walk();
+            for declarator in stmt.named_children(&mut c) {
+                let (Some(pattern), Some(value)) = (
+                    declarator.child_by_field_name("name"),
+                    declarator.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let value = unwrap_transparent(value);
+                let (call, member) = match value.kind() {
+                    "member_expression" => (
+                        value.child_by_field_name("object").map(unwrap_transparent),
+                        value
+                            .child_by_field_name("property")
+                            .and_then(|p| key_name(p, src)),
+                    ),
+                    _ => (Some(value), None),
+                };
+                let Some(module) = call
+                    .filter(|c| c.kind() == "call_expression")
+                    .and_then(|c| call_import(c, src))
+                else {
+                    continue;
+                };
+                match (pattern.kind(), member) {
+                    ("identifier", Some(m)) => {
+                        bindings.insert(text(pattern, src), (module, m));
+                    }
+                    ("identifier", None) => {
+                        bindings.insert(text(pattern, src), (module, WHOLE_MODULE));
+                    }
+                    ("object_pattern", None) => {
+                        for (name, alias) in destructured(pattern, src) {
+                            if !alias.is_empty() {
+                                bindings.insert(alias, (module, name));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The module and name a value comes from: `require('x')` (whole),
+/// `require('x').a`, a binding, or a member of a whole-module binding.
+fn value_source<'a>(
+    value: Node,
+    src: &'a str,
+    bindings: &Bindings<'a>,
+) -> Option<(&'a str, &'a str)> {
+    let value = unwrap_transparent(value);
+    match value.kind() {
+        "call_expression" => call_import(value, src).map(|m| (m, WHOLE_MODULE)),
+        "identifier" | "shorthand_property_identifier" => bindings.get(text(value, src)).copied(),
+        "member_expression" => {
+            let object = unwrap_transparent(value.child_by_field_name("object")?);
+            let property = key_name(value.child_by_field_name("property")?, src)?;
+            let module = match object.kind() {
+                "call_expression" => call_import(object, src)?,
+                "identifier" => match bindings.get(text(object, src)) {
+                    Some((m, n)) if *n == WHOLE_MODULE => *m,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            Some((module, property))
+        }
+        _ => None,
+    }
+}
+
+/// The re-exports of one `export` statement: `export … from 'x'`, or
+/// `export { a }` of a name an import bound.
+fn es_reexports(stmt: Node, src: &str, bindings: &Bindings, out: &mut Vec<NameImport>) {
+    let source = stmt
+        .child_by_field_name("source")
+        .and_then(|s| string_value(s, src));
+    let mut c = stmt.walk();
+    let children: Vec<Node> = stmt.children(&mut c).collect();
+    for child in &children {
+        match child.kind() {
+            "export_clause" => {
+                let mut c = child.walk();
+                for spec in child.named_children(&mut c) {
+                    if spec.kind() != "export_specifier" {
+                        continue;
+                    }
+                    // `export { default as b } from 'x'`: the name is a keyword token.
+                    let name = spec
+                        .child_by_field_name("name")
+                        .and_then(|n| key_name(n, src))
+                        .unwrap_or(DEFAULT_EXPORT);
+                    let alias = spec
+                        .child_by_field_name("alias")
+                        .and_then(|n| key_name(n, src))
+                        .unwrap_or(name);
+                    match source {
+                        Some(module) => out.push(name_import(module, name, alias)),
+                        None => {
+                            if let Some((module, inner)) = bindings.get(name) {
+                                out.push(name_import(module, inner, alias));
+                            }
+                        }
+                    }
+                }
+                return;
+            }
+            "namespace_export" => {
+                let mut c = child.walk();
+                let alias = child
+                    .named_children(&mut c)
+                    .find_map(|n| key_name(n, src))
+                    .unwrap_or("");
+                if let Some(module) = source {
+                    out.push(name_import(module, WHOLE_MODULE, alias));
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+    if let Some(module) = source {
+        out.push(name_import(module, ALL_NAMES, ""));
+    }
 }
 
 /// How a file's functions are typed.
@@ -1225,6 +1663,144 @@ if (x) { module.exports.nested = 1; }
                 "const x = 1;\nexport { x as default };\nmodule.exports = x;\n"
             )),
             pairs(&[("default", 2)])
+        );
+    }
+
+    fn name_rows(n: &[NameImport]) -> Vec<(String, String, String)> {
+        n.iter()
+            .map(|n| (n.module.clone(), n.name.clone(), n.alias.clone()))
+            .collect()
+    }
+
+    fn rows(r: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+        r.iter()
+            .map(|(m, n, a)| (m.to_string(), n.to_string(), a.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn reexports_es_and_commonjs() {
+        let f = js("\
+export * from './star';
+export { a, b as c, default as d } from './named';
+export * as ns from './ns';
+import { x } from './x';
+import whole from './w';
+export { x, whole as w, local };
+function local() {}
+var r = require('./r');
+const { p, q: qq } = require('./pq');
+const m = require('./m').member;
+exports.r = r;
+exports.direct = require('./direct');
+module.exports.p = p;
+exports.qq = qq;
+exports.m = m;
+exports.bodyJson = r.json;
+exports.own = function () {};
+");
+        assert_eq!(
+            name_rows(&f.reexports),
+            rows(&[
+                ("./star", "*", ""),
+                ("./named", "a", "a"),
+                ("./named", "b", "c"),
+                ("./named", "default", "d"),
+                ("./ns", "", "ns"),
+                ("./x", "x", "x"),
+                ("./w", "", "w"),
+                ("./r", "", "r"),
+                ("./direct", "", "direct"),
+                ("./pq", "p", "p"),
+                ("./pq", "q", "qq"),
+                ("./m", "member", "m"),
+                ("./r", "json", "bodyJson"),
+            ])
+        );
+        assert_eq!(f.defines, ["local", "own"]);
+        // `module.exports = require(…)`: this module is that one, default included.
+        let f = js("module.exports = require('./lib/x');\n");
+        assert_eq!(name_rows(&f.reexports), rows(&[("./lib/x", "*", "")]));
+        assert!(f.defines.is_empty());
+        let f = js(
+            "const app = require('./app');\nmodule.exports = { app, other: require('./o'), n: 1 };\n",
+        );
+        assert_eq!(
+            name_rows(&f.reexports),
+            rows(&[("./app", "", "app"), ("./o", "", "other")])
+        );
+        assert_eq!(f.defines, ["n"]);
+    }
+
+    #[test]
+    fn specifiers_reach_package_entry_points_inside_the_package_only() {
+        let file = |p: &str| FileFacts {
+            path: p.into(),
+            language: Language::from_name("javascript").unwrap(),
+            ..FileFacts::default()
+        };
+        let files = [
+            file("index.js"),
+            file("lib/main.js"),
+            file("outside.js"),
+            file("pkg/index.js"),
+            file("pkg/src/entry.js"),
+            file("pkg/test/t.js"),
+            file("test/t.js"),
+        ];
+        let package = |dir: &str, name: Option<&str>, entries: &[&str]| crate::facts::JsPackage {
+            dir: dir.into(),
+            name: name.map(String::from),
+            entries: entries.iter().map(|e| e.to_string()).collect(),
+        };
+        let packages = [
+            package("", Some("root"), &["./lib/main"]),
+            // An entry that climbs out of its package is not followed.
+            package("pkg", Some("@s/pkg"), &["../outside.js", "../../x.js"]),
+        ];
+        let lookup = Lookup::new(&files, &[], &packages);
+        let exts = ["js"];
+        let at = |from: &str, spec: &str| module_file(&lookup, &exts, from, spec);
+        assert_eq!(at("test/t.js", ".."), Some("lib/main.js"));
+        assert_eq!(at("test/t.js", "../"), Some("lib/main.js"));
+        assert_eq!(at("pkg/test/t.js", ".."), Some("pkg/index.js"));
+        assert_eq!(at("test/t.js", "root"), Some("lib/main.js"));
+        assert_eq!(at("test/t.js", "@s/pkg"), Some("pkg/index.js"));
+        assert_eq!(
+            at("test/t.js", "@s/pkg/src/entry"),
+            Some("pkg/src/entry.js")
+        );
+        assert_eq!(at("test/t.js", "../.."), None, "above the root");
+        assert_eq!(at("test/t.js", "express"), None);
+        assert_eq!(at("test/t.js", "node:http"), None);
+    }
+
+    #[test]
+    fn imported_names_by_form() {
+        let f = js("\
+import def, { a, b as c } from './one';
+import * as all from './two';
+import './three';
+const { d, e: f, ...rest } = require('./four');
+const g = require('./five');
+require('./six').h;
+function later() { return require('./seven'); }
+");
+        assert_eq!(
+            name_rows(&f.imported_names),
+            rows(&[
+                ("./one", "", "def"),
+                ("./one", "a", "a"),
+                ("./one", "b", "c"),
+                ("./two", "", "all"),
+                ("./three", "", ""),
+                ("./four", "d", "d"),
+                ("./four", "e", "f"),
+                ("./four", "", ""),
+                ("./five", "", "g"),
+                ("./six", "h", "h"),
+                ("./seven", "", ""),
+            ])
         );
     }
 

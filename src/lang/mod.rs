@@ -24,7 +24,7 @@ use std::ops::Range;
 
 use tree_sitter::{Parser, Tree};
 
-use crate::facts::{FileFacts, RustCrate};
+use crate::facts::{ALL_NAMES, FileFacts, JsPackage, NameImport, RustCrate, WHOLE_MODULE};
 pub use crate::snapshot::Language;
 
 /// The languages qscan reads. A [`Language`] is its place here: languages
@@ -96,12 +96,34 @@ pub struct TestRules {
     pub dirs: &'static [&'static str],
     /// The file stem a test file is named after (`test_x.py` → `x`).
     pub subject: fn(&str) -> Option<&str>,
-    /// Module components of a file path, for languages whose imports name
-    /// modules (`pkg/sub/__init__.py` → pkg, sub); indexed by [`Lookup`].
-    pub module_path: Option<fn(&str) -> Vec<&str>>,
+    /// The names an absolute import reaches a file by, for languages whose
+    /// imports name modules (Python: `pkg.sub` for `pkg/sub/__init__.py`),
+    /// given which folders hold an `__init__` file; indexed by [`Lookup`].
+    pub module_names: Option<ModuleNames>,
     /// The files a test file's imports or paths name.
     pub exercised: for<'a> fn(&'a FileFacts, &Lookup<'a>) -> Vec<&'a str>,
+    /// The file a re-export's module names, seen from the file holding it,
+    /// and the name taken there when the module path ended inside that file
+    /// (Rust `pub use crate::a::Enum::Variant` takes `Enum` of `a.rs`).
+    pub resolve: for<'a> fn(&Lookup<'a>, &'a FileFacts, &NameImport) -> Option<Resolved<'a>>,
+    /// The module a name of a module is, when it is a submodule (Python
+    /// `from pkg import mod`, Rust `pub use self::m`).
+    pub submodule: for<'a> fn(&Lookup<'a>, &'a FileFacts, &str) -> Option<&'a str>,
 }
+
+/// A file's module names, given its path and which folders hold an
+/// `__init__` file.
+pub type ModuleNames = fn(&str, &dyn Fn(&str) -> bool) -> Vec<String>;
+
+/// Where a re-export's module leads: a file, and the name taken there when
+/// it is not the re-export's own.
+pub type Resolved<'a> = (&'a str, Option<String>);
+
+/// Re-exports followed from an import, at most: a re-export chain longer
+/// than this is not followed further (no repository nests facades so deep).
+pub const REEXPORT_DEPTH: usize = 16;
+/// (file, name) pairs visited while following one import, at most.
+const REEXPORT_STATES: usize = 4096;
 
 /// How a language's imports name libraries.
 pub struct Libraries {
@@ -123,50 +145,174 @@ pub struct Scratch {
     pub function_ranges: Vec<Range<usize>>,
 }
 
-/// A file's module components and its path.
-pub type Module<'a> = (Vec<&'a str>, &'a str);
-
 /// Lookups over every analyzed file, for resolving what tests exercise.
 pub struct Lookup<'a> {
     /// Every source path.
     pub paths: HashSet<&'a str>,
-    /// Per language with module paths: last module component → (module
-    /// components, path).
-    modules: HashMap<Language, HashMap<&'a str, Vec<Module<'a>>>>,
+    /// Every file by its path.
+    files: HashMap<&'a str, &'a FileFacts>,
+    /// Per language with module names: module name → paths.
+    modules: HashMap<Language, HashMap<String, Vec<&'a str>>>,
     /// The Rust packages of the snapshot.
     pub crates: &'a [RustCrate],
+    /// The JavaScript packages of the snapshot.
+    pub packages: &'a [JsPackage],
+    /// What [`Lookup::follow`] found, by file and name.
+    followed: RefCell<HashMap<(&'a str, String), Vec<&'a str>>>,
 }
 
 impl<'a> Lookup<'a> {
-    pub fn new(files: &'a [FileFacts], crates: &'a [RustCrate]) -> Lookup<'a> {
-        let mut modules: HashMap<Language, HashMap<&str, Vec<Module>>> = HashMap::new();
+    pub fn new(
+        files: &'a [FileFacts],
+        crates: &'a [RustCrate],
+        packages: &'a [JsPackage],
+    ) -> Lookup<'a> {
+        let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        // Folders holding an `__init__` file, for the languages that name modules.
+        let mut inits: HashSet<&str> = HashSet::new();
         for f in files {
-            let Some(module_path) = f.language.spec().tests.module_path else {
+            let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+            if name.starts_with("__init__.") {
+                inits.insert(dir);
+            }
+        }
+        let has_init = |dir: &str| inits.contains(dir);
+        let mut modules: HashMap<Language, HashMap<String, Vec<&str>>> = HashMap::new();
+        for f in files {
+            let Some(module_names) = f.language.spec().tests.module_names else {
                 continue;
             };
-            let comps = module_path(&f.path);
-            if let Some(last) = comps.last() {
+            for name in module_names(&f.path, &has_init) {
                 modules
                     .entry(f.language)
                     .or_default()
-                    .entry(last)
+                    .entry(name)
                     .or_default()
-                    .push((comps.clone(), &f.path));
+                    .push(&f.path);
             }
         }
         Lookup {
-            paths: files.iter().map(|f| f.path.as_str()).collect(),
+            paths,
+            files: files.iter().map(|f| (f.path.as_str(), f)).collect(),
             modules,
             crates,
+            packages,
+            followed: RefCell::default(),
         }
     }
 
-    /// The files of `language` whose module path ends with `last`.
-    pub fn modules(&self, language: Language, last: &str) -> &[Module<'a>] {
+    /// The files of `language` an absolute import of `name` reaches.
+    pub fn modules(&self, language: Language, name: &str) -> &[&'a str] {
         self.modules
             .get(&language)
-            .and_then(|m| m.get(last))
+            .and_then(|m| m.get(name))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The facts of the file at `path`.
+    pub fn file(&self, path: &str) -> Option<&'a FileFacts> {
+        self.files.get(path).copied()
+    }
+
+    /// The files that define `name` of the module in `file`, following its
+    /// re-exports to the files that define the name (README, "Precise
+    /// definitions"): pushed onto `out`. [`WHOLE_MODULE`] (or
+    /// [`ALL_NAMES`]) takes the module whole: the file itself and everything
+    /// it re-exports. A name a star re-export could bring is looked for in
+    /// every such module, and each that defines it is pushed. Cycle-safe, and
+    /// bounded by [`REEXPORT_DEPTH`].
+    pub fn follow(&self, file: &'a str, name: &str, out: &mut Vec<&'a str>) {
+        // Many tests import the same names of the same facade: each is
+        // followed once.
+        let key = (file, name.to_string());
+        if let Some(found) = self.followed.borrow().get(&key) {
+            out.extend(found.iter().copied());
+            return;
+        }
+        let mut found = Vec::new();
+        self.follow_uncached(file, name, &mut found);
+        out.extend(found.iter().copied());
+        self.followed.borrow_mut().insert(key, found);
+    }
+
+    fn follow_uncached(&self, file: &'a str, name: &str, out: &mut Vec<&'a str>) {
+        // (file, name, reached through a star re-export), level by level.
+        let mut level: Vec<(&'a str, String, bool)> = vec![(file, name.to_string(), false)];
+        let mut seen: HashSet<(&'a str, String)> = HashSet::new();
+        for _ in 0..=REEXPORT_DEPTH {
+            let mut next = Vec::new();
+            for (path, name, via_star) in level {
+                if seen.len() >= REEXPORT_STATES || !seen.insert((path, name.clone())) {
+                    continue;
+                }
+                let Some(f) = self.file(path) else { continue };
+                self.step(f, &name, via_star, out, &mut next);
+            }
+            if next.is_empty() {
+                return;
+            }
+            level = next;
+        }
+    }
+
+    /// One step of [`Lookup::follow`]: what `name` of `f` is, and where to
+    /// look next.
+    fn step(
+        &self,
+        f: &'a FileFacts,
+        name: &str,
+        via_star: bool,
+        out: &mut Vec<&'a str>,
+        next: &mut Vec<(&'a str, String, bool)>,
+    ) {
+        let rules = &f.language.spec().tests;
+        let resolve = |r: &NameImport| (rules.resolve)(self, f, r);
+        if name == WHOLE_MODULE || name == ALL_NAMES {
+            out.push(&f.path);
+            for r in &f.reexports {
+                if let Some((target, inner)) = resolve(r) {
+                    let taken = inner.unwrap_or_else(|| match r.name.as_str() {
+                        ALL_NAMES => WHOLE_MODULE.to_string(),
+                        n => n.to_string(),
+                    });
+                    next.push((target, taken, false));
+                }
+            }
+            return;
+        }
+        if f.defines.iter().any(|d| d == name) {
+            // A star import does not take a name the module keeps to itself
+            // (Python: not in `__all__`, or private).
+            if !via_star || f.public_items.iter().any(|p| p.name == name) {
+                out.push(&f.path);
+            }
+            return;
+        }
+        let mut found = false;
+        for r in f.reexports.iter().filter(|r| r.alias == name) {
+            if let Some((target, inner)) = resolve(r) {
+                let taken = inner.unwrap_or_else(|| r.name.clone());
+                // Python `from . import x` in a package names the package
+                // itself: `x` is its submodule, found below.
+                if target == f.path && taken == name {
+                    continue;
+                }
+                next.push((target, taken, false));
+                found = true;
+            }
+        }
+        if found {
+            return;
+        }
+        if let Some(sub) = (rules.submodule)(self, f, name) {
+            out.push(sub);
+            return;
+        }
+        for r in f.reexports.iter().filter(|r| r.name == ALL_NAMES) {
+            if let Some((target, inner)) = resolve(r) {
+                next.push((target, inner.unwrap_or_else(|| name.to_string()), true));
+            }
+        }
     }
 }
 
@@ -464,6 +610,84 @@ mod tests {
             ["reqwest", "ureq", "hyper", "surf", "isahc", "attohttpc"]
         );
         assert!(library_family("sql").is_none());
+    }
+
+    /// A JavaScript file re-exporting everything of each module in `stars`
+    /// and defining `defines`.
+    fn facade(path: &str, stars: &[&str], defines: &[&str]) -> FileFacts {
+        FileFacts {
+            path: path.into(),
+            language: named("javascript"),
+            reexports: stars
+                .iter()
+                .map(|m| NameImport {
+                    module: format!("./{m}"),
+                    level: 0,
+                    name: ALL_NAMES.into(),
+                    alias: String::new(),
+                })
+                .collect(),
+            defines: defines.iter().map(|d| d.to_string()).collect(),
+            public_items: defines
+                .iter()
+                .map(|d| crate::facts::PublicItem {
+                    name: d.to_string(),
+                    line: 1,
+                })
+                .collect(),
+            ..FileFacts::default()
+        }
+    }
+
+    fn followed(files: &[FileFacts], from: &str, name: &str) -> Vec<String> {
+        let lookup = Lookup::new(files, &[], &[]);
+        let mut out = Vec::new();
+        lookup.follow(
+            files.iter().find(|f| f.path == from).unwrap().path.as_str(),
+            name,
+            &mut out,
+        );
+        let mut out: Vec<String> = out.into_iter().map(String::from).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn reexports_are_followed_to_every_definition_and_through_cycles() {
+        let files = [
+            facade("a.js", &["b.js"], &[]),
+            facade("b.js", &["a.js", "c.js", "d.js"], &[]),
+            facade("c.js", &[], &["x"]),
+            facade("d.js", &[], &["x", "y"]),
+        ];
+        // Both modules a star re-export could take `x` from.
+        assert_eq!(followed(&files, "a.js", "x"), ["c.js", "d.js"]);
+        assert_eq!(followed(&files, "a.js", "y"), ["d.js"]);
+        // The cycle a → b → a ends; a name no module defines leads nowhere.
+        assert!(followed(&files, "a.js", "nowhere").is_empty());
+        // Whole: the module and everything it re-exports.
+        assert_eq!(
+            followed(&files, "b.js", WHOLE_MODULE),
+            ["a.js", "b.js", "c.js", "d.js"]
+        );
+    }
+
+    #[test]
+    fn reexport_chains_are_followed_to_a_bounded_depth() {
+        let chain = |n: usize| -> Vec<FileFacts> {
+            let mut files: Vec<FileFacts> = (0..n)
+                .map(|i| facade(&format!("f{i}.js"), &[&format!("f{}.js", i + 1)], &[]))
+                .collect();
+            files.push(facade(&format!("f{n}.js"), &[], &["x"]));
+            files
+        };
+        assert_eq!(
+            followed(&chain(REEXPORT_DEPTH), "f0.js", "x"),
+            [format!("f{REEXPORT_DEPTH}.js")]
+        );
+        assert!(followed(&chain(REEXPORT_DEPTH + 1), "f0.js", "x").is_empty());
+        // A long chain costs its depth, not more.
+        assert!(followed(&chain(100_000), "f0.js", "x").is_empty());
     }
 
     #[test]

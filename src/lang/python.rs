@@ -7,8 +7,8 @@
 
 use tree_sitter::{Node, Tree, TreeCursor};
 
-use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
-use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules};
+use crate::facts::{ALL_NAMES, FileFacts, Function, Import, NameImport, PublicItem, Typing};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
     name: "python",
@@ -25,8 +25,10 @@ pub const SPEC: LanguageSpec = LanguageSpec {
         patterns: &["test_*.py", "*_test.py", "conftest.py"],
         dirs: &["test", "testing"],
         subject,
-        module_path: Some(module_path),
+        module_names: Some(module_names),
         exercised,
+        resolve,
+        submodule,
     },
     libraries: Libraries {
         families: &[(
@@ -54,7 +56,11 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     manifests: &[],
     docs: Docs {
         test_names: Some("test_x.py or x_test.py for x.py"),
-        test_imports: Some("Python absolute and relative imports"),
+        test_imports: Some(
+            "Python absolute imports by the dotted name from the package root (a package before \
+             a module before a .pyi stub) and relative imports, and a name imported from a \
+             package's __init__.py to the file its re-exports take it from",
+        ),
         test_other: None,
         libraries: "Python imports match a library and its submodules (urllib.request matches \
                     urllib.request.urlopen)",
@@ -72,60 +78,121 @@ fn subject(path: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// Module components of a path: `pkg/sub/__init__.py` → [pkg, sub].
-fn module_path(path: &str) -> Vec<&str> {
-    let without_ext = path
+/// The dotted names an absolute import reaches a file by (README,
+/// "Precise definitions"): its name from its package root, the folder above
+/// the top-most unbroken chain of folders holding an `__init__` file
+/// (`src/_pytest/tracemalloc.py` is `_pytest.tracemalloc`; a file in a
+/// folder without one is a top-level module), and, for implicit namespace
+/// packages, its path from the repository root and from a top-level `src/`.
+fn module_names(path: &str, has_init: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let Some(without_ext) = path
         .strip_suffix(".py")
         .or_else(|| path.strip_suffix(".pyi"))
-        .unwrap_or(path);
+    else {
+        return Vec::new();
+    };
     let mut comps: Vec<&str> = without_ext.split('/').collect();
+    // The folders above the file.
+    let dirs = comps.len() - 1;
     if comps.last() == Some(&"__init__") {
         comps.pop();
     }
-    comps
+    let mut root = dirs;
+    while root > 0 && has_init(&comps[..root].join("/")) {
+        root -= 1;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for start in [root, 0, usize::from(comps.first() == Some(&"src"))] {
+        let name = comps.get(start..).unwrap_or(&[]).join(".");
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
-/// The files a test file's imports name.
+/// The files a test file's imports name, and the files that define the
+/// names it imports from a package facade.
 fn exercised<'a>(test: &'a FileFacts, lookup: &Lookup<'a>) -> Vec<&'a str> {
-    test.imports
+    let mut out: Vec<&str> = test
+        .imports
         .iter()
         .filter_map(|i| imported_module(lookup, test, &i.module, i.level))
-        .collect()
+        .collect();
+    for n in &test.imported_names {
+        if let Some(module) = imported_module(lookup, test, &n.module, n.level) {
+            lookup.follow(module, &n.name, &mut out);
+        }
+    }
+    out
 }
 
-/// The file a Python import names. Absolute imports match any file whose
-/// module path ends with the import (so `src/` layouts resolve); relative
-/// ones resolve from the importing file's package.
+/// A re-export's module, seen from the file that holds it.
+fn resolve<'a>(lookup: &Lookup<'a>, from: &'a FileFacts, r: &NameImport) -> Option<Resolved<'a>> {
+    imported_module(lookup, from, &r.module, r.level).map(|p| (p, None))
+}
+
+/// `from pkg import mod`: the submodule `mod` of a package's `__init__`.
+fn submodule<'a>(lookup: &Lookup<'a>, package: &'a FileFacts, name: &str) -> Option<&'a str> {
+    let file = package.path.rsplit('/').next().unwrap_or(&package.path);
+    if !file.starts_with("__init__.") {
+        return None;
+    }
+    imported_module(lookup, package, name, 1)
+}
+
+/// The file a Python import names, as Python's import system finds it
+/// (README, "Precise definitions"): an absolute import by the file's dotted
+/// name ([`module_names`]), a relative one from the importing file's
+/// package. Where several files answer, the one Python imports: a package
+/// (`x/__init__.py`) before a module (`x.py`), either before a stub
+/// (`.pyi`, read by type checkers only); then the shortest path.
 fn imported_module<'a>(
     lookup: &Lookup<'a>,
     from: &FileFacts,
     module: &str,
     level: u32,
 ) -> Option<&'a str> {
-    let mut wanted: Vec<&str> = Vec::new();
-    if level > 0 {
-        let mut base: Vec<&str> = from.path.split('/').collect();
-        base.pop(); // the file itself
-        for _ in 1..level {
-            base.pop()?;
+    let rank = |path: &&str| {
+        (
+            path.ends_with(".pyi"),
+            !path.ends_with("__init__.py") && !path.ends_with("__init__.pyi"),
+            path.len(),
+            path.to_string(),
+        )
+    };
+    if level == 0 {
+        if module.is_empty() {
+            return None;
         }
-        wanted.extend(base);
+        return lookup
+            .modules(from.language, module)
+            .iter()
+            .copied()
+            .min_by_key(rank);
     }
-    wanted.extend(module.split('.').filter(|s| !s.is_empty()));
-    let last = wanted.last()?;
-    lookup
-        .modules(from.language, last)
+    let mut base: Vec<&str> = from.path.split('/').collect();
+    base.pop(); // the file itself
+    for _ in 1..level {
+        base.pop()?;
+    }
+    base.extend(module.split('.').filter(|s| !s.is_empty()));
+    let stem = base.join("/");
+    let package = if stem.is_empty() {
+        String::new()
+    } else {
+        format!("{stem}/")
+    };
+    let candidates = [
+        format!("{package}__init__.py"),
+        format!("{stem}.py"),
+        format!("{package}__init__.pyi"),
+        format!("{stem}.pyi"),
+    ];
+    candidates
         .iter()
-        .filter(|(comps, _)| {
-            if level > 0 {
-                comps.as_slice() == wanted.as_slice()
-            } else {
-                comps.ends_with(&wanted)
-            }
-        })
-        // The shortest path is the likeliest import root.
-        .min_by_key(|(comps, path)| (comps.len(), *path))
-        .map(|(_, path)| *path)
+        .filter(|c| !c.starts_with('.'))
+        .find_map(|c| lookup.paths.get(c.as_str()).copied())
 }
 
 /// Parameters that carry an annotation.
@@ -151,6 +218,24 @@ const MODULE_LEVEL_BLOCKS: &[&str] = &[
     "block",
 ];
 
+/// Statements whose blocks stay in the scope around them: a def in them
+/// inside a class body is a method.
+const SCOPE_TRANSPARENT: &[&str] = &[
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "for_statement",
+    "while_statement",
+    "match_statement",
+    "case_clause",
+    "block",
+];
+
 /// The target mypy's reachability is judged for: `sys.platform` and
 /// `sys.version_info` checks are evaluated as on this platform and version,
 /// as `mypy --platform linux --python-version 3.13` does.
@@ -167,7 +252,9 @@ struct Frame {
 pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scratch) {
     let bytes = src.as_bytes();
     let root = tree.root_node();
-    public_items(root, bytes, &mut facts.public_items);
+    public_items(root, bytes, &mut facts.public_items, &mut facts.defines);
+    let file_name = facts.path.rsplit('/').next().unwrap_or(&facts.path);
+    let is_package = file_name.starts_with("__init__.");
     let mut frames: Vec<Frame> = Vec::new();
     // The bytes mypy considers unreachable; defs there are not typed units.
     // Every such range runs to the end of the module, so the first one holds
@@ -225,7 +312,17 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
                 name: field_text(node, "name", bytes).to_string(),
             }),
             "import_statement" => imports(node, bytes, &mut facts.imports),
-            "import_from_statement" => from_imports(node, bytes, &mut facts.imports),
+            "import_from_statement" => {
+                from_imports(node, bytes, &mut facts.imports);
+                let at = facts.imported_names.len();
+                imported_names(node, bytes, &mut facts.imported_names);
+                // A package's module-level `from … import` makes the names
+                // importable from the package: its re-exports.
+                if is_package && frames.is_empty() {
+                    let names = facts.imported_names[at..].to_vec();
+                    facts.reexports.extend(names);
+                }
+            }
             _ => {}
         }
         if descend(&mut cursor) {
@@ -486,11 +583,13 @@ fn function(node: Node, parents: &[Node], src: &[u8], frames: &[Frame]) -> Funct
         Some((p, above)) if p.kind() == "decorated_definition" => (*p, above),
         _ => (node, parents),
     };
-    // `above` ends with the holder's parent (a block) and that block's parent.
+    // The scope the def binds its name in: the first class or function
+    // above it, through compound statements, which open no scope.
     let is_method = above
-        .len()
-        .checked_sub(2)
-        .is_some_and(|i| above[i].kind() == "class_definition");
+        .iter()
+        .rev()
+        .find(|p| !SCOPE_TRANSPARENT.contains(&p.kind()))
+        .is_some_and(|p| p.kind() == "class_definition");
     let is_static = holder.kind() == "decorated_definition" && {
         let mut c = holder.walk();
         holder.children(&mut c).any(|d| {
@@ -647,12 +746,57 @@ fn from_imports(node: Node, src: &[u8], out: &mut Vec<Import>) {
     }
 }
 
+/// `from m import a, b as c, *`: each name with the module it comes from.
+fn imported_names(node: Node, src: &[u8], out: &mut Vec<NameImport>) {
+    let mut level_and_module = Vec::new();
+    from_imports(node, src, &mut level_and_module);
+    let Some(base) = level_and_module.first() else {
+        return;
+    };
+    let mut push = |name: &str, alias: &str| {
+        out.push(NameImport {
+            module: base.module.clone(),
+            level: base.level,
+            name: name.to_string(),
+            alias: alias.to_string(),
+        })
+    };
+    let mut c = node.walk();
+    for child in node.children(&mut c) {
+        if child.kind() == "wildcard_import" {
+            push(ALL_NAMES, "");
+        }
+    }
+    let mut c = node.walk();
+    for name in node.children_by_field_name("name", &mut c) {
+        let (dotted, alias) = match name.kind() {
+            "aliased_import" => (
+                name.child_by_field_name("name"),
+                name.child_by_field_name("alias"),
+            ),
+            _ => (Some(name), Some(name)),
+        };
+        let text = |n: Option<Node>| n.and_then(|n| n.utf8_text(src).ok()).unwrap_or("");
+        let (name, alias) = (text(dotted), text(alias));
+        if !name.is_empty() {
+            push(name, alias);
+        }
+    }
+}
+
 /// Public names of a module: a literal `__all__` when there is one, else the
-/// top-level def, class and assigned names not starting with `_`.
-fn public_items(module: Node, src: &[u8], out: &mut Vec<PublicItem>) {
+/// top-level def, class and assigned names not starting with `_`; and every
+/// name the module defines itself.
+fn public_items(module: Node, src: &[u8], out: &mut Vec<PublicItem>, defines: &mut Vec<String>) {
     let mut names: Vec<PublicItem> = Vec::new();
     let mut all: Option<Vec<PublicItem>> = None;
     collect_names(module, src, &mut names, &mut all);
+    let mut defined: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for n in &names {
+        if defined.insert(&n.name) {
+            defines.push(n.name.clone());
+        }
+    }
     let items = all.unwrap_or_else(|| {
         names
             .into_iter()
@@ -899,6 +1043,113 @@ class C:
                 ("C.p.inner".into(), false, 1, true, false),
             ]
         );
+    }
+
+    /// A def under `if`/`else`/`try`/`except`/`finally`/`with`/`for` in a
+    /// class body is still a method: its `self` or `cls` needs no annotation.
+    #[test]
+    fn methods_under_blocks_of_the_class_body_are_methods() {
+        let src = "\
+class C:
+    if FAST:
+        def a(self) -> None: ...
+    else:
+        def a(self) -> None: ...
+    try:
+        def b(self, x: int) -> None: ...
+    except ImportError:
+        @classmethod
+        def c(cls) -> None: ...
+    finally:
+        def d(self) -> None: ...
+    with ctx:
+        if deep:
+            def e(self) -> None: ...
+    for x in y:
+        def f(self) -> None: ...
+if top:
+    def g(self) -> None: ...
+";
+        let got: Vec<(String, u32)> = typing(src).into_iter().map(|t| (t.0, t.2)).collect();
+        let want = [
+            ("C.a", 0),
+            ("C.a", 0),
+            ("C.b", 0),
+            ("C.c", 0),
+            ("C.d", 0),
+            ("C.e", 0),
+            ("C.f", 0),
+            // Not in a class: `self` is a parameter like any other.
+            ("g", 1),
+        ];
+        let want: Vec<(String, u32)> = want.iter().map(|(n, u)| (n.to_string(), *u)).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn package_reexports_and_imported_names() {
+        let parsed = |path: &str, src: &str| {
+            let tree = parse(Language::from_name("python").unwrap(), path, src).unwrap();
+            let mut facts = FileFacts {
+                path: path.into(),
+                ..FileFacts::default()
+            };
+            analyze(&tree, src, &mut facts, &mut Scratch::default());
+            facts
+        };
+        let names = |n: &[NameImport]| -> Vec<(String, u32, String, String)> {
+            n.iter()
+                .map(|n| (n.module.clone(), n.level, n.name.clone(), n.alias.clone()))
+                .collect()
+        };
+        let row =
+            |m: &str, l: u32, n: &str, a: &str| (m.to_string(), l, n.to_string(), a.to_string());
+        let src = "\
+from .geometries import OGRGeometry
+from .x import *
+from . import units as u
+from pkg.layers import Layer as Layer
+_private = 1
+def f():
+    from .inner import late
+class K: ...
+";
+        let init = parsed("pkg/__init__.py", src);
+        let want = vec![
+            row("geometries", 1, "OGRGeometry", "OGRGeometry"),
+            row("x", 1, "*", ""),
+            row("", 1, "units", "u"),
+            row("pkg.layers", 0, "Layer", "Layer"),
+        ];
+        assert_eq!(names(&init.reexports), want, "module level only");
+        let mut all = want.clone();
+        all.push(row("inner", 1, "late", "late"));
+        assert_eq!(names(&init.imported_names), all);
+        assert_eq!(init.defines, ["_private", "f", "K"]);
+        // A module that is not a package re-exports nothing.
+        let plain = parsed("pkg/plain.py", src);
+        assert!(plain.reexports.is_empty());
+        assert_eq!(plain.imported_names.len(), 5);
+    }
+
+    #[test]
+    fn module_names_from_the_package_root() {
+        let inits = ["src/_pytest", "pkg", "pkg/sub", "a/b"];
+        let has_init = |d: &str| inits.contains(&d);
+        let names = |p: &str| module_names(p, &has_init);
+        assert_eq!(
+            names("src/_pytest/tracemalloc.py"),
+            ["_pytest.tracemalloc", "src._pytest.tracemalloc"]
+        );
+        assert_eq!(names("pkg/sub/__init__.py"), ["pkg.sub"]);
+        assert_eq!(names("pkg/sub/m.pyi"), ["pkg.sub.m"]);
+        // `a` holds no `__init__`: the package root is `a`.
+        assert_eq!(names("a/b/c.py"), ["b.c", "a.b.c"]);
+        // A folder without one: a top-level module, or a namespace package.
+        assert_eq!(names("testing/helper.py"), ["helper", "testing.helper"]);
+        assert_eq!(names("src/ns/m.py"), ["m", "src.ns.m", "ns.m"]);
+        assert_eq!(names("setup.py"), ["setup"]);
+        assert!(names("__init__.py").is_empty());
     }
 
     #[test]

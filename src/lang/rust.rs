@@ -10,8 +10,10 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
-use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules};
+use crate::facts::{
+    ALL_NAMES, FileFacts, Function, Import, NameImport, PublicItem, RustCrate, Typing, WHOLE_MODULE,
+};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
     name: "rust",
@@ -29,8 +31,10 @@ pub const SPEC: LanguageSpec = LanguageSpec {
         dirs: &[],
         // Rust tests are inline or name module paths, not file names.
         subject: |_| None,
-        module_path: None,
+        module_names: None,
         exercised,
+        resolve,
+        submodule,
     },
     libraries: Libraries {
         families: &[(
@@ -48,7 +52,7 @@ pub const SPEC: LanguageSpec = LanguageSpec {
         test_other: Some(
             "in Rust, the file holds #[test] or #[cfg(test)] items, or an integration test under \
              tests/ names its module path (use my_crate::a::b associates src/a/b.rs or \
-             src/a/b/mod.rs)",
+             src/a/b/mod.rs) or an item a pub use re-exports from it",
         ),
         libraries: "Rust matches the first path segment of use, extern crate and paths in code \
                     (hyphens read as underscores)",
@@ -57,34 +61,58 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     },
 };
 
-/// The files an integration test's paths name (`use my_crate::a::b`).
+/// The files an integration test's paths name (`use my_crate::a::b`), and
+/// the files that define the item a path names after its module, through
+/// `pub use` (README, "Precise definitions").
 fn exercised<'a>(test: &'a FileFacts, lookup: &Lookup<'a>) -> Vec<&'a str> {
-    test.rust_paths
-        .iter()
-        .filter_map(|path| module_file(lookup, &test.path, path))
-        .collect()
+    let mut out = Vec::new();
+    let Some(krate) = crate_of(lookup, &test.path) else {
+        return out;
+    };
+    for path in &test.rust_paths {
+        let mut segments = path.split("::");
+        if segments.next() != Some(krate.name.as_str()) {
+            continue;
+        }
+        let rest: Vec<&str> = segments.collect();
+        if let Some((file, n)) = longest_module(lookup, krate, &rest) {
+            out.push(file);
+            if let Some(item) = rest.get(n) {
+                lookup.follow(file, item, &mut out);
+            }
+        }
+    }
+    out
 }
 
-/// The file of the longest module prefix of a Rust path used in an
-/// integration test, within the crate that owns the test.
-fn module_file<'a>(lookup: &Lookup<'a>, test: &str, path: &str) -> Option<&'a str> {
-    let krate = lookup
+/// The package that owns a file: the deepest whose folder holds it.
+fn crate_of<'a>(lookup: &Lookup<'a>, path: &str) -> Option<&'a RustCrate> {
+    lookup
         .crates
         .iter()
-        .filter(|c| c.dir.is_empty() || test.starts_with(&format!("{}/", c.dir)))
-        .max_by_key(|c| c.dir.len())?;
-    let mut segments = path.split("::");
-    if segments.next()? != krate.name {
-        return None;
-    }
-    let rest: Vec<&str> = segments.collect();
-    let src = if krate.dir.is_empty() {
+        .filter(|c| c.dir.is_empty() || path.starts_with(&format!("{}/", c.dir)))
+        .max_by_key(|c| c.dir.len())
+}
+
+/// The `src` folder of a package.
+fn src_dir(krate: &RustCrate) -> String {
+    if krate.dir.is_empty() {
         "src".to_string()
     } else {
         format!("{}/src", krate.dir)
-    };
-    for n in (0..=rest.len()).rev() {
-        let module = rest[..n].join("/");
+    }
+}
+
+/// The file of the longest prefix of a module path (from the crate root)
+/// that names one, and that prefix's length.
+fn longest_module<'a>(
+    lookup: &Lookup<'a>,
+    krate: &RustCrate,
+    path: &[&str],
+) -> Option<(&'a str, usize)> {
+    let src = src_dir(krate);
+    (0..=path.len()).rev().find_map(|n| {
+        let module = path[..n].join("/");
         let candidates = if n == 0 {
             vec![format!("{src}/lib.rs"), format!("{src}/main.rs")]
         } else {
@@ -93,11 +121,88 @@ fn module_file<'a>(lookup: &Lookup<'a>, test: &str, path: &str) -> Option<&'a st
                 format!("{src}/{module}/mod.rs"),
             ]
         };
-        if let Some(p) = candidates.iter().find_map(|c| lookup.paths.get(c.as_str())) {
-            return Some(p);
-        }
+        candidates
+            .iter()
+            .find_map(|c| lookup.paths.get(c.as_str()).copied())
+            .map(|p| (p, n))
+    })
+}
+
+/// The module path of a file below its crate's `src` (`src/a/mod.rs` and
+/// `src/a.rs` are `a`; `src/lib.rs` is the root).
+fn module_of<'p>(krate: &RustCrate, path: &'p str) -> Option<Vec<&'p str>> {
+    let src = src_dir(krate);
+    let rel = path
+        .strip_prefix(&src)?
+        .strip_prefix('/')?
+        .strip_suffix(".rs")?;
+    let mut comps: Vec<&str> = rel.split('/').collect();
+    if comps.last() == Some(&"mod") || comps.as_slice() == ["lib"] || comps.as_slice() == ["main"] {
+        comps.pop();
     }
-    None
+    Some(comps)
+}
+
+/// Where a `pub use` leads: `crate::`, `self::` and `super::` paths, and
+/// paths that start with a child module of the file's own, inside its crate.
+fn resolve<'a>(lookup: &Lookup<'a>, from: &'a FileFacts, r: &NameImport) -> Option<Resolved<'a>> {
+    let krate = crate_of(lookup, &from.path)?;
+    let own = module_of(krate, &from.path)?;
+    let mut segments = r.module.split("::").filter(|s| !s.is_empty()).peekable();
+    let mut full: Vec<&str> = Vec::new();
+    let relative = match segments.peek().copied() {
+        Some("crate") => {
+            segments.next();
+            false
+        }
+        Some("self") => {
+            segments.next();
+            full.extend(&own);
+            false
+        }
+        Some("super") => {
+            full.extend(&own);
+            while segments.peek() == Some(&"super") {
+                segments.next();
+                full.pop()?;
+            }
+            false
+        }
+        _ => {
+            full.extend(&own);
+            true
+        }
+    };
+    let base = full.len();
+    full.extend(segments);
+    if r.name != ALL_NAMES && r.name != WHOLE_MODULE {
+        full.push(&r.name);
+    }
+    let (file, n) = longest_module(lookup, krate, &full)?;
+    // A path that names no module of the crate is another crate's.
+    if relative && n <= base {
+        return None;
+    }
+    let name = if n == full.len() {
+        // The path is a module: taken whole (or all its names, for `*`).
+        (r.name != ALL_NAMES).then(|| WHOLE_MODULE.to_string())
+    } else if n + 1 < full.len() || r.name == ALL_NAMES {
+        Some(full[n].to_string())
+    } else {
+        None
+    };
+    Some((file, name))
+}
+
+/// `pub use self::m` where `m` is a module file below the file's own.
+fn submodule<'a>(lookup: &Lookup<'a>, from: &'a FileFacts, name: &str) -> Option<&'a str> {
+    let krate = crate_of(lookup, &from.path)?;
+    let mut path = module_of(krate, &from.path)?;
+    let len = path.len() + 1;
+    path.push(name);
+    longest_module(lookup, krate, &path)
+        .filter(|(_, n)| *n == len)
+        .map(|(p, _)| p)
 }
 
 // Node kinds of tree-sitter-rust 0.24 (see its `src/node-types.json`).
@@ -264,6 +369,21 @@ impl<'a> Walk<'a> {
                     }
                     if top_level && self.bare_pub(node) {
                         for leaf in leaves {
+                            let path = prefixes.path(&leaf);
+                            let (module, name, alias) = if leaf.name == "*" {
+                                (path.join("::"), ALL_NAMES, "")
+                            } else {
+                                let Some((last, module)) = path.split_last() else {
+                                    continue;
+                                };
+                                (module.join("::"), *last, leaf.name)
+                            };
+                            self.facts.reexports.push(NameImport {
+                                module,
+                                level: 0,
+                                name: name.to_string(),
+                                alias: alias.to_string(),
+                            });
                             self.public(leaf.name, leaf.line);
                         }
                     }
@@ -300,6 +420,10 @@ impl<'a> Walk<'a> {
         if NAMED_ITEMS.contains(&kind) {
             if let Some(name) = node.child_by_field_name("name") {
                 self.public(self.text(name), line(node));
+                // A module is a file of its own, found by its path.
+                if kind != "mod_item" {
+                    self.facts.defines.push(self.text(name).to_string());
+                }
             }
         } else if kind == EXTERN_CRATE {
             let name = node
@@ -876,6 +1000,40 @@ use p::q;
         for src in no {
             assert!(!facts(src).has_inline_tests, "{src}");
         }
+    }
+
+    #[test]
+    fn pub_use_is_a_reexport_and_pub_items_are_defined() {
+        let src = "\
+pub use crate::a::{B, c::D as E};
+pub use self::f::*;
+pub use g::H;
+pub(crate) use crate::hidden::X;
+use crate::private::Y;
+pub struct S;
+pub fn f() {}
+pub mod m;
+fn private() {}
+mod inner {
+    pub use crate::deep::Z;
+}
+";
+        let f = facts(src);
+        let rows: Vec<(&str, &str, &str)> = f
+            .reexports
+            .iter()
+            .map(|r| (r.module.as_str(), r.name.as_str(), r.alias.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("crate::a", "B", "B"),
+                ("crate::a::c", "D", "E"),
+                ("self::f", "*", ""),
+                ("g", "H", "H"),
+            ]
+        );
+        assert_eq!(f.defines, ["S", "f"], "a module is found by its path");
     }
 
     #[test]

@@ -23,6 +23,6 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     analyze: javascript::analyze_typescript,
     tests: javascript::TEST_RULES,
     libraries: javascript::LIBRARIES,
-    manifests: &[],
+    manifests: &["package.json"],
     docs: javascript::DOCS,
 };

@@ -206,6 +206,7 @@ mod tests {
             all_paths: &[],
             role_of: &|_| crate::snapshot::Role::Source,
             crates: &[],
+            packages: &[],
             history: None,
             history_note: None,
             coverage: &BTreeMap::new(),

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use globset::GlobSet;
 use serde::Serialize;
 
-use crate::facts::{CoverageFacts, ExternalValue, FileFacts, RustCrate};
+use crate::facts::{CoverageFacts, ExternalValue, FileFacts, JsPackage, RustCrate};
 use crate::history::HistoryFacts;
 use crate::lang::Language;
 pub use crate::snapshot::Role;
@@ -290,6 +290,8 @@ pub struct Facts<'a> {
     pub role_of: &'a RoleOf<'a>,
     /// Rust packages in the snapshot.
     pub crates: &'a [RustCrate],
+    /// JavaScript packages in the snapshot (their entry points).
+    pub packages: &'a [JsPackage],
     /// None when the history could not be read (see `history_note`).
     pub history: Option<&'a HistoryFacts>,
     /// Why the history is unavailable, if it is.

@@ -351,6 +351,7 @@ mod tests {
             all_paths: &[],
             role_of: &|_| crate::snapshot::Role::Source,
             crates: &[],
+            packages: &[],
             history: None,
             history_note: None,
             coverage: &BTreeMap::new(),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::RuleText;
 use super::{Facts, KindInfo, KindParams, MetricDef, Min, Offender, Outcome, Source, plural};
-use crate::facts::{FileFacts, RustCrate};
+use crate::facts::{FileFacts, JsPackage, RustCrate};
 use crate::lang::{Language, Lookup};
 
 pub const INFO: KindInfo = KindInfo {
@@ -47,7 +47,7 @@ impl KindParams for Params {
 }
 
 fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
-    let associated = associated(facts.files, facts.crates);
+    let associated = associated(facts.files, facts.crates, facts.packages);
     let mut out = Outcome::default();
     for file in facts.files {
         if file.role.is_test() || file.functions.is_empty() || !def.sees(file) {
@@ -73,8 +73,12 @@ fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
 
 /// The paths of every source file some test exercises. What a test's name
 /// and imports point at is each language's own rule (`lang`).
-pub fn associated<'a>(files: &'a [FileFacts], crates: &'a [RustCrate]) -> HashSet<&'a str> {
-    let lookup = Lookup::new(files, crates);
+pub fn associated<'a>(
+    files: &'a [FileFacts],
+    crates: &'a [RustCrate],
+    packages: &'a [JsPackage],
+) -> HashSet<&'a str> {
+    let lookup = Lookup::new(files, crates, packages);
     let mut out: HashSet<&str> = HashSet::new();
     let mut named: HashSet<(Language, &str)> = HashSet::new();
     for file in files {
@@ -146,7 +150,7 @@ mod tests {
             ),
             file("src/pkg/tests/test_b.py", true, &[("", 2), ("util", 2)]),
         ];
-        let a = associated(&files, &[]);
+        let a = associated(&files, &[], &[]);
         let mut got: Vec<&str> = a.into_iter().collect();
         got.sort();
         assert_eq!(
@@ -174,7 +178,7 @@ mod tests {
                 &[("../src/db", 0), ("../src/util.js", 0), ("axios", 0)],
             ),
         ];
-        let mut got: Vec<&str> = associated(&files, &[]).into_iter().collect();
+        let mut got: Vec<&str> = associated(&files, &[], &[]).into_iter().collect();
         got.sort();
         assert_eq!(got, ["src/api.js", "src/db/index.ts", "src/util.ts"]);
     }
@@ -194,7 +198,7 @@ mod tests {
             dir: String::new(),
             name: "my_crate".into(),
         }];
-        let mut got: Vec<&str> = associated(&files, &crates).into_iter().collect();
+        let mut got: Vec<&str> = associated(&files, &crates, &[]).into_iter().collect();
         got.sort();
         assert_eq!(got, ["src/config/raw.rs"]);
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::analyze::query::QueryJob;
 use crate::analyze::{self, Analysis};
 use crate::config::{self, Definition};
-use crate::crates::rust_crates;
+use crate::crates::{js_packages, rust_crates};
 use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::history::{self, HistoryFacts};
@@ -194,6 +194,7 @@ pub(super) fn measure(
         started.elapsed()
     ));
     let crates = rust_crates(&place.root, &snapshot, &analysis, source.as_ref());
+    let packages = js_packages(&place.root, &snapshot, &analysis, source.as_ref());
     let history_note = history_skip.as_ref().map(HistorySkip::to_string);
     let results: Vec<MetricResult> = {
         // An analyzed file's role takes its generated-file marker into account.
@@ -213,6 +214,7 @@ pub(super) fn measure(
             all_paths: &snapshot.all_paths,
             role_of: &role_of,
             crates: &crates,
+            packages: &packages,
             history: history.as_ref(),
             history_note: history_note.as_deref(),
             coverage: &inputs.coverage,

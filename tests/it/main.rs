@@ -15,6 +15,7 @@ mod bad_input;
 mod baseline;
 mod fixtures_javascript;
 mod fixtures_python;
+mod fixtures_reexports;
 mod fixtures_rust;
 mod formats;
 mod fuzz;
