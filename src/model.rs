@@ -57,6 +57,10 @@ pub enum Note {
         oldest: i64,
         window: WindowSpan,
     },
+    /// Files whose syntax errors cover less than half of them: analyzed
+    /// apart from the functions that touch an error. `first` is the first
+    /// such file's `path:line` (its first error).
+    PartlyParsed { files: u64, first: String },
     /// Rename detection met blobs absent from a partial clone.
     RenamesUnknown { files: u64 },
     /// A coverage report counts lines past the end of files (paths already
@@ -280,6 +284,12 @@ impl fmt::Display for Note {
                 rfc3339(*time),
                 plural(*units, "change unit"),
                 rfc3339(*oldest)
+            ),
+            Note::PartlyParsed { files, first } => write!(
+                f,
+                "{} partly parsed (first: {first}): functions that touch a syntax error are \
+                 not measured",
+                plural(*files, "file")
             ),
             Note::RenamesUnknown { files } => write!(
                 f,

@@ -66,6 +66,16 @@ pub struct FilesReport {
     pub scanned: usize,
     pub by_language: BTreeMap<String, usize>,
     pub skipped: Vec<Skipped>,
+    /// Files analyzed apart from the functions that touch a syntax error,
+    /// with the line of the first error, sorted by path.
+    pub partly_parsed: Vec<PartlyParsed>,
+}
+
+/// A partly parsed file and the 1-based line of its first syntax error.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartlyParsed {
+    pub path: String,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -389,6 +399,7 @@ pub(crate) mod tests {
                 scanned: 12,
                 by_language: BTreeMap::from([("python".to_string(), 12)]),
                 skipped: vec![],
+                partly_parsed: vec![],
             },
             history: None,
             hotspots: vec![],
