@@ -83,7 +83,7 @@ pub enum Note {
     NoCodeowners,
     /// A coverage report names files the repository does not have.
     UnmatchedReportPaths { metric: String, paths: Vec<String> },
-    /// Files of the baseline that could not be analyzed (sorted).
+    /// Files of the baseline that could not be analyzed in full: skipped or partly parsed (sorted).
     BaselineUnanalyzed { paths: Vec<String> },
     /// Concluding a merge: the merged branch's offenders are not new.
     ConcludingMerge,
@@ -351,7 +351,7 @@ impl fmt::Display for Note {
             }
             Note::BaselineUnanalyzed { paths } => write!(
                 f,
-                "{} in the baseline could not be analyzed ({}{}): offenders there are not counted as new",
+                "{} in the baseline could not be analyzed in full ({}{}): offenders there are not counted as new",
                 plural(paths.len() as u64, "file"),
                 paths
                     .iter()
