@@ -253,7 +253,8 @@ pub fn analyze_text(
         facts.parse_error = errors.first_line;
         drop_broken_functions(&mut facts, &mut scratch, &errors);
     }
-    facts.lines = lines::count(text.as_bytes(), &mut scratch.comments);
+    let strings = lines::in_strings(&tree, text.as_bytes(), file.language.spec().strings);
+    facts.lines = lines::count_with_strings(text.as_bytes(), &mut scratch.comments, &strings);
     let key = file.language.grammar(&file.path).1.key;
     let runs: Vec<(&QueryJob, Vec<(usize, u32)>)> = queries
         .iter()
