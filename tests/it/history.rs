@@ -646,6 +646,70 @@ fn inexact_renames_are_reported_under_the_new_path() {
     }
 }
 
+#[test]
+fn renames_are_libgit2s_similarity_of_at_least_half() {
+    let r = Repo::new();
+    let lines = |tag: &str| -> Vec<String> { (0..20).map(|i| format!("{tag} {i}\n")).collect() };
+    // Keeps the first `kept` lines of `old` and rewrites the rest.
+    let edit = |old: &[String], kept: usize| -> String {
+        let mut out: String = old[..kept].concat();
+        out.extend((kept..old.len()).map(|i| format!("rewritten {i}\n")));
+        out
+    };
+    let (above, below, indent) = (lines("above"), lines("below"), lines("indent"));
+    let c1 = r.commit(
+        T0,
+        &[],
+        &[
+            ("a/above.py", Some(&above.concat())),
+            ("a/below.py", Some(&below.concat())),
+            ("a/indent.py", Some(&indent.concat())),
+        ],
+        "start",
+    );
+    let reindented: String = indent.iter().map(|l| format!("        {l}")).collect();
+    let c2 = r.commit(
+        T0 + DAY,
+        &[c1],
+        &[
+            ("a/above.py", None),
+            ("a/below.py", None),
+            ("a/indent.py", None),
+            // 14 of 20 lines kept: 70% similar, a rename.
+            ("b/above.py", Some(&edit(&above, 14))),
+            // 6 of 20 lines kept: 30% similar, a deletion and an addition.
+            ("b/below.py", Some(&edit(&below, 6))),
+            // Every line indented: libgit2 ignores the whitespace that
+            // opens a line, git does not.
+            ("b/indent.py", Some(&reindented)),
+        ],
+        "move",
+    );
+    r.finish(c2);
+    let h = r.read(Some(10), None).expect("history");
+    assert_eq!(
+        units(&h)[0],
+        unit(
+            c2,
+            None,
+            &["a/below.py", "b/above.py", "b/below.py", "b/indent.py"]
+        )
+    );
+    if let Some(git) = git_log(r.path(), &["-n", "1"]) {
+        let git_paths: Vec<&str> = git[0].1.iter().map(String::as_str).collect();
+        assert_eq!(
+            git_paths,
+            [
+                "a/below.py",
+                "a/indent.py",
+                "b/above.py",
+                "b/below.py",
+                "b/indent.py"
+            ]
+        );
+    }
+}
+
 const LINK: u32 = 0o120000;
 const FILE: u32 = 0o100644;
 
