@@ -282,6 +282,9 @@ fn take(
         return;
     }
     if file_type.is_symlink() {
+        // Never followed, but a path of the snapshot (history metrics count
+        // the changes to a tracked link like any file's).
+        snapshot.all_paths.push(rel.clone());
         snapshot.skipped.push(Skipped {
             path: rel,
             reason: "symbolic link (not followed)".into(),

@@ -55,7 +55,10 @@ fn kind_text(k: &KindInfo) -> String {
         out,
         "source:  {}",
         match k.source {
-            Source::Files => "the files, through tree-sitter",
+            Source::Files => {
+                "the files, through tree-sitter (a function touching a syntax error is left \
+                 out; a file whose errors cover most of it is skipped)"
+            }
             Source::History => "the git history (first-parent change units)",
             Source::Report => "a file another tool wrote, named in the metric's table",
         }
@@ -214,6 +217,21 @@ mod tests {
             "README.md's metric table is out of date; run \
              `QSCAN_BLESS=1 cargo test readme_metric_table` (or paste `qscan explain --markdown`)"
         );
+    }
+
+    #[test]
+    fn file_kinds_say_what_a_syntax_error_leaves_out() {
+        // Wrapped at 70 columns: compared word by word.
+        let words = |t: String| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = words(explain("large-files", None).unwrap());
+        assert!(
+            text.contains("a function touching a syntax error is left"),
+            "{text}"
+        );
+        assert!(text.contains("a whitespace-only line inside another string"));
+        let text = words(explain("hot-files", None).unwrap());
+        assert!(text.contains("a tracked symbolic link too"), "{text}");
+        assert!(text.contains("at least 50% similar"), "{text}");
     }
 
     #[test]

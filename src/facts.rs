@@ -48,6 +48,10 @@ pub struct FileFacts {
     // No skip_serializing_if: the facts cache uses a format that is not
     // self-describing, where a skipped field breaks reading back.
     pub query_hits: Vec<QueryHit>,
+    /// When the file is partly parsed: the 1-based line of its first syntax
+    /// error. Its functions that touch an error are left out of
+    /// `functions`, and query matches inside an error are dropped.
+    pub parse_error: Option<u32>,
 }
 
 /// One match of a `query` metric's tree-sitter query.

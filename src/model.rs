@@ -57,6 +57,10 @@ pub enum Note {
         oldest: i64,
         window: WindowSpan,
     },
+    /// Files whose syntax errors cover less than half of them: analyzed
+    /// apart from the functions that touch an error. `first` is the first
+    /// such file's `path:line` (its first error).
+    PartlyParsed { files: u64, first: String },
     /// Rename detection met blobs absent from a partial clone.
     RenamesUnknown { files: u64 },
     /// A coverage report counts lines past the end of files (paths already
@@ -79,7 +83,7 @@ pub enum Note {
     NoCodeowners,
     /// A coverage report names files the repository does not have.
     UnmatchedReportPaths { metric: String, paths: Vec<String> },
-    /// Files of the baseline that could not be analyzed (sorted).
+    /// Files of the baseline that could not be analyzed in full: skipped or partly parsed (sorted).
     BaselineUnanalyzed { paths: Vec<String> },
     /// Concluding a merge: the merged branch's offenders are not new.
     ConcludingMerge,
@@ -281,6 +285,12 @@ impl fmt::Display for Note {
                 plural(*units, "change unit"),
                 rfc3339(*oldest)
             ),
+            Note::PartlyParsed { files, first } => write!(
+                f,
+                "{} partly parsed (first: {first}): functions that touch a syntax error are \
+                 not measured",
+                plural(*files, "file")
+            ),
             Note::RenamesUnknown { files } => write!(
                 f,
                 "rename detection could not compare {} whose content is absent from this clone \
@@ -341,7 +351,7 @@ impl fmt::Display for Note {
             }
             Note::BaselineUnanalyzed { paths } => write!(
                 f,
-                "{} in the baseline could not be analyzed ({}{}): offenders there are not counted as new",
+                "{} in the baseline could not be analyzed in full ({}{}): offenders there are not counted as new",
                 plural(paths.len() as u64, "file"),
                 paths
                     .iter()

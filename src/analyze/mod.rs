@@ -238,10 +238,13 @@ pub fn analyze_text(
 ) -> Result<FileFacts, String> {
     FILES_PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tree = parse(file.language, &file.path, text)?;
-    let root = tree.root_node();
-    if root.has_error() {
-        let line = first_error_line(&tree).unwrap_or(1);
-        return Err(format!("does not parse (syntax error at line {line})"));
+    let errors = syntax_errors(&tree);
+    if let Some(first) = errors.first_line
+        && (tree.root_node().is_error() || errors.bytes.saturating_mul(2) > text.len())
+    {
+        return Err(format!(
+            "does not parse (syntax errors cover most of it, the first at line {first})"
+        ));
     }
     if queries.iter().any(|j| j.language == file.language) && deeper_than(&tree, MAX_QUERY_DEPTH) {
         return Err(format!(
@@ -256,7 +259,12 @@ pub fn analyze_text(
     };
     let mut scratch = Scratch::default();
     (file.language.spec().analyze)(&tree, text, &mut facts, &mut scratch);
-    facts.lines = lines::count(text.as_bytes(), &mut scratch.comments);
+    if errors.first_line.is_some() {
+        facts.parse_error = errors.first_line;
+        drop_broken_functions(&mut facts, &mut scratch, &errors);
+    }
+    let strings = lines::in_strings(&tree, text.as_bytes(), file.language.spec().strings);
+    facts.lines = lines::count_with_strings(text.as_bytes(), &mut scratch.comments, &strings);
     let key = file.language.grammar(&file.path).1.key;
     let runs: Vec<(&QueryJob, Vec<(usize, u32)>)> = queries
         .iter()
@@ -275,6 +283,9 @@ pub fn analyze_text(
     let mut seen = std::collections::HashSet::new();
     for (job, found) in runs {
         for (at, line) in found {
+            if errors.holds(at) {
+                continue;
+            }
             let function = places
                 .binary_search(&at)
                 .ok()
@@ -367,14 +378,73 @@ pub fn grammars(language: Language) -> Vec<(&'static str, tree_sitter::Language)
         .collect()
 }
 
-fn first_error_line(tree: &Tree) -> Option<u32> {
+/// Where a tree's syntax errors are. tree-sitter recovers from an error by
+/// wrapping what it could not fit in an ERROR node or by inserting a
+/// zero-width MISSING node, and parses the rest as usual.
+#[derive(Debug, Default)]
+struct SyntaxErrors {
+    /// The byte ranges of the outermost ERROR nodes and the (empty) places
+    /// of MISSING nodes, in file order.
+    regions: Vec<Range<usize>>,
+    /// The bytes the ERROR nodes cover.
+    bytes: usize,
+    /// 1-based line of the first error; None when the tree has none.
+    first_line: Option<u32>,
+}
+
+impl SyntaxErrors {
+    /// Whether the byte at `at` lies in an error.
+    fn holds(&self, at: usize) -> bool {
+        let i = self.regions.partition_point(|r| r.end <= at);
+        self.regions
+            .get(i)
+            .is_some_and(|r| r.start <= at && at < r.end)
+    }
+
+    /// Whether `range` touches an error: shares a byte with an ERROR node,
+    /// or holds a MISSING node's place (its ends included).
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        let i = self.regions.partition_point(|r| r.end < range.start);
+        self.regions[i..]
+            .iter()
+            .take_while(|r| r.start <= range.end)
+            .any(|r| {
+                if r.is_empty() {
+                    range.start <= r.start && r.start <= range.end
+                } else {
+                    r.start < range.end && range.start < r.end
+                }
+            })
+    }
+}
+
+/// The syntax errors of a tree, found by walking only the subtrees that
+/// hold one (an explicit cursor: no recursion).
+fn syntax_errors(tree: &Tree) -> SyntaxErrors {
+    let mut errors = SyntaxErrors::default();
+    if !tree.root_node().has_error() {
+        return errors;
+    }
     let mut cursor = tree.walk();
+    let mut children = tree.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            return Some(node.start_position().row as u32 + 1);
-        }
-        if node.has_error() && cursor.goto_first_child() {
+        let is_error = node.is_error();
+        // A cursor does not visit a MISSING token the grammar hides (Python's
+        // `_newline`): the error is then somewhere in the node holding it,
+        // which counts whole.
+        let mut hidden = || !node.children(&mut children).any(|c| c.has_error());
+        if is_error || node.is_missing() || (node.has_error() && hidden()) {
+            errors
+                .first_line
+                .get_or_insert(node.start_position().row as u32 + 1);
+            if node.is_missing() {
+                errors.regions.push(node.start_byte()..node.start_byte());
+            } else {
+                errors.bytes += node.byte_range().len();
+                errors.regions.push(node.byte_range());
+            }
+        } else if node.has_error() && cursor.goto_first_child() {
             continue;
         }
         loop {
@@ -382,10 +452,29 @@ fn first_error_line(tree: &Tree) -> Option<u32> {
                 break;
             }
             if !cursor.goto_parent() {
-                return None;
+                return errors;
             }
         }
     }
+}
+
+/// Leaves out the functions whose text touches a syntax error: what the
+/// parser made of them is a guess, so their numbers would be too. The
+/// functions elsewhere in the file are measured as usual.
+fn drop_broken_functions(facts: &mut FileFacts, scratch: &mut Scratch, errors: &SyntaxErrors) {
+    let keep: Vec<bool> = scratch
+        .function_ranges
+        .iter()
+        .map(|r| !errors.overlaps(r))
+        .collect();
+    let mut flags = keep.iter();
+    facts
+        .functions
+        .retain(|_| flags.next().copied().unwrap_or(false));
+    let mut flags = keep.iter();
+    scratch
+        .function_ranges
+        .retain(|_| flags.next().copied().unwrap_or(false));
 }
 
 #[cfg(test)]
@@ -493,10 +582,105 @@ mod tests {
             "invalid UTF-8 at byte 5"
         );
         assert!(reason("a.py", b"x = 1\n", 3).starts_with("larger than max_file_bytes"));
+        // Errors over most of the file: nothing in it is worth measuring.
         assert_eq!(
-            reason("a.py", b"x = 1\ndef broken(:\n", 100),
-            "does not parse (syntax error at line 2)"
+            reason("a.py", b"x = [1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,]\n", 100),
+            "does not parse (syntax errors cover most of it, the first at line 1)"
         );
+        // A MISSING token the grammar hides (Python's newline) is not
+        // visited by a cursor: the node holding it counts as the error.
+        assert_eq!(
+            reason("a.py", b"class A:\n    pass\n\n1syntax_error\n", 100),
+            "does not parse (syntax errors cover most of it, the first at line 1)"
+        );
+    }
+
+    fn analyzed(path: &str, text: &str, queries: &[QueryJob]) -> FileFacts {
+        analyze_text(&file(path), text, queries).unwrap()
+    }
+
+    fn names(facts: &FileFacts) -> Vec<&str> {
+        facts.functions.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    #[test]
+    fn functions_away_from_a_syntax_error_are_measured() {
+        // Valid Rust that tree-sitter-rust misreads: `str` is a primitive
+        // type to it, so the `!` of the `str![[…]]` macro is an ERROR.
+        let src = "use snapbox::str;\n\
+                   \n\
+                   fn before(a: u32) -> u32 {\n    a\n}\n\
+                   \n\
+                   #[test]\n\
+                   fn snapshot() {\n    let expected = str![[r#\"\n  ok\n\"#]];\n    check(expected);\n}\n\
+                   \n\
+                   fn after() {}\n";
+        let facts = analyzed("tests/it.rs", src, &[]);
+        assert_eq!(facts.parse_error, Some(9));
+        assert_eq!(names(&facts), ["before", "after"]);
+        assert_eq!(facts.functions[1].line, 15);
+        // Line counts are the whole file's.
+        assert_eq!(facts.lines.total(), 15);
+        // Python that tree-sitter-python rejects (a starred target inside
+        // a list target, valid since Python 3.0): only `g` holds it.
+        let src = "def f():\n    return 1\n\ndef g(d):\n    for [*[*a]], b in d:\n        pass\n\nclass C:\n    def m(self):\n        pass\n";
+        let facts = analyzed("m.py", src, &[]);
+        assert_eq!(facts.parse_error, Some(5));
+        assert_eq!(names(&facts), ["f", "C.m"]);
+        // A clean file says nothing.
+        assert_eq!(
+            analyzed("ok.py", "def f():\n    pass\n", &[]).parse_error,
+            None
+        );
+    }
+
+    #[test]
+    fn errors_covering_half_of_a_file_skip_it() {
+        // The same error, with more or less valid code around it.
+        let broken = "x = [1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,]\n";
+        let errors =
+            |text: &str| syntax_errors(&parse(file("a.py").language, "a.py", text).unwrap());
+        let e = errors(broken);
+        assert!(e.bytes > 0 && e.bytes * 2 > broken.len(), "{e:?}");
+        assert!(analyze_text(&file("a.py"), broken, &[]).is_err());
+        let padded = format!("{broken}{}", "y = 1\n".repeat(e.bytes / 6 + 1));
+        assert_eq!(errors(&padded).bytes, e.bytes);
+        let facts = analyze_text(&file("a.py"), &padded, &[]).unwrap();
+        assert_eq!(facts.parse_error, Some(1));
+    }
+
+    #[test]
+    fn error_regions_and_overlaps() {
+        let e = SyntaxErrors {
+            regions: vec![10..20, 30..30, 40..50],
+            bytes: 20,
+            first_line: Some(1),
+        };
+        assert!(!e.holds(9) && e.holds(10) && e.holds(19) && !e.holds(20));
+        assert!(!e.holds(30) && e.holds(45) && !e.holds(50));
+        assert!(e.overlaps(&(0..11)) && !e.overlaps(&(0..10)) && !e.overlaps(&(20..29)));
+        // A MISSING node's place counts at either end of a range.
+        assert!(e.overlaps(&(25..30)) && e.overlaps(&(30..35)) && !e.overlaps(&(31..39)));
+        assert!(e.overlaps(&(0..100)) && !e.overlaps(&(50..60)));
+    }
+
+    #[test]
+    fn query_matches_inside_an_error_are_dropped() {
+        let python = Language::from_name("python").unwrap();
+        let job = QueryJob {
+            metric: "calls".into(),
+            language: python,
+            query: std::sync::Arc::new(query::compile(python, "(call) @c").unwrap()),
+        };
+        let src = "def f():\n    print(1)\n\nfor [*[print(2)]], b in d:\n    pass\n\nprint(3)\n";
+        let facts = analyzed("m.py", src, std::slice::from_ref(&job));
+        let lines: Vec<(u32, Option<usize>)> = facts
+            .query_hits
+            .iter()
+            .map(|h| (h.line, h.function))
+            .collect();
+        assert_eq!(facts.parse_error, Some(4));
+        assert_eq!(lines, [(2, Some(0)), (7, None)]);
     }
 
     /// A source that counts its reads, to show the cache saves them.

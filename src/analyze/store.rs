@@ -222,6 +222,25 @@ mod tests {
     }
 
     #[test]
+    fn a_partly_parsed_file_stays_partly_parsed_when_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.facts");
+        let text = Text(b"def f():\n    pass\n\nfor [*[*a]], b in d:\n    pass\n");
+        let blob = git2::Oid::hash_object(git2::ObjectType::Blob, text.0).unwrap();
+        let mut a = file("a.py");
+        a.blob = Some(blob);
+        let cache = FactsCache::default();
+        let first = analyze_cached(std::slice::from_ref(&a), &text, 1000, &[], &cache);
+        assert_eq!(first.files[0].parse_error, Some(4));
+        save(&cache, &path, "s");
+        let loaded = load(&path, "s");
+        let again = analyze_cached(&[a], &text, 1000, &[], &loaded);
+        assert!(loaded.used_if_changed().is_none(), "read from the cache");
+        assert_eq!(again.files[0].parse_error, Some(4));
+        assert_eq!(again.files[0].functions, first.files[0].functions);
+    }
+
+    #[test]
     fn damaged_files_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.facts");

@@ -160,6 +160,8 @@ fn build(
             continue;
         }
         if mode == MODE_LINK {
+            // Never followed, but a path of the snapshot, as in the walk.
+            snapshot.all_paths.push(path.clone());
             snapshot.skipped.push(Skipped {
                 path,
                 reason: "symbolic link (not followed)".into(),

@@ -303,9 +303,11 @@ fn pair_renames(
     new: Oid,
     changes: &mut Changes,
 ) -> Result<u64, OdbError> {
-    // Exact renames: same blob id (the empty blob too, as git pairs it); like
-    // git, a source with the destination's file name is preferred, then the
-    // first in tree order. Submodules are never renamed.
+    // Exact renames: same blob id (the empty blob too, as git pairs it) and
+    // the same kind of entry (a symbolic link's blob is its target's name: a
+    // file holding that name is no rename of it, as git decides); like git,
+    // a source with the destination's file name is preferred, then the first
+    // in tree order. Submodules are never renamed.
     let mut sources: HashMap<Oid, Vec<usize>> = HashMap::new();
     for (k, (_, id, mode)) in changes.deleted.iter().enumerate() {
         if *mode != MODE_GITLINK {
@@ -320,10 +322,11 @@ fn pair_renames(
         }
         let candidates = sources.get_mut(id);
         let pick = candidates.and_then(|c| {
+            let kin = |k: usize| same_kind(changes.deleted[k].2, *mode);
             let at = c
                 .iter()
-                .position(|&k| file_name(&changes.deleted[k].0) == file_name(path))
-                .or((!c.is_empty()).then_some(0))?;
+                .position(|&k| kin(k) && file_name(&changes.deleted[k].0) == file_name(path))
+                .or_else(|| c.iter().position(|&k| kin(k)))?;
             Some(c.remove(at))
         });
         match pick {
@@ -375,6 +378,14 @@ fn pair_renames(
     let mut keep = renamed.iter().map(|r| !r);
     changes.deleted.retain(|_| keep.next().unwrap_or(true));
     Ok(absent)
+}
+
+/// Whether two tree entries may pair as an exact rename: regular files
+/// whatever their executable bit, anything else only with its own mode.
+fn same_kind(a: u32, b: u32) -> bool {
+    const TYPE: u32 = 0o170000;
+    const FILE: u32 = 0o100000;
+    a == b || (a & TYPE == FILE && b & TYPE == FILE)
 }
 
 fn file_name(path: &[u8]) -> &[u8] {
@@ -437,6 +448,15 @@ mod tests {
         );
         assert!(Entries(&raw[..raw.len() - 1]).nth(1).unwrap().is_err());
         assert!(Entries(b"10x644 a\0").next().unwrap().is_err());
+    }
+
+    #[test]
+    fn renames_pair_entries_of_one_kind() {
+        assert!(same_kind(0o100644, 0o100755));
+        assert!(same_kind(0o120000, 0o120000));
+        assert!(!same_kind(0o120000, 0o100644));
+        assert!(!same_kind(0o100644, 0o120000));
+        assert!(!same_kind(0o160000, 0o100644));
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     analyze,
     tests: TEST_RULES,
     libraries: LIBRARIES,
+    strings: &["string", "template_string"],
     manifests: &["package.json"],
     docs: DOCS,
 };

@@ -58,6 +58,10 @@ pub struct LanguageSpec {
     pub tests: TestRules,
     /// How imports name libraries, and the built-in library families.
     pub libraries: Libraries,
+    /// Node kinds of its string literals (template strings included): a
+    /// whitespace-only line inside one is a code line, as the language's
+    /// own tokenizer reads it.
+    pub strings: &'static [&'static str],
     /// Manifest file names whose packages the language's rules read
     /// (`Cargo.toml`: a Rust integration test names its crate).
     pub manifests: &'static [&'static str],

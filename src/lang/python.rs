@@ -53,6 +53,7 @@ pub const SPEC: LanguageSpec = LanguageSpec {
                 || (name.starts_with(entry) && name.as_bytes().get(entry.len()) == Some(&b'.'))
         },
     },
+    strings: &["string"],
     manifests: &[],
     docs: Docs {
         test_names: Some("test_x.py or x_test.py for x.py"),

@@ -45,6 +45,7 @@ pub const SPEC: LanguageSpec = LanguageSpec {
         name: |module| Some(module.replace('-', "_")),
         matches: |name, entry| name == entry.replace('-', "_"),
     },
+    strings: &["string_literal", "raw_string_literal"],
     manifests: &["Cargo.toml"],
     docs: Docs {
         test_names: None,

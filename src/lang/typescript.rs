@@ -23,6 +23,7 @@ pub const SPEC: LanguageSpec = LanguageSpec {
     analyze: javascript::analyze_typescript,
     tests: javascript::TEST_RULES,
     libraries: javascript::LIBRARIES,
+    strings: &["string", "template_string"],
     manifests: &["package.json"],
     docs: javascript::DOCS,
 };

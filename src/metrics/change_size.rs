@@ -28,7 +28,8 @@ pub const INFO: KindInfo = KindInfo {
     rule: RuleText::Fixed(
         "A change unit of the window (a first-parent commit; a merge stands for its whole pull \
            request, diffed against its first parent) is compliant when it touches at most \
-           `max_files` files that the metric sees.",
+           `max_files` files that the metric sees (a rename counts once, under its new path; \
+           a tracked symbolic link is a file).",
     ),
 };
 

@@ -33,8 +33,10 @@ pub const INFO: KindInfo = KindInfo {
     summary: "The share of files changed in the history window that are not changed in most change units.",
     rule: RuleText::Fixed(
         "A file that a change unit of the window changed and that still exists in the snapshot \
-           (any file, not only source files) is compliant when it was changed in at most `share` \
-           of the window's change units; above that it is hot.",
+           (any file, not only source files; a tracked symbolic link too) is compliant when it \
+           was changed in at most `share` of the window's change units; above that it is hot. \
+           A renamed file counts under its new path (renames as `git log` finds them: exact, \
+           then at least 50% similar by libgit2's measure).",
     ),
 };
 

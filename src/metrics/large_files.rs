@@ -28,7 +28,8 @@ pub const INFO: KindInfo = KindInfo {
     rule: RuleText::Fixed(
         "A source file is compliant when it has at most `max_lines` code \
            lines: lines holding anything but whitespace and comments \
-           (Python docstrings count as comments).",
+           (Python docstrings count as comments; a whitespace-only line inside another string \
+           literal is code).",
     ),
 };
 

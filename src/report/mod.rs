@@ -69,6 +69,16 @@ pub struct FilesReport {
     /// files left out.
     pub roles: BTreeMap<crate::snapshot::Role, usize>,
     pub skipped: Vec<Skipped>,
+    /// Files analyzed apart from the functions that touch a syntax error,
+    /// with the line of the first error, sorted by path.
+    pub partly_parsed: Vec<PartlyParsed>,
+}
+
+/// A partly parsed file and the 1-based line of its first syntax error.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartlyParsed {
+    pub path: String,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -396,6 +406,7 @@ pub(crate) mod tests {
                     (crate::snapshot::Role::Test, 3),
                 ]),
                 skipped: vec![],
+                partly_parsed: vec![],
             },
             history: None,
             hotspots: vec![],

@@ -13,7 +13,7 @@ use crate::metrics::groups::{self, By, Group};
 use crate::metrics::{self, MetricResult, Source};
 use crate::model::Note;
 use crate::owners;
-use crate::report::{FilesReport, GateReport, HistoryReport, Hotspot, Report};
+use crate::report::{FilesReport, GateReport, HistoryReport, Hotspot, PartlyParsed, Report};
 
 use super::measure::Measured;
 use super::place::Place;
@@ -40,6 +40,18 @@ pub(super) fn opening_notes(
         notes.push(Note::NoSourceFiles {
             root: place.root.display().to_string(),
             languages: crate::lang::titles(),
+        });
+    }
+    let partly: Vec<&crate::facts::FileFacts> = now
+        .analysis
+        .files
+        .iter()
+        .filter(|f| f.parse_error.is_some())
+        .collect();
+    if let Some(first) = partly.first() {
+        notes.push(Note::PartlyParsed {
+            files: partly.len() as u64,
+            first: format!("{}:{}", first.path, first.parse_error.unwrap_or(1)),
         });
     }
     if let Some(why) = &now.history_skip {
@@ -196,6 +208,17 @@ pub(super) fn report(p: Parts) -> Report {
             .or_insert(0) += 1;
         *roles.entry(f.role).or_insert(0) += 1;
     }
+    let partly_parsed = p
+        .analysis
+        .files
+        .iter()
+        .filter_map(|f| {
+            Some(PartlyParsed {
+                path: f.path.clone(),
+                line: f.parse_error?,
+            })
+        })
+        .collect();
     Report {
         version: env!("CARGO_PKG_VERSION").to_string(),
         root: p.place.root.display().to_string(),
@@ -230,6 +253,7 @@ pub(super) fn report(p: Parts) -> Report {
             by_language,
             roles,
             skipped: p.analysis.skipped,
+            partly_parsed,
         },
         history: p.history.map(history_report),
         hotspots: p.hotspots,

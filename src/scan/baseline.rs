@@ -98,13 +98,21 @@ pub(super) fn measure_before(
 pub(super) fn compare(results: &mut [MetricResult], before: &Before, notes: &mut Vec<Note>) {
     let Before { base, merged } = before;
     // Files the baseline could not read (a partial clone's missing blob,
-    // a file too large then): their offenders cannot be judged new.
+    // a file too large then) or read only in part (syntax errors): their
+    // offenders cannot be judged new.
     let unknown: std::collections::HashSet<&str> = base
         .analysis
         .skipped
         .iter()
         .chain(&base.snapshot.skipped)
         .map(|s| s.path.as_str())
+        .chain(
+            base.analysis
+                .files
+                .iter()
+                .filter(|f| f.parse_error.is_some())
+                .map(|f| f.path.as_str()),
+        )
         .collect();
     if !unknown.is_empty() {
         let mut paths: Vec<&str> = unknown.iter().copied().collect();

@@ -343,22 +343,53 @@ fn oversized_file_is_a_counted_skip_naming_the_limit() {
 
 // 12
 #[test]
-fn unparsable_files_are_counted_skips_with_the_line() {
-    let dir = with_config(PASSING);
+fn syntax_errors_skip_a_file_only_when_they_cover_most_of_it() {
+    let dir = with_config("[metrics.typed]\nmin = 0\n");
+    // A MISSING `)`: `broken` is left out, `fine` is measured.
     write(
         dir.path(),
         "broken.py",
-        b"import os\n\ndef broken(:\n    pass\n",
+        b"import os\n\ndef broken(:\n    pass\n\ndef fine(x: int) -> int:\n    return x\n",
     );
+    // A MISSING `}` at the end: the only function touches it.
     write(dir.path(), "open.js", b"function f() {\n  return 1;\n");
+    write(
+        dir.path(),
+        "junk.py",
+        b"x = [1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,]\n",
+    );
     let (code, report) = scan_json(dir.path());
     assert_eq!(code, 0);
     assert_eq!(
         skipped(&report),
-        &json!([
-            { "path": "broken.py", "reason": "does not parse (syntax error at line 3)" },
-            { "path": "open.js", "reason": "does not parse (syntax error at line 2)" },
-        ])
+        &json!([{
+            "path": "junk.py",
+            "reason": "does not parse (syntax errors cover most of it, the first at line 1)"
+        }])
+    );
+    assert_eq!(
+        report["files"]["partly_parsed"],
+        json!([{ "path": "broken.py", "line": 3 }, { "path": "open.js", "line": 2 }])
+    );
+    assert_eq!(report["files"]["scanned"], 2);
+    let typed = &report["metrics"][0];
+    assert_eq!(
+        (&typed["compliant"], &typed["total"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(
+        report["notes"][0],
+        "2 files partly parsed (first: broken.py:3): functions that touch a syntax error are not \
+         measured"
+    );
+    let out = common::qscan()
+        .args(["--color", "never", path(dir.path())])
+        .output()
+        .expect("qscan runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("note: 2 files partly parsed (first: broken.py:3)"),
+        "{text}"
     );
 }
 

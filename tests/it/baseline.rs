@@ -542,16 +542,20 @@ fn nested_repositories_are_not_scanned_in_the_working_tree() {
 fn offenders_in_files_the_baseline_could_not_read_are_not_new() {
     let mut r = Repo::new();
     r.write("quality.toml", "[metrics.typed]\n");
+    // Partly parsed (the function touching the error is left out), and
+    // skipped (errors over most of it).
     r.write("a.py", "def broken(:\n");
-    r.commit("Start", &["quality.toml", "a.py"]);
+    r.write("c.py", "x = [1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,]\n");
+    r.commit("Start", &["quality.toml", "a.py", "c.py"]);
     r.write("a.py", "def fixed(x):\n    return x\n");
+    r.write("c.py", "def c(x):\n    return x\n");
     r.write("b.py", "def b(x):\n    return x\n");
     let (code, report, stderr) = r.scan(&["--baseline", "HEAD", "--new-only"]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(deltas(&report)[0].2, ["b.py:1 b"]);
     assert!(
         report["notes"].as_array().unwrap().iter().any(|n| n
-            == "1 file in the baseline could not be analyzed (a.py): offenders there are not counted as new"),
+            == "2 files in the baseline could not be analyzed in full (a.py, c.py): offenders there are not counted as new"),
         "{report:#}"
     );
 }

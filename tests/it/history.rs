@@ -50,6 +50,22 @@ impl Repo {
         changes: &[(&str, Option<&str>)],
         msg: &str,
     ) -> Oid {
+        let changes: Vec<(&str, Option<(u32, &str)>)> = changes
+            .iter()
+            .map(|(path, text)| (*path, text.map(|t| (0o100644, t))))
+            .collect();
+        self.commit_modes(time, parents, &changes, msg)
+    }
+
+    /// [`Repo::commit`] with each written entry's mode: `0o120000` makes a
+    /// symbolic link whose target is the text.
+    fn commit_modes(
+        &self,
+        time: i64,
+        parents: &[Oid],
+        changes: &[(&str, Option<(u32, &str)>)],
+        msg: &str,
+    ) -> Oid {
         let mut index = Index::new().expect("index");
         if let Some(first) = parents.first() {
             let tree = self
@@ -61,9 +77,14 @@ impl Repo {
         }
         for (path, content) in changes {
             match content {
-                Some(text) => {
+                Some((mode, text)) => {
                     let id = self.repo.blob(text.as_bytes()).expect("blob");
-                    index.add(&entry(path, id)).expect("add");
+                    index
+                        .add(&IndexEntry {
+                            mode: *mode,
+                            ..entry(path, id)
+                        })
+                        .expect("add");
                 }
                 None => index.remove_path(Path::new(path)).expect("remove"),
             }
@@ -618,6 +639,200 @@ fn inexact_renames_are_reported_under_the_new_path() {
             unit(c3, None, &["fresh.py", "gone.py"]),
             unit(c2, None, &["gone.py", "new/helpers.py"]),
             unit(c1, None, &["keep.py", "old/util.py"]),
+        ]
+    );
+    if let Some(git) = git_log(r.path(), &[]) {
+        assert_eq!(as_git(&h), git);
+    }
+}
+
+#[test]
+fn renames_are_libgit2s_similarity_of_at_least_half() {
+    let r = Repo::new();
+    let lines = |tag: &str| -> Vec<String> { (0..20).map(|i| format!("{tag} {i}\n")).collect() };
+    // Keeps the first `kept` lines of `old` and rewrites the rest.
+    let edit = |old: &[String], kept: usize| -> String {
+        let mut out: String = old[..kept].concat();
+        out.extend((kept..old.len()).map(|i| format!("rewritten {i}\n")));
+        out
+    };
+    let (above, below, indent) = (lines("above"), lines("below"), lines("indent"));
+    let c1 = r.commit(
+        T0,
+        &[],
+        &[
+            ("a/above.py", Some(&above.concat())),
+            ("a/below.py", Some(&below.concat())),
+            ("a/indent.py", Some(&indent.concat())),
+        ],
+        "start",
+    );
+    let reindented: String = indent.iter().map(|l| format!("        {l}")).collect();
+    let c2 = r.commit(
+        T0 + DAY,
+        &[c1],
+        &[
+            ("a/above.py", None),
+            ("a/below.py", None),
+            ("a/indent.py", None),
+            // 14 of 20 lines kept: 70% similar, a rename.
+            ("b/above.py", Some(&edit(&above, 14))),
+            // 6 of 20 lines kept: 30% similar, a deletion and an addition.
+            ("b/below.py", Some(&edit(&below, 6))),
+            // Every line indented: libgit2 ignores the whitespace that
+            // opens a line, git does not.
+            ("b/indent.py", Some(&reindented)),
+        ],
+        "move",
+    );
+    r.finish(c2);
+    let h = r.read(Some(10), None).expect("history");
+    assert_eq!(
+        units(&h)[0],
+        unit(
+            c2,
+            None,
+            &["a/below.py", "b/above.py", "b/below.py", "b/indent.py"]
+        )
+    );
+    if let Some(git) = git_log(r.path(), &["-n", "1"]) {
+        let git_paths: Vec<&str> = git[0].1.iter().map(String::as_str).collect();
+        assert_eq!(
+            git_paths,
+            [
+                "a/below.py",
+                "a/indent.py",
+                "b/above.py",
+                "b/below.py",
+                "b/indent.py"
+            ]
+        );
+    }
+}
+
+const LINK: u32 = 0o120000;
+const FILE: u32 = 0o100644;
+
+#[test]
+fn a_tracked_symlink_is_a_path_like_any_other() {
+    let r = Repo::new();
+    let c1 = r.commit_modes(
+        T0,
+        &[],
+        &[
+            ("src/a.py", Some((FILE, "a = 1\n"))),
+            ("current", Some((LINK, "src/a.py"))),
+        ],
+        "start",
+    );
+    let c2 = r.commit_modes(
+        T0 + DAY,
+        &[c1],
+        &[
+            ("src/b.py", Some((FILE, "b = 1\n"))),
+            ("current", Some((LINK, "src/b.py"))),
+        ],
+        "switch to b",
+    );
+    let c3 = r.commit(
+        T0 + 2 * DAY,
+        &[c2],
+        &[("src/a.py", Some("a = 2\n"))],
+        "edit a",
+    );
+    let c4 = r.commit_modes(
+        T0 + 3 * DAY,
+        &[c3],
+        &[("current", Some((LINK, "src/a.py")))],
+        "back to a",
+    );
+    r.finish(c4);
+    let h = r.read(Some(10), None).expect("history");
+    assert_eq!(
+        units(&h),
+        [
+            unit(c4, None, &["current"]),
+            unit(c3, None, &["src/a.py"]),
+            unit(c2, None, &["current", "src/b.py"]),
+            unit(c1, None, &["current", "src/a.py"]),
+        ]
+    );
+    if let Some(git) = git_log(r.path(), &[]) {
+        assert_eq!(as_git(&h), git);
+    }
+    // The link changed in 3 of 4 units: hot, as a file would be. It is
+    // still a skipped file for the analysis (never followed).
+    let config = "[history]\nwindow = 10\n[metrics.hot-files]\nshare = 0.5\n\
+                  [metrics.change-size]\nmax_files = 1\n";
+    for args in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let cfg = tempfile::tempdir().expect("temp dir");
+        let path = common::config_file(&cfg, config);
+        let mut all = vec![r.arg(), "--config", path.to_str().expect("utf-8")];
+        all.extend_from_slice(args);
+        let (_, report, stderr) = common::json(&all);
+        assert_eq!(
+            common::counts(&report, "hot-files"),
+            (2, 3),
+            "{args:?} {stderr}"
+        );
+        let hot = &common::metric(&report, "hot-files")["offenders"][0];
+        assert_eq!(hot["path"], "current", "{args:?}");
+        assert_eq!(hot["detail"], "changed in 3 of 4 change units (75.0%)");
+        assert_eq!(common::counts(&report, "change-size"), (2, 4), "{args:?}");
+        assert_eq!(
+            report["files"]["skipped"],
+            serde_json::json!([{ "path": "current", "reason": "symbolic link (not followed)" }]),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_symlink_and_a_file_are_never_one_rename() {
+    let r = Repo::new();
+    let c1 = r.commit_modes(
+        T0,
+        &[],
+        &[
+            ("notes.txt", Some((FILE, "n\n"))),
+            ("link", Some((LINK, "notes.txt"))),
+        ],
+        "start",
+    );
+    // A file whose content is the link's target has the link's blob id;
+    // git pairs an exact rename only between entries of the same kind.
+    let c2 = r.commit_modes(
+        T0 + DAY,
+        &[c1],
+        &[("link", None), ("copy.txt", Some((FILE, "notes.txt")))],
+        "replace the link by a file",
+    );
+    // A link moved as it is: an exact rename, under its new path.
+    let c3 = r.commit_modes(
+        T0 + 2 * DAY,
+        &[c2],
+        &[
+            ("copy.txt", None),
+            ("other", Some((LINK, "notes.txt"))),
+            ("moved", Some((LINK, "x"))),
+        ],
+        "add two links",
+    );
+    let c4 = r.commit_modes(
+        T0 + 3 * DAY,
+        &[c3],
+        &[("moved", None), ("dir/moved", Some((LINK, "x")))],
+        "move a link",
+    );
+    r.finish(c4);
+    let h = r.read(Some(10), None).expect("history");
+    assert_eq!(
+        units(&h),
+        [
+            unit(c4, None, &["dir/moved"]),
+            unit(c3, None, &["copy.txt", "moved", "other"]),
+            unit(c2, None, &["copy.txt", "link"]),
+            unit(c1, None, &["link", "notes.txt"]),
         ]
     );
     if let Some(git) = git_log(r.path(), &[]) {
