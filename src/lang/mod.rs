@@ -77,6 +77,8 @@ pub struct Docs {
     pub libraries: &'static str,
     /// `interface-width`: what its public items are.
     pub public_items: &'static str,
+    /// `typed`: when its functions are typed, as whole sentences.
+    pub typed: &'static str,
 }
 
 /// One tree-sitter grammar of a language.
