@@ -137,12 +137,23 @@ pub struct Lookup<'a> {
     modules: HashMap<Language, HashMap<&'a str, Vec<Module<'a>>>>,
     /// The Rust packages of the snapshot.
     pub crates: &'a [RustCrate],
+    /// Per language: each name non-test files declare → their paths.
+    declared: HashMap<Language, HashMap<&'a str, Vec<&'a str>>>,
 }
 
 impl<'a> Lookup<'a> {
     pub fn new(files: &'a [FileFacts], crates: &'a [RustCrate]) -> Lookup<'a> {
         let mut modules: HashMap<Language, HashMap<&str, Vec<Module>>> = HashMap::new();
+        let mut declared: HashMap<Language, HashMap<&str, Vec<&str>>> = HashMap::new();
         for f in files {
+            for name in &f.declared {
+                declared
+                    .entry(f.language)
+                    .or_default()
+                    .entry(name.as_str())
+                    .or_default()
+                    .push(&f.path);
+            }
             let Some(module_path) = f.language.spec().tests.module_path else {
                 continue;
             };
@@ -160,7 +171,16 @@ impl<'a> Lookup<'a> {
             paths: files.iter().map(|f| f.path.as_str()).collect(),
             modules,
             crates,
+            declared,
         }
+    }
+
+    /// The files of `language` that declare `name` ([`FileFacts::declared`]).
+    pub fn declaring(&self, language: Language, name: &str) -> &[&'a str] {
+        self.declared
+            .get(&language)
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The files of `language` whose module path ends with `last`.
@@ -466,6 +486,23 @@ mod tests {
             ["reqwest", "ureq", "hyper", "surf", "isahc", "attohttpc"]
         );
         assert!(library_family("sql").is_none());
+    }
+
+    #[test]
+    fn lookup_finds_the_files_declaring_a_name() {
+        let python = named("python");
+        let file = |path: &str, declared: &[&str]| FileFacts {
+            path: path.into(),
+            language: python,
+            declared: declared.iter().map(|d| d.to_string()).collect(),
+            ..FileFacts::default()
+        };
+        let files = [file("a.py", &["X", "Y"]), file("b.py", &["Y"])];
+        let lookup = Lookup::new(&files, &[]);
+        assert_eq!(lookup.declaring(python, "Y"), ["a.py", "b.py"]);
+        assert_eq!(lookup.declaring(python, "X"), ["a.py"]);
+        assert!(lookup.declaring(python, "Z").is_empty());
+        assert!(lookup.declaring(named("rust"), "X").is_empty());
     }
 
     #[test]
