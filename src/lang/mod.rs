@@ -12,6 +12,8 @@
 //! in [`LANGUAGES`] here), the grammar crate in Cargo.toml, and a fixture.
 
 pub mod docs;
+pub mod go;
+pub mod java;
 pub mod javascript;
 pub mod lines;
 pub mod python;
@@ -34,6 +36,8 @@ pub const LANGUAGES: &[&LanguageSpec] = &[
     &javascript::SPEC,
     &typescript::SPEC,
     &rust::SPEC,
+    &go::SPEC,
+    &java::SPEC,
 ];
 
 /// Everything about one language.
@@ -412,6 +416,11 @@ mod tests {
             Some(named("typescript"))
         );
         assert_eq!(Language::from_path("src/lib.rs"), Some(named("rust")));
+        assert_eq!(Language::from_path("cmd/main.go"), Some(named("go")));
+        assert_eq!(
+            Language::from_path("src/main/java/a/App.java"),
+            Some(named("java"))
+        );
         assert_eq!(Language::from_path("README.md"), None);
         assert_eq!(Language::from_path("Makefile"), None);
     }
@@ -423,8 +432,11 @@ mod tests {
         }
         assert_eq!(named("typescript").family(), named("javascript"));
         assert_eq!(named("python").family(), named("python"));
-        assert_eq!(names(), "python, javascript, typescript, rust");
-        assert_eq!(titles(), "Python, JavaScript, TypeScript and Rust");
+        assert_eq!(names(), "python, javascript, typescript, rust, go, java");
+        assert_eq!(
+            titles(),
+            "Python, JavaScript, TypeScript, Rust, Go and Java"
+        );
     }
 
     /// Every spec is whole: a default grammar that loads, a family in the
@@ -466,8 +478,15 @@ mod tests {
                 "**/__tests__/**",
                 "**/tests/**",
                 "tests.rs",
+                "*_test.go",
+                "*Test.java",
+                "*Tests.java",
+                "*IT.java",
+                "Test*.java",
                 "**/test/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
                 "**/testing/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
+                "**/testdata/**/*.{go}",
+                "**/src/test/**/*.{java}",
             ]
         );
     }
@@ -476,7 +495,10 @@ mod tests {
     fn library_families_by_language() {
         let http = library_family("http").unwrap();
         let langs: Vec<&str> = http.iter().map(|(l, _)| l.name()).collect();
-        assert_eq!(langs, ["python", "javascript", "typescript", "rust"]);
+        assert_eq!(
+            langs,
+            ["python", "javascript", "typescript", "rust", "go", "java"]
+        );
         assert_eq!(
             http[1].1, http[2].1,
             "TypeScript shares JavaScript's packages"
