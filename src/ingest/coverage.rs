@@ -206,8 +206,8 @@ impl<'a> PathIndex<'a> {
         if let Some(p) = self.all.get(relative) {
             return Some((*p, usize::MAX));
         }
-        self.by_name
-            .get(file_name(&path))?
+        let named = self.by_name.get(file_name(&path))?;
+        let longest = named
             .iter()
             .filter(|p| {
                 path.len() > p.len()
@@ -215,7 +215,22 @@ impl<'a> PathIndex<'a> {
                     && path.as_bytes()[path.len() - p.len() - 1] == b'/'
             })
             .max_by_key(|p| p.len())
-            .map(|p| (*p, p.len()))
+            .map(|p| (*p, p.len()));
+        if longest.is_some() || path.starts_with('/') {
+            return longest;
+        }
+        // A path below a source folder the report does not name (JaCoCo's
+        // `com/acme/Foo.java` is `src/main/java/com/acme/Foo.java`): the one
+        // repository path that ends with it at a `/`; none when several do.
+        let mut below = named.iter().filter(|p| {
+            p.len() > path.len()
+                && p.ends_with(path.as_str())
+                && p.as_bytes()[p.len() - path.len() - 1] == b'/'
+        });
+        match (below.next(), below.next()) {
+            (Some(p), None) => Some((*p, 0)),
+            _ => None,
+        }
     }
 }
 
@@ -285,6 +300,29 @@ mod tests {
         assert_eq!(index.map_file(&file), Some("app/x.py"));
         file.candidates = paths(&["/work/repo/pkg/m.py"]);
         assert_eq!(index.map_file(&file), Some("pkg/m.py"));
+        // Below a source folder: the one repository path ending with it.
+        assert_eq!(map("app/x.py"), Some("app/x.py"));
+        assert_eq!(map("m.py"), Some("pkg/m.py"));
+        assert_eq!(
+            map("x.py"),
+            None,
+            "src/app/x.py and app/x.py both end with it"
+        );
+        assert_eq!(map("/m.py"), None, "an absolute path is not below a folder");
+        let java = paths(&[
+            "a/src/main/java/com/acme/Foo.java",
+            "b/src/main/java/com/acme/Bar.java",
+        ]);
+        let index = PathIndex::new(Path::new("/work/repo"), &java);
+        assert_eq!(
+            index.map_file(&ReportFile::new("com/acme/Foo.java")),
+            Some("a/src/main/java/com/acme/Foo.java")
+        );
+        assert_eq!(
+            index.map_file(&ReportFile::new("acme/Foo.java")),
+            Some("a/src/main/java/com/acme/Foo.java")
+        );
+        assert_eq!(index.map_file(&ReportFile::new("org/acme/Foo.java")), None);
     }
 
     #[test]
