@@ -142,22 +142,22 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
                 scratch.comments.push(node.byte_range());
                 descend = false;
             }
-            FUNCTION_DECLARATION | METHOD_DECLARATION | FUNC_LITERAL => {
-                if node.child_by_field_name("body").is_some() {
-                    let name = if kind == FUNC_LITERAL {
-                        ANONYMOUS
-                    } else {
-                        node.child_by_field_name("name")
-                            .map_or(ANONYMOUS, |n| text(src, n))
-                    };
-                    facts.functions.push(Function {
-                        name: name.to_string(),
-                        line: line(node),
-                        typed_unit: true,
-                        typing: typing(src, node),
-                    });
-                    scratch.function_ranges.push(node.byte_range());
-                }
+            FUNCTION_DECLARATION | METHOD_DECLARATION | FUNC_LITERAL
+                if node.child_by_field_name("body").is_some() =>
+            {
+                let name = if kind == FUNC_LITERAL {
+                    ANONYMOUS
+                } else {
+                    node.child_by_field_name("name")
+                        .map_or(ANONYMOUS, |n| text(src, n))
+                };
+                facts.functions.push(Function {
+                    name: name.to_string(),
+                    line: line(node),
+                    typed_unit: true,
+                    typing: typing(src, node),
+                });
+                scratch.function_ranges.push(node.byte_range());
             }
             IMPORT_SPEC => {
                 if let Some(path) = node.child_by_field_name("path") {

@@ -176,22 +176,22 @@ pub fn analyze(tree: &Tree, src: &str, facts: &mut FileFacts, scratch: &mut Scra
             METHOD_DECLARATION
             | CONSTRUCTOR_DECLARATION
             | COMPACT_CONSTRUCTOR_DECLARATION
-            | LAMBDA_EXPRESSION => {
-                if node.child_by_field_name("body").is_some() {
-                    let name = if kind == LAMBDA_EXPRESSION {
-                        LAMBDA
-                    } else {
-                        node.child_by_field_name("name")
-                            .map_or(LAMBDA, |n| text(src, n))
-                    };
-                    facts.functions.push(Function {
-                        name: name.to_string(),
-                        line: line(node),
-                        typed_unit: true,
-                        typing: typing(src, node),
-                    });
-                    scratch.function_ranges.push(node.byte_range());
-                }
+            | LAMBDA_EXPRESSION
+                if node.child_by_field_name("body").is_some() =>
+            {
+                let name = if kind == LAMBDA_EXPRESSION {
+                    LAMBDA
+                } else {
+                    node.child_by_field_name("name")
+                        .map_or(LAMBDA, |n| text(src, n))
+                };
+                facts.functions.push(Function {
+                    name: name.to_string(),
+                    line: line(node),
+                    typed_unit: true,
+                    typing: typing(src, node),
+                });
+                scratch.function_ranges.push(node.byte_range());
             }
             PACKAGE_DECLARATION => {
                 package = name_of(src, node);
