@@ -44,6 +44,14 @@ pub struct FileFacts {
     /// import a`; JS/TS named imports and destructured `require`, or the
     /// whole module; Rust is read from `rust_paths`).
     pub imported_names: Vec<NameImport>,
+    /// Names the file declares that a test may name it by, as its language's
+    /// test rules read them (Go: top-level identifiers and method names; Java:
+    /// package-qualified top-level types). Only gathered for non-test files.
+    pub declared: Vec<String>,
+    /// Names a test file refers to, in the form of [`FileFacts::declared`]
+    /// (Go: identifiers; Java: the classes its imports and names may mean).
+    /// Only gathered for test files.
+    pub referenced: Vec<String>,
     /// Matches of the definition's `query` metrics in this file.
     // No skip_serializing_if: the facts cache uses a format that is not
     // self-describing, where a skipped field breaks reading back.

@@ -20,7 +20,7 @@ use super::{CacheKey, FactsCache};
 use crate::facts::FileFacts;
 use crate::lang::Language;
 
-const MAGIC: &str = "qscan-facts-2";
+const MAGIC: &str = "qscan-facts-3";
 
 #[derive(Serialize, Deserialize)]
 struct Stored {

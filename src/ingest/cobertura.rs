@@ -9,14 +9,21 @@ use roxmltree::{Document, Node, ParsingOptions};
 use super::report_file::ReportFile;
 
 pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
-    // Cobertura files often carry a DOCTYPE; roxmltree never fetches it.
+    read(&document(text)?)
+}
+
+/// Parses XML for a report reader (Cobertura or JaCoCo), saying where it
+/// breaks but never what it holds.
+pub fn document(text: &str) -> Result<Document<'_>, String> {
+    // Cobertura and JaCoCo files often carry a DOCTYPE; roxmltree never
+    // fetches it.
     let options = ParsingOptions {
         allow_dtd: true,
         ..ParsingOptions::default()
     };
     // Where the XML breaks, not the parser's words: they may quote the text,
     // and the file may not be a report at all.
-    let doc = Document::parse_with_options(text, options).map_err(|e| match e {
+    Document::parse_with_options(text, options).map_err(|e| match e {
         roxmltree::Error::UnclosedRootNode => {
             "invalid XML: the root element is never closed (is the report cut short?)".to_string()
         }
@@ -25,7 +32,11 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
             let at = e.pos();
             format!("invalid XML at line {}, column {}", at.row, at.col)
         }
-    })?;
+    })
+}
+
+/// The files of a parsed Cobertura report.
+pub fn read(doc: &Document) -> Result<Vec<ReportFile>, String> {
     let root = doc.root_element();
     if root.tag_name().name() != "coverage" {
         return Err("it is XML but not Cobertura: its root element is not <coverage>".to_string());

@@ -1,8 +1,10 @@
 //! Coverage reports: which format a report is, and how its paths map to the
 //! repository's files.
 //!
-//! The format is told by the content, not the file name: XML is Cobertura,
-//! a JSON object is an llvm-cov export, anything else is read as lcov. Tools
+//! The format is told by the content, not the file name: XML is Cobertura
+//! (root `<coverage>`) or JaCoCo (root `<report>`), a JSON object is an
+//! llvm-cov export, a `mode:` line opens a Go cover profile, anything else is
+//! read as lcov. Tools
 //! write paths in many ways (absolute on a CI agent, relative to a `source`
 //! folder, with a build prefix), so a report path maps to the repository file
 //! it equals, or that it names absolutely under the root, or else the longest
@@ -23,7 +25,18 @@ pub fn parse(text: &str) -> Result<Vec<ReportFile>, String> {
     if start.is_empty() {
         Err("it is empty".to_string())
     } else if start.starts_with('<') {
-        super::cobertura::parse(text)
+        let doc = super::cobertura::document(text)?;
+        match doc.root_element().tag_name().name() {
+            "coverage" => super::cobertura::read(&doc),
+            "report" => super::jacoco::read(&doc),
+            _ => Err(
+                "it is XML but neither Cobertura (root <coverage>) nor JaCoCo \
+                      (root <report>)"
+                    .to_string(),
+            ),
+        }
+    } else if start.starts_with("mode:") {
+        super::go_cover::parse(text)
     } else if start.starts_with('{') {
         super::llvm_cov::parse(text)
     } else {
@@ -193,8 +206,8 @@ impl<'a> PathIndex<'a> {
         if let Some(p) = self.all.get(relative) {
             return Some((*p, usize::MAX));
         }
-        self.by_name
-            .get(file_name(&path))?
+        let named = self.by_name.get(file_name(&path))?;
+        let longest = named
             .iter()
             .filter(|p| {
                 path.len() > p.len()
@@ -202,7 +215,22 @@ impl<'a> PathIndex<'a> {
                     && path.as_bytes()[path.len() - p.len() - 1] == b'/'
             })
             .max_by_key(|p| p.len())
-            .map(|p| (*p, p.len()))
+            .map(|p| (*p, p.len()));
+        if longest.is_some() || path.starts_with('/') {
+            return longest;
+        }
+        // A path below a source folder the report does not name (JaCoCo's
+        // `com/acme/Foo.java` is `src/main/java/com/acme/Foo.java`): the one
+        // repository path that ends with it at a `/`; none when several do.
+        let mut below = named.iter().filter(|p| {
+            p.len() > path.len()
+                && p.ends_with(path.as_str())
+                && p.as_bytes()[p.len() - path.len() - 1] == b'/'
+        });
+        match (below.next(), below.next()) {
+            (Some(p), None) => Some((*p, 0)),
+            _ => None,
+        }
     }
 }
 
@@ -272,6 +300,29 @@ mod tests {
         assert_eq!(index.map_file(&file), Some("app/x.py"));
         file.candidates = paths(&["/work/repo/pkg/m.py"]);
         assert_eq!(index.map_file(&file), Some("pkg/m.py"));
+        // Below a source folder: the one repository path ending with it.
+        assert_eq!(map("app/x.py"), Some("app/x.py"));
+        assert_eq!(map("m.py"), Some("pkg/m.py"));
+        assert_eq!(
+            map("x.py"),
+            None,
+            "src/app/x.py and app/x.py both end with it"
+        );
+        assert_eq!(map("/m.py"), None, "an absolute path is not below a folder");
+        let java = paths(&[
+            "a/src/main/java/com/acme/Foo.java",
+            "b/src/main/java/com/acme/Bar.java",
+        ]);
+        let index = PathIndex::new(Path::new("/work/repo"), &java);
+        assert_eq!(
+            index.map_file(&ReportFile::new("com/acme/Foo.java")),
+            Some("a/src/main/java/com/acme/Foo.java")
+        );
+        assert_eq!(
+            index.map_file(&ReportFile::new("acme/Foo.java")),
+            Some("a/src/main/java/com/acme/Foo.java")
+        );
+        assert_eq!(index.map_file(&ReportFile::new("org/acme/Foo.java")), None);
     }
 
     #[test]
@@ -316,12 +367,41 @@ mod tests {
     }
 
     #[test]
+    fn a_go_block_far_past_the_end_costs_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("x.go"), "package x\n\nfunc f() {}\n").unwrap();
+        std::fs::write(
+            root.join("cover.out"),
+            "mode: set\nexample.com/m/x.go:3.11,4000000000.1 1 0\n",
+        )
+        .unwrap();
+        let all = paths(&["x.go"]);
+        let read = read(root, "cover.out", &all).unwrap();
+        let file = &read.facts.files[0];
+        assert_eq!((file.path.as_str(), file.coverable), ("x.go", 1));
+        assert_eq!(file.uncovered, [3]);
+        assert_eq!(read.past_end, [("x.go".to_string(), 3_999_999_997)]);
+    }
+
+    #[test]
     fn formats_are_told_by_content() {
         assert_eq!(parse("  \n").unwrap_err(), "it is empty");
-        assert!(
-            parse("<?xml version=\"1.0\"?>\n<report/>")
-                .unwrap_err()
-                .contains("Cobertura")
+        assert_eq!(
+            parse("<?xml version=\"1.0\"?>\n<report/>").unwrap_err(),
+            "it holds no <sourcefile name=…> elements"
+        );
+        assert_eq!(
+            parse("<coverage/>").unwrap_err(),
+            "it holds no <class filename=…> elements"
+        );
+        assert_eq!(
+            parse("<html/>").unwrap_err(),
+            "it is XML but neither Cobertura (root <coverage>) nor JaCoCo (root <report>)"
+        );
+        assert_eq!(
+            parse("mode: set\na.go:1.1,1.5 1 1\n").unwrap()[0].name,
+            "a.go"
         );
         assert!(parse("{\"x\": 1}").unwrap_err().contains("llvm-cov"));
         assert!(parse("hello\n").unwrap_err().contains("lcov"));

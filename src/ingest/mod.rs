@@ -10,6 +10,8 @@
 pub mod cobertura;
 pub mod coverage;
 pub mod external;
+pub mod go_cover;
+pub mod jacoco;
 pub mod lcov;
 pub mod llvm_cov;
 pub mod report_file;
@@ -34,9 +36,9 @@ pub struct Inputs {
     pub notes: Vec<Note>,
 }
 
-const COVERAGE_HINT: &str = "qscan reads lcov (.info), Cobertura XML and llvm-cov JSON \
-                             (`cargo llvm-cov --json`); `report` is a path or glob relative to \
-                             the repository root";
+const COVERAGE_HINT: &str = "qscan reads lcov (.info), Cobertura XML, JaCoCo XML, llvm-cov \
+                             JSON (`cargo llvm-cov --json`) and Go cover profiles; `report` is a \
+                             path or glob relative to the repository root";
 const EXTERNAL_HINT: &str = "`file` is relative to the repository root and `pointer` is a JSON \
                              pointer such as \"/latency/p95\" to a number in it";
 

@@ -40,6 +40,11 @@ pub fn library_matching() -> String {
     fragments(|d| Some(d.libraries)).join("; ")
 }
 
+/// When each language's functions are typed (`typed`).
+pub fn typed() -> String {
+    fragments(|d| Some(d.typed)).join(" ")
+}
+
 /// What each language's public items (`interface-width`) are.
 pub fn public_items() -> String {
     fragments(|d| Some(d.public_items)).join("; ")
@@ -59,6 +64,7 @@ mod tests {
                 spec.name
             );
             assert!(!d.libraries.is_empty() && !d.public_items.is_empty());
+            assert!(d.typed.ends_with('.'), "{}", spec.name);
         }
     }
 }

@@ -47,6 +47,13 @@ pub const DOCS: Docs = Docs {
     libraries: "JS/TS imports are reduced to the package name (@scope/pkg; node:http is http)",
     public_items: "JS/TS each exported binding (export default counts once, each key of \
                    module.exports = {...}, each exports.x =)",
+    typed: "TypeScript functions are typed unless a parameter or the return is annotated \
+            exactly `any` (`any[]` or `Promise<any>` do not count). JavaScript functions are \
+            untyped, except in a file whose opening comments hold `// @ts-check`: there a \
+            function is typed when the JSDoc block right before it (before its declaration, \
+            export or variable statement) types every parameter with `@param {Type} name` (a \
+            destructured parameter by the @param at its position; a function without \
+            parameters is typed).",
 };
 
 /// Shared with TypeScript, whose files are tests and import packages alike.

@@ -12,6 +12,8 @@
 //! in [`LANGUAGES`] here), the grammar crate in Cargo.toml, and a fixture.
 
 pub mod docs;
+pub mod go;
+pub mod java;
 pub mod javascript;
 pub mod lines;
 pub mod python;
@@ -34,6 +36,8 @@ pub const LANGUAGES: &[&LanguageSpec] = &[
     &javascript::SPEC,
     &typescript::SPEC,
     &rust::SPEC,
+    &go::SPEC,
+    &java::SPEC,
 ];
 
 /// Everything about one language.
@@ -81,6 +85,8 @@ pub struct Docs {
     pub libraries: &'static str,
     /// `interface-width`: what its public items are.
     pub public_items: &'static str,
+    /// `typed`: when its functions are typed, as whole sentences.
+    pub typed: &'static str,
 }
 
 /// One tree-sitter grammar of a language.
@@ -161,6 +167,8 @@ pub struct Lookup<'a> {
     pub crates: &'a [RustCrate],
     /// The JavaScript packages of the snapshot.
     pub packages: &'a [JsPackage],
+    /// Per language: each name non-test files declare → their paths.
+    declared: HashMap<Language, HashMap<&'a str, Vec<&'a str>>>,
     /// What [`Lookup::follow`] found, by file and name.
     followed: RefCell<HashMap<(&'a str, String), Vec<&'a str>>>,
 }
@@ -182,7 +190,16 @@ impl<'a> Lookup<'a> {
         }
         let has_init = |dir: &str| inits.contains(dir);
         let mut modules: HashMap<Language, HashMap<String, Vec<&str>>> = HashMap::new();
+        let mut declared: HashMap<Language, HashMap<&str, Vec<&str>>> = HashMap::new();
         for f in files {
+            for name in &f.declared {
+                declared
+                    .entry(f.language)
+                    .or_default()
+                    .entry(name.as_str())
+                    .or_default()
+                    .push(&f.path);
+            }
             let Some(module_names) = f.language.spec().tests.module_names else {
                 continue;
             };
@@ -201,8 +218,17 @@ impl<'a> Lookup<'a> {
             modules,
             crates,
             packages,
+            declared,
             followed: RefCell::default(),
         }
+    }
+
+    /// The files of `language` that declare `name` ([`FileFacts::declared`]).
+    pub fn declaring(&self, language: Language, name: &str) -> &[&'a str] {
+        self.declared
+            .get(&language)
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The files of `language` an absolute import of `name` reaches.
@@ -540,6 +566,11 @@ mod tests {
             Some(named("typescript"))
         );
         assert_eq!(Language::from_path("src/lib.rs"), Some(named("rust")));
+        assert_eq!(Language::from_path("cmd/main.go"), Some(named("go")));
+        assert_eq!(
+            Language::from_path("src/main/java/a/App.java"),
+            Some(named("java"))
+        );
         assert_eq!(Language::from_path("README.md"), None);
         assert_eq!(Language::from_path("Makefile"), None);
     }
@@ -551,8 +582,11 @@ mod tests {
         }
         assert_eq!(named("typescript").family(), named("javascript"));
         assert_eq!(named("python").family(), named("python"));
-        assert_eq!(names(), "python, javascript, typescript, rust");
-        assert_eq!(titles(), "Python, JavaScript, TypeScript and Rust");
+        assert_eq!(names(), "python, javascript, typescript, rust, go, java");
+        assert_eq!(
+            titles(),
+            "Python, JavaScript, TypeScript, Rust, Go and Java"
+        );
     }
 
     /// Every spec is whole: a default grammar that loads, a family in the
@@ -594,8 +628,15 @@ mod tests {
                 "**/__tests__/**",
                 "**/tests/**",
                 "tests.rs",
+                "*_test.go",
+                "*Test.java",
+                "*Tests.java",
+                "*IT.java",
+                "Test*.java",
                 "**/test/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
                 "**/testing/**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}",
+                "**/testdata/**/*.{go}",
+                "**/src/test/**/*.{java}",
             ]
         );
     }
@@ -604,7 +645,10 @@ mod tests {
     fn library_families_by_language() {
         let http = library_family("http").unwrap();
         let langs: Vec<&str> = http.iter().map(|(l, _)| l.name()).collect();
-        assert_eq!(langs, ["python", "javascript", "typescript", "rust"]);
+        assert_eq!(
+            langs,
+            ["python", "javascript", "typescript", "rust", "go", "java"]
+        );
         assert_eq!(
             http[1].1, http[2].1,
             "TypeScript shares JavaScript's packages"
@@ -692,6 +736,23 @@ mod tests {
         assert!(followed(&chain(REEXPORT_DEPTH + 1), "f0.js", "x").is_empty());
         // A long chain costs its depth, not more.
         assert!(followed(&chain(100_000), "f0.js", "x").is_empty());
+    }
+
+    #[test]
+    fn lookup_finds_the_files_declaring_a_name() {
+        let python = named("python");
+        let file = |path: &str, declared: &[&str]| FileFacts {
+            path: path.into(),
+            language: python,
+            declared: declared.iter().map(|d| d.to_string()).collect(),
+            ..FileFacts::default()
+        };
+        let files = [file("a.py", &["X", "Y"]), file("b.py", &["Y"])];
+        let lookup = Lookup::new(&files, &[]);
+        assert_eq!(lookup.declaring(python, "Y"), ["a.py", "b.py"]);
+        assert_eq!(lookup.declaring(python, "X"), ["a.py"]);
+        assert!(lookup.declaring(python, "Z").is_empty());
+        assert!(lookup.declaring(named("rust"), "X").is_empty());
     }
 
     #[test]

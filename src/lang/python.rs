@@ -67,6 +67,13 @@ pub const SPEC: LanguageSpec = LanguageSpec {
                     urllib.request.urlopen)",
         public_items: "Python top-level def, class and assigned names not starting with _ (or \
                        the entries of a literal __all__)",
+
+        typed: "Python units are the functions mypy counts (every def not nested in another \
+                function): with `python = \"complete\"` every parameter (*args and **kwargs \
+                included, self/cls of a method excepted, but not of a @staticmethod) and the \
+                return must be annotated, __init__ may omit its return annotation when a \
+                parameter is annotated; with `python = \"mypy\"` any parameter or return \
+                annotation makes the function typed.",
     },
 };
 

@@ -59,6 +59,7 @@ pub const SPEC: LanguageSpec = LanguageSpec {
                     (hyphens read as underscores)",
         public_items: "Rust top-level items with a bare `pub` (not pub(crate)/pub(super)), each \
                        name of a pub use",
+        typed: "Rust functions are typed.",
     },
 };
 

@@ -32,13 +32,16 @@ pub const INFO: KindInfo = KindInfo {
     rule: RuleText::Fixed(
         "A coverable line is compliant when the coverage report named by `report` (a path or \
            glob relative to the repository root; several matching reports are merged, a line \
-           being covered when any of them ran it) says it ran at least once. lcov counts each \
-           DA: line, Cobertura XML each <line> of a <class>, llvm-cov JSON each line its \
-           segments map, as llvm-cov's own line summary does. Report paths are mapped to \
-           repository files when equal, absolute under the root, or ending in a repository path \
-           at a / (the longest such path wins; Cobertura paths are tried under each <source> \
-           too); report paths that match no file are counted and listed, not scored. \
-           Offenders are files, by uncovered lines.",
+           being covered when any of them ran it) says it ran at least once. lcov counts each DA: \
+           line, Cobertura XML each <line> of a <class>, llvm-cov JSON each line its segments \
+           map, as llvm-cov's own line summary does, JaCoCo XML each <line> of a <sourcefile> \
+           with instructions (covered when ci > 0), a Go cover profile each line of a block with \
+           statements. Report paths are mapped to repository files when equal, absolute under the \
+           root, or ending in a repository path at a / (the longest such path wins; Cobertura \
+           paths are tried under each <source> too), or else, when relative, ending exactly one \
+           repository path at a / (JaCoCo's com/acme/Foo.java is \
+           src/main/java/com/acme/Foo.java); report paths that match no file are counted and \
+           listed, not scored. Offenders are files, by uncovered lines.",
     ),
 };
 

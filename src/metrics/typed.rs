@@ -39,21 +39,14 @@ pub const INFO: KindInfo = KindInfo {
         Some(Arc::new(Params { python }))
     },
     summary: "The share of functions that are statically typed.",
-    rule: RuleText::Fixed(
-        "Rust functions are typed. TypeScript functions are typed unless a parameter or the \
-           return is annotated exactly `any` (`any[]` or `Promise<any>` do not count). \
-           JavaScript functions are untyped, except in a file whose opening comments hold \
-           `// @ts-check`: there a function is typed when the JSDoc block right before it \
-           (before its declaration, export or variable statement) types every parameter with \
-           `@param {Type} name` (a destructured parameter by the @param at its position; a \
-           function without parameters is typed). Python units are \
-           the functions mypy counts (every def not nested in another function): with \
-           `python = \"complete\"` every parameter (*args and **kwargs included, self/cls of a \
-           method excepted, but not of a @staticmethod) and the return must be annotated, \
-           __init__ may omit its return annotation when a parameter is annotated; with \
-           `python = \"mypy\"` any parameter or return annotation makes the function typed.",
-    ),
+    rule: RuleText::Built(rule),
 };
+
+/// The rule, with what each language's spec says of its typing.
+fn rule() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(crate::lang::docs::typed)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PythonMode {

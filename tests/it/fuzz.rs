@@ -455,6 +455,12 @@ static RUST: Target = Target::new(
     &[".rs"],
     "(macro_invocation macro: (identifier) @m (#any-of? @m \"panic\" \"todo\")) @x",
 );
+static GO: Target = Target::new("go", &[".go"], "(func_literal) @f");
+static JAVA: Target = Target::new(
+    "java",
+    &[".java"],
+    "(method_invocation name: (identifier) @m (#eq? @m \"println\")) @x",
+);
 
 /// A definition with every kind that reads source files.
 fn file_metrics() -> &'static Definition {
@@ -577,4 +583,14 @@ fn typescript_analyzer() {
 #[test]
 fn rust_analyzer() {
     fuzz_analyzer(&RUST);
+}
+
+#[test]
+fn go_analyzer() {
+    fuzz_analyzer(&GO);
+}
+
+#[test]
+fn java_analyzer() {
+    fuzz_analyzer(&JAVA);
 }

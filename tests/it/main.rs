@@ -13,6 +13,8 @@ mod common;
 
 mod bad_input;
 mod baseline;
+mod fixtures_go;
+mod fixtures_java;
 mod fixtures_javascript;
 mod fixtures_python;
 mod fixtures_reexports;
