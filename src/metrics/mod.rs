@@ -19,12 +19,14 @@ pub mod preferred_library;
 pub mod query;
 pub mod test_association;
 pub mod typed;
+pub mod worklist;
 
 pub use hotspots::{Hotspot, hotspots};
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+pub use worklist::WorkFile;
 
 use globset::GlobSet;
 use serde::Serialize;
@@ -148,6 +150,9 @@ pub struct KindInfo {
     pub name: &'static str,
     /// What one unit is ("function", "source file").
     pub unit: &'static str,
+    /// What one offending unit is ("untyped function"), for the worklist's
+    /// `path — 23 untyped functions`.
+    pub offender: &'static str,
     pub source: Source,
     /// Kind-specific keys accepted in its `[metrics.NAME]` table.
     pub keys: &'static [Key],
@@ -391,6 +396,9 @@ pub struct MetricResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched_report_paths: Vec<String>,
     pub offenders: Vec<Offender>,
+    /// The offenders' files, hot spots first (see [`worklist`]); filled in
+    /// once the history is known.
+    pub worklist: Vec<WorkFile>,
     /// The metric at the baseline revision (`--baseline REV`), when compared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineValue>,
@@ -445,6 +453,7 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         measured: outcome.measured,
         unmatched_report_paths: outcome.unmatched,
         offenders: outcome.offenders,
+        worklist: Vec::new(),
         baseline: None,
         delta: None,
         new_offenders: None,
@@ -607,6 +616,7 @@ mod tests {
             );
             for (field, text) in [
                 ("unit", k.unit),
+                ("offender", k.offender),
                 ("summary", k.summary),
                 ("rule", k.rule()),
                 ("hint", k.hint),
