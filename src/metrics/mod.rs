@@ -232,26 +232,7 @@ pub fn kind_names() -> Vec<&'static str> {
 
 /// The nearest kind name to a misspelled one, if any is close.
 pub fn suggest_kind(name: &str) -> Option<&'static str> {
-    KINDS
-        .iter()
-        .map(|k| (edit_distance(name, k.name), k.name))
-        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::text::nearest(name, KINDS.iter().map(|k| k.name))
 }
 
 /// All facts a metric may read.

@@ -16,6 +16,7 @@ mod baseline;
 mod fixtures_javascript;
 mod fixtures_python;
 mod fixtures_rust;
+mod forgiving_cli;
 mod formats;
 mod fuzz;
 mod history;
