@@ -29,7 +29,7 @@ pub static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::Ato
 #[command(
     name = "qscan",
     version,
-    args_conflicts_with_subcommands = true,
+    override_usage = "qscan [OPTIONS] [PATH]\n       qscan [OPTIONS] <COMMAND>",
     after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --format sarif -o qscan.sarif   SARIF for code scanning, into a file\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)\n  qscan --by owner              every metric per CODEOWNERS team (--by dir:2 per folder)\n  qscan trend --format html -o trend.html   the score over time, as charts"
 )]
 pub struct Cli {
@@ -42,8 +42,8 @@ pub struct Cli {
     pub path: PathBuf,
 
     /// The quality definition to use instead of ROOT/quality.toml, e.g.
-    /// `--config ci/quality.toml`.
-    #[arg(long, value_name = "FILE")]
+    /// `--config ci/quality.toml` (for `init`: the file to write).
+    #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
     /// Output format: `text` for people, `json` for scripts (the report
@@ -66,12 +66,12 @@ pub struct Cli {
 
     /// When to colour the text report: `auto` colours a terminal unless
     /// NO_COLOR is set, e.g. `--color never`.
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", global = true)]
     pub color: ColorWhen,
 
     /// Print only the gate's failures (nothing when it passes) and no notes,
     /// e.g. in a pre-commit hook: `qscan --quiet` (text format only).
-    #[arg(long, short)]
+    #[arg(long, short, global = true)]
     pub quiet: bool,
 
     /// Scan a commit instead of the working tree, read from the object
@@ -108,7 +108,7 @@ pub struct Cli {
 
     /// Neither read nor write the facts cache (kept in the user's cache
     /// folder, keyed by file content, so unchanged files are not parsed again).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_cache: bool,
 
     /// Print the facts analysis found for every source file as JSON instead of
@@ -125,9 +125,6 @@ pub enum Command {
     Explain {
         /// A metric kind (`typed`) or a metric name of the definition.
         topic: Option<String>,
-        /// The quality definition to read metric names from.
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
         /// Print the README's table of metric kinds.
         #[arg(long, hide = true)]
         markdown: bool,
@@ -147,10 +144,6 @@ pub enum Command {
         /// Replace an existing definition.
         #[arg(long)]
         force: bool,
-        /// Write to FILE instead of ROOT/quality.toml, e.g.
-        /// `--config ci/quality.toml`.
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
     },
     /// Score the definition at past points of the first-parent line (HEAD's,
     /// or `[history] branch`), read from the object database: a table of the
@@ -183,12 +176,6 @@ pub enum Command {
         /// `--format html --output trend.html`.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// The quality definition to use instead of ROOT/quality.toml.
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        /// Neither read nor write the facts cache.
-        #[arg(long)]
-        no_cache: bool,
     },
     /// List the files of the snapshot with their role, language and the
     /// rule that decided the role (README, "File roles"), as `git check-attr`
@@ -203,9 +190,6 @@ pub enum Command {
         /// List the files of the index (what the next commit holds).
         #[arg(long)]
         staged: bool,
-        /// The quality definition to use instead of ROOT/quality.toml.
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
         /// Print JSON: `{"files": [{path, role, language, decided_by, rule}]}`.
         #[arg(long)]
         json: bool,
@@ -263,7 +247,7 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 
 /// Runs qscan with the process's arguments and returns how it ended.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -278,34 +262,75 @@ pub fn main() -> ExitCode {
     run(&cli)
 }
 
+/// The scan's own flags: with a command they would be ignored, so they are
+/// refused (the global ones, `--config`, `--color`, `--no-cache` and `-q`,
+/// go before or after any command).
+const SCAN_ONLY: &[&str] = &[
+    "path",
+    "format",
+    "output",
+    "min_score",
+    "rev",
+    "staged",
+    "baseline",
+    "fail_on_regression",
+    "new_only",
+    "by",
+    "dump_facts",
+];
+
+/// Parses the command line; a scan flag given with a command is a usage
+/// error, as clap reports one.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    if let Some((name, _)) = matches.subcommand() {
+        let given = SCAN_ONLY
+            .iter()
+            .find(|id| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine));
+        if let Some(id) = given {
+            let flag = match *id {
+                "path" => "PATH".to_string(),
+                other => format!("--{}", other.replace('_', "-")),
+            };
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("{flag} is for scanning and cannot be used with `qscan {name}`"),
+            ));
+        }
+    }
+    Cli::from_arg_matches(&matches)
+}
+
 pub fn run(cli: &Cli) -> ExitCode {
     if let Some(command) = &cli.command {
         return match command {
-            Command::Explain {
-                topic,
-                config,
-                markdown,
-            } => explain(topic.as_deref(), config.as_deref(), *markdown),
+            Command::Explain { topic, markdown } => {
+                explain(topic.as_deref(), cli.config.as_deref(), *markdown)
+            }
             Command::Schema => emit(&schema_text(), ColorWhen::Never)
                 .err()
                 .unwrap_or(ExitCode::Passed),
-            Command::Init {
-                path,
-                force,
-                config,
-            } => init(&crate::init::Options {
-                path: path.clone(),
-                force: *force,
-                output: config.clone(),
-            }),
-            Command::Hook { action } => hook(action),
+            Command::Init { path, force } => init(
+                &crate::init::Options {
+                    path: path.clone(),
+                    force: *force,
+                    output: cli.config.clone(),
+                },
+                cli.quiet,
+            ),
+            Command::Hook { action } => hook(action, cli.quiet),
             Command::Files {
                 paths,
                 rev,
                 staged,
-                config,
                 json,
-            } => files(paths, rev.as_deref(), *staged, config.clone(), *json),
+            } => files(paths, rev.as_deref(), *staged, cli.config.clone(), *json),
             Command::Trend {
                 path,
                 points,
@@ -313,25 +338,31 @@ pub fn run(cli: &Cli) -> ExitCode {
                 since,
                 format,
                 output,
-                config,
-                no_cache,
             } => trend(
                 &crate::trend::Options {
                     path: path.clone(),
-                    config: config.clone(),
+                    config: cli.config.clone(),
                     pick: match (every, points) {
                         (Some(n), _) => crate::trend::Pick::Every(*n as usize),
                         (None, Some(k)) => crate::trend::Pick::Points(*k as usize),
                         (None, None) => crate::trend::Pick::default(),
                     },
                     since: *since,
-                    no_cache: *no_cache,
-                    progress: progress_bar(*format == TrendFormat::Text, "measuring", "points"),
+                    no_cache: cli.no_cache,
+                    progress: progress_bar(
+                        *format == TrendFormat::Text && !cli.quiet,
+                        "measuring",
+                        "points",
+                    ),
                 },
                 *format,
                 output.as_deref(),
             ),
         };
+    }
+    if let Some(e) = mistyped_command(&cli.path) {
+        report_error(&e);
+        return ExitCode::Error;
     }
     if cli.fail_on_regression && cli.baseline.is_none() && !cli.staged {
         report_error(&Error::usage(
@@ -411,6 +442,24 @@ pub fn run(cli: &Cli) -> ExitCode {
             ExitCode::Error
         }
     }
+}
+
+/// The commands, as typed after `qscan`.
+const COMMANDS: &[&str] = &["explain", "schema", "init", "trend", "hook", "help"];
+
+/// A PATH that names no file or folder but is a command mistyped
+/// (`qscan tren`): the error that says which command was meant. An existing
+/// path is always a path, and anything with a separator is no command.
+fn mistyped_command(path: &std::path::Path) -> Option<Error> {
+    let word = path.to_str()?;
+    if word.contains(['/', '\\']) || std::fs::symlink_metadata(path).is_ok() {
+        return None;
+    }
+    let command = crate::text::nearest(word, COMMANDS.iter().copied())?;
+    Some(Error::usage(
+        format!("`{word}` is no command and no folder here"),
+        Some(&format!("did you mean `qscan {command}`?")),
+    ))
 }
 
 /// `qscan schema`'s output: the schema, pretty-printed.
@@ -531,7 +580,7 @@ fn trend(
 
 /// `qscan init`: what was written goes to stderr, like cargo's "Created";
 /// stdout stays empty.
-fn init(opts: &crate::init::Options) -> ExitCode {
+fn init(opts: &crate::init::Options, quiet: bool) -> ExitCode {
     let written = match crate::init::init(opts) {
         Ok(w) => w,
         Err(e) => {
@@ -539,6 +588,9 @@ fn init(opts: &crate::init::Options) -> ExitCode {
             return ExitCode::Error;
         }
     };
+    if quiet {
+        return ExitCode::Passed;
+    }
     let mut err = std::io::stderr().lock();
     let verb = if written.replaced {
         "replaced"
@@ -581,7 +633,7 @@ fn init(opts: &crate::init::Options) -> ExitCode {
 }
 
 /// `qscan hook install|uninstall`: a line on stderr saying what changed.
-fn hook(action: &HookAction) -> ExitCode {
+fn hook(action: &HookAction, quiet: bool) -> ExitCode {
     use crate::hook::{Installed, Uninstalled};
     let message = match action {
         HookAction::Install { path, force } => crate::hook::install(path, *force).map(|o| {
@@ -619,7 +671,9 @@ fn hook(action: &HookAction) -> ExitCode {
     };
     match message {
         Ok(m) => {
-            eprintln!("qscan: {m}");
+            if !quiet {
+                eprintln!("qscan: {m}");
+            }
             ExitCode::Passed
         }
         Err(e) => {

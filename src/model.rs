@@ -91,6 +91,9 @@ pub enum Note {
     NothingMeasured,
     /// Hotspots need file metrics, and the definition has none.
     HotspotsNeedFiles,
+    /// The worklists rank files by offender count alone: no history was
+    /// read (`history_metric`: the definition has one, and it was skipped).
+    WorklistByCount { history_metric: bool },
 }
 
 /// Why a snapshot has no history facts. Some reasons are how the
@@ -368,6 +371,16 @@ impl fmt::Display for Note {
             Note::HotspotsNeedFiles => f.write_str(
                 "hotspots are not listed: they need code-line counts, which qscan takes only \
                  when a file metric (e.g. large-files) is defined",
+            ),
+            Note::WorklistByCount { history_metric } => write!(
+                f,
+                "the worklists rank files by offender count alone: {}",
+                if *history_metric {
+                    "without history, how often each file changes is unknown"
+                } else {
+                    "the definition has no history metric (e.g. hot-files), so how often each \
+                     file changes is not read"
+                }
             ),
         }
     }

@@ -11,6 +11,18 @@ pub fn plural(n: u64, word: &str) -> String {
     }
 }
 
+/// The candidate nearest to a mistyped word, when one is near enough: at
+/// most two edits (two neighbouring letters swapped count as one) or a
+/// quarter of the candidate's length; the first of equally near ones.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::osa_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 /// Formats seconds since the epoch as an RFC 3339 UTC timestamp.
 pub fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -39,6 +51,13 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn nearest_words() {
+        assert_eq!(nearest("mni", ["max", "min"]), Some("min"));
+        assert_eq!(nearest("tren", ["trend", "init"]), Some("trend"));
+        assert_eq!(nearest("zzzzzz", ["min"]), None);
     }
 
     #[test]

@@ -230,7 +230,9 @@ fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
                 toml::de::DeValue::Table(metrics) => {
                     for (name, metric) in metrics {
                         let name = name.into_inner().into_owned();
-                        if let Some((metric, mistyped)) = metric_table(text, metric, problems) {
+                        if let Some((metric, mistyped)) =
+                            metric_table(text, &name, metric, problems)
+                        {
                             if !mistyped.is_empty() {
                                 raw.mistyped.insert(name.clone(), mistyped);
                             }
@@ -320,6 +322,7 @@ fn table_keys<T: serde::de::DeserializeOwned>(
 /// kind is checked once the kind is known). Problems read as serde's would.
 fn metric_table(
     text: &str,
+    metric_name: &str,
     value: Spanned<toml::de::DeValue<'_>>,
     problems: &mut Vec<Problem>,
 ) -> Option<(Spanned<raw::RawMetric>, Vec<String>)> {
@@ -329,6 +332,13 @@ fn metric_table(
         return table_keys(text, value, problems);
     };
     let known = metrics::all_keys();
+    // The metric's kind, when the table says it (or its name is one): an
+    // unknown key is then compared with that kind's keys alone.
+    let kind = match fields.get("kind").map(|v| v.get_ref()) {
+        Some(DeValue::String(k)) => metrics::Kind::from_name(k),
+        Some(_) => None,
+        None => metrics::Kind::from_name(metric_name),
+    };
     let mut common = DeTable::new();
     let mut specific = Vec::new();
     let mut mistyped = Vec::new();
@@ -339,14 +349,15 @@ fn metric_table(
             continue;
         }
         let Some(k) = known.iter().find(|k| k.name == name) else {
-            let expected: Vec<String> = COMMON_KEYS
-                .iter()
-                .copied()
-                .chain(known.iter().map(|k| k.name))
-                .map(|k| format!("`{k}`"))
-                .collect();
+            let keys: Vec<&str> = match kind {
+                Some(kind) => kind.info().keys.iter().map(|k| k.name).collect(),
+                None => known.iter().map(|k| k.name).collect(),
+            };
+            let candidates: Vec<&str> = COMMON_KEYS.iter().copied().chain(keys).collect();
+            let expected: Vec<String> = candidates.iter().map(|k| format!("`{k}`")).collect();
             let message = format!(
-                "unknown field `{name}`, expected one of {}",
+                "unknown field `{name}`{}, expected one of {}",
+                did_you_mean(name, &candidates),
                 expected.join(", ")
             );
             problems.push(problem(
@@ -403,7 +414,40 @@ fn typed_value(
 fn parser_problem(text: &str, e: &toml::de::Error) -> Problem {
     let span = e.span().unwrap_or(0..0);
     let message = plain_words(&redact(e.message().trim()), text.get(span.clone()));
-    problem(text, span, message)
+    problem(text, span, suggest_field(message))
+}
+
+/// ` (did you mean `min`?)` when a known key is near the mistyped one.
+fn did_you_mean(name: &str, candidates: &[&str]) -> String {
+    crate::text::nearest(name, candidates.iter().copied())
+        .map(|k| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+/// A parser's `unknown field `x`, expected one of `a`, `b`` with the
+/// nearest of the table's own keys suggested.
+fn suggest_field(message: String) -> String {
+    let parts = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'))
+        .and_then(|(name, tail)| {
+            let list = tail
+                .strip_prefix(", expected one of ")
+                .or_else(|| tail.strip_prefix(", expected "))?;
+            Some((name, tail, list))
+        });
+    let Some((name, tail, list)) = parts else {
+        return message;
+    };
+    let candidates: Vec<&str> = list
+        .split(", ")
+        .flat_map(|k| k.split(" or "))
+        .map(|k| k.trim_matches('`'))
+        .collect();
+    format!(
+        "unknown field `{name}`{}{tail}",
+        did_you_mean(name, &candidates)
+    )
 }
 
 /// The longest message about one problem (the longest qscan writes is about
@@ -940,6 +984,46 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_key_suggests_the_nearest_key_of_its_kind() {
+        let e = err("[metrics.typed]\nmni = 5\n");
+        let typed: Vec<String> = COMMON_KEYS
+            .iter()
+            .copied()
+            .chain(metrics::typed::INFO.keys.iter().map(|k| k.name))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        assert!(
+            e.starts_with(&format!(
+                "q.toml:2:1: unknown field `mni` (did you mean `min`?), expected one of {}\n",
+                typed.join(", ")
+            )),
+            "{e}"
+        );
+        // A kind named by `kind`: its keys, not large-files' `max_lines`.
+        let e = err("[metrics.big]\nkind = \"large-files\"\nmax_line = 5\n");
+        assert!(
+            e.starts_with("q.toml:3:1: unknown field `max_line` (did you mean `max_lines`?)"),
+            "{e}"
+        );
+        assert!(!e.contains("`mode`"), "{e}");
+        // Nothing near: no suggestion.
+        let e = err("[metrics.typed]\nzzzzzzzz = 5\n");
+        assert!(
+            e.starts_with("q.toml:2:1: unknown field `zzzzzzzz`, expected"),
+            "{e}"
+        );
+        // The other tables suggest their own keys.
+        let e = err("[gate]\nmin_scor = 5\n");
+        assert!(
+            e.starts_with(
+                "q.toml:2:1: unknown field `min_scor` (did you mean `min_score`?), expected \
+                 `min_score` or `no_regression`\n"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn unknown_key_names_line_and_column() {
         let e = err("[metrics.typed]\nmn = 5\n");
         assert!(e.starts_with("q.toml:2:1: unknown field `mn`"), "{e}");
@@ -1056,11 +1140,11 @@ mod tests {
              [scan]\nexclude = \"docs\"\n[gate]\nmin_score = -1\n[nope]\n",
         );
         let lines: Vec<_> = e.lines().filter(|l| l.starts_with("q.toml:")).collect();
-        // The common keys, then every kind's own in registry order.
+        // The common keys, then the keys of the metric's kind.
         let known: Vec<String> = COMMON_KEYS
             .iter()
             .copied()
-            .chain(metrics::all_keys().iter().map(|k| k.name))
+            .chain(metrics::typed::INFO.keys.iter().map(|k| k.name))
             .map(|k| format!("`{k}`"))
             .collect();
         assert!(
@@ -1070,7 +1154,7 @@ mod tests {
             "{known:?}"
         );
         let unknown = format!(
-            "q.toml:3:1: unknown field `mn`, expected one of {}",
+            "q.toml:3:1: unknown field `mn` (did you mean `min`?), expected one of {}",
             known.join(", ")
         );
         assert_eq!(

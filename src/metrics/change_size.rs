@@ -14,6 +14,7 @@ const MAX_FILES: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "change-size",
     unit: "change unit",
+    offender: "large change unit",
     source: Source::History,
     roles: super::EVERY_ROLE,
     keys: &[MAX_FILES],

@@ -22,6 +22,7 @@ const REPORT: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "coverage",
     unit: "coverable line",
+    offender: "file with uncovered lines",
     source: Source::Report,
     roles: super::SOURCE,
     keys: &[REPORT],

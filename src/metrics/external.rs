@@ -30,6 +30,7 @@ const MAX: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "external",
     unit: "number",
+    offender: "number out of bounds",
     source: Source::Report,
     roles: super::EVERY_ROLE,
     keys: &[FILE, POINTER, MAX],

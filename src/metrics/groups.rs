@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::{MetricResult, round1, share};
+use super::{MetricResult, WorkFile, round1, share};
 use crate::owners::{self, Owners};
 
 /// The group of paths no team owns (no matching line, a line without
@@ -90,6 +90,9 @@ pub struct GroupMetric {
     pub value: f64,
     pub compliant: u64,
     pub total: u64,
+    /// The metric's worklist cut to the group's files, in the same order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub worklist: Vec<WorkFile>,
 }
 
 /// The owner groups of a path: the teams of the last CODEOWNERS line that
@@ -157,12 +160,23 @@ pub fn groups(
                 .into_iter()
                 .filter(|(_, (_, total))| *total > 0)
                 .map(|(i, (compliant, total))| {
+                    // The group's own top of the metric's worklist.
+                    let worklist = results[i]
+                        .worklist
+                        .iter()
+                        .filter(|w| match memo.get(w.path.as_str()) {
+                            Some(of) => of.contains(&name),
+                            None => group_of(&w.path).contains(&name),
+                        })
+                        .cloned()
+                        .collect();
                     (
                         GroupMetric {
                             name: results[i].name.clone(),
                             value: share(compliant, total),
                             compliant,
                             total,
+                            worklist,
                         },
                         results[i].weight,
                     )
@@ -214,6 +228,7 @@ mod tests {
             measured: None,
             unmatched_report_paths: Vec::new(),
             offenders: Vec::new(),
+            worklist: Vec::new(),
             baseline: None,
             delta: None,
             new_offenders: None,
@@ -278,6 +293,14 @@ mod tests {
             // An external number: in no group.
             result("latency", 1.0, vec![tally(&[], 1, 1)]),
         ];
+        let mut results = results;
+        let x = WorkFile {
+            path: "a/x.py".into(),
+            offenders: 3,
+            changes: Some(2),
+            impact: Some(6),
+        };
+        results[0].worklist = vec![x.clone()];
         let g = groups(&results, By::Dir(1), |p| vec![dir_group(p, 1)]);
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].name, "a");
@@ -288,13 +311,15 @@ mod tests {
                     name: "typed".into(),
                     value: 25.0,
                     compliant: 1,
-                    total: 4
+                    total: 4,
+                    worklist: vec![x],
                 },
                 GroupMetric {
                     name: "change-size".into(),
                     value: 0.0,
                     compliant: 0,
-                    total: 1
+                    total: 1,
+                    worklist: Vec::new(),
                 },
             ]
         );
@@ -302,6 +327,8 @@ mod tests {
         assert_eq!(g[0].score, 16.7);
         assert_eq!(g[1].name, "b");
         assert_eq!(g[1].metrics[1].total, 2);
+        // b's files have no typed offender: its top of the worklist is empty.
+        assert!(g[1].metrics[0].worklist.is_empty());
         // (100 × 2 + 50) / 3
         assert_eq!(g[1].score, 83.3);
     }

@@ -17,6 +17,7 @@ const SHARE: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "hot-files",
     unit: "file changed in the window",
+    offender: "hot file",
     source: Source::History,
     roles: super::EVERY_ROLE,
     keys: &[SHARE],

@@ -2,8 +2,6 @@
 //! units of the window changed them times how many code lines they hold now; a
 //! big file that changes all the time is where quality work pays most.
 
-use std::collections::HashMap;
-
 use crate::facts::FileFacts;
 use crate::history::HistoryFacts;
 use serde::Serialize;
@@ -21,12 +19,7 @@ pub struct Hotspot {
 /// by `changes × code lines` descending, ties by path. Files qscan did not
 /// analyze (not source, skipped) have no code-line count and are not ranked.
 pub fn hotspots(history: &HistoryFacts, files: &[FileFacts]) -> Vec<Hotspot> {
-    let mut changes: HashMap<&str, u64> = HashMap::new();
-    for unit in &history.units {
-        for path in &unit.paths {
-            *changes.entry(path.as_str()).or_default() += 1;
-        }
-    }
+    let changes = super::worklist::change_counts(history);
     let mut out: Vec<Hotspot> = files
         .iter()
         .filter_map(|f| {

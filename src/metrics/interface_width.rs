@@ -14,6 +14,7 @@ const MAX_ITEMS: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "interface-width",
     unit: "module",
+    offender: "wide module",
     source: Source::Files,
     roles: &[super::Role::Source, super::Role::Stub],
     keys: &[MAX_ITEMS],

@@ -14,6 +14,7 @@ const MAX_LINES: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "large-files",
     unit: "source file",
+    offender: "large file",
     source: Source::Files,
     roles: super::SOURCE,
     keys: &[MAX_LINES],

@@ -19,12 +19,14 @@ pub mod preferred_library;
 pub mod query;
 pub mod test_association;
 pub mod typed;
+pub mod worklist;
 
 pub use hotspots::{Hotspot, hotspots};
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+pub use worklist::WorkFile;
 
 use globset::GlobSet;
 use serde::Serialize;
@@ -154,6 +156,9 @@ pub struct KindInfo {
     pub name: &'static str,
     /// What one unit is ("function", "source file").
     pub unit: &'static str,
+    /// What one offending unit is ("untyped function"), for the worklist's
+    /// `path — 23 untyped functions`.
+    pub offender: &'static str,
     pub source: Source,
     /// The roles of the files it measures unless a metric says `roles`.
     pub roles: &'static [Role],
@@ -235,40 +240,18 @@ pub fn kind_names() -> Vec<&'static str> {
 
 /// The nearest kind name to a misspelled one, if any is close.
 pub fn suggest_kind(name: &str) -> Option<&'static str> {
-    suggest(name, KINDS.iter().map(|k| k.name))
+    crate::text::nearest(name, KINDS.iter().map(|k| k.name))
 }
 
 /// The nearest role name to a misspelled one, if any is close.
 pub fn suggest_role(name: &str) -> Option<&'static str> {
-    suggest(name, Role::ALL.iter().map(|r| r.name()))
+    crate::text::nearest(name, Role::ALL.iter().map(|r| r.name()))
 }
 
 /// The role names, as quality.toml writes them, comma-separated.
 pub fn role_names() -> String {
     let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
     names.join(", ")
-}
-
-fn suggest(name: &str, among: impl Iterator<Item = &'static str>) -> Option<&'static str> {
-    among
-        .map(|n| (edit_distance(name, n), n))
-        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The role of any path (see [`Facts::role_of`]).
@@ -433,6 +416,9 @@ pub struct MetricResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched_report_paths: Vec<String>,
     pub offenders: Vec<Offender>,
+    /// The offenders' files, hot spots first (see [`worklist`]); filled in
+    /// once the history is known.
+    pub worklist: Vec<WorkFile>,
     /// The metric at the baseline revision (`--baseline REV`), when compared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineValue>,
@@ -487,6 +473,7 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         measured: outcome.measured,
         unmatched_report_paths: outcome.unmatched,
         offenders: outcome.offenders,
+        worklist: Vec::new(),
         baseline: None,
         delta: None,
         new_offenders: None,
@@ -649,6 +636,7 @@ mod tests {
             );
             for (field, text) in [
                 ("unit", k.unit),
+                ("offender", k.offender),
                 ("summary", k.summary),
                 ("rule", k.rule()),
                 ("hint", k.hint),

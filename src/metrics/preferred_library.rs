@@ -32,6 +32,7 @@ const DISCOURAGED: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "preferred-library",
     unit: "file that uses a library of the family",
+    offender: "file using another library",
     source: Source::Files,
     roles: super::SOURCE,
     keys: &[FAMILY, PREFERRED, DISCOURAGED],

@@ -42,6 +42,7 @@ const MESSAGE: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "query",
     unit: "function or file",
+    offender: "rule match",
     source: Source::Files,
     roles: super::SOURCE,
     keys: &[LANGUAGE, QUERY, UNIT, MESSAGE],

@@ -16,6 +16,7 @@ use crate::lang::{Language, Lookup};
 pub const INFO: KindInfo = KindInfo {
     name: "test-association",
     unit: "source file that defines a function",
+    offender: "untested file",
     source: Source::Files,
     roles: super::SOURCE,
     keys: &[],

@@ -21,6 +21,7 @@ const PYTHON: Key = Key {
 pub const INFO: KindInfo = KindInfo {
     name: "typed",
     unit: "function",
+    offender: "untyped function",
     source: Source::Files,
     roles: super::SOURCE,
     keys: &[PYTHON],

@@ -9,9 +9,9 @@
 
 use std::fmt::Write;
 
-use super::{Report, escape, is_new, threshold};
+use super::{Report, WorkLine, escape, is_new, threshold};
 use crate::metrics::groups::{By, Group};
-use crate::metrics::{MetricResult, Offender};
+use crate::metrics::{MetricResult, Offender, WorkFile};
 
 /// Offenders shown per metric before the fold.
 const WORST: usize = 5;
@@ -63,8 +63,10 @@ pub fn render(r: &Report) -> String {
 
     if let (Some(groups), Some(by)) = (&r.groups, r.by) {
         group_table(&mut out, &r.metrics, groups, by);
+        group_worklists(&mut out, groups, by);
     }
 
+    let units = r.history.as_ref().map(|h| h.change_units);
     for m in &r.metrics {
         let new: Vec<&Offender> = m.offenders.iter().filter(|o| is_new(m, o)).collect();
         if m.passed {
@@ -72,6 +74,8 @@ pub fn render(r: &Report) -> String {
             if !new.is_empty() {
                 section(&mut out, m, &new, new.len(), "new offender");
             }
+        } else if !m.worklist.is_empty() {
+            files_section(&mut out, m, &new, units);
         } else if !m.offenders.is_empty() {
             let old = m.offenders.iter().filter(|o| !is_new(m, o));
             let ordered: Vec<&Offender> = new.iter().copied().chain(old).collect();
@@ -79,6 +83,123 @@ pub fn render(r: &Report) -> String {
         }
     }
     out
+}
+
+/// A failing metric's worklist: the offenders the change added, then its
+/// files, hot spots first, with more folded away.
+fn files_section(out: &mut String, m: &MetricResult, new: &[&Offender], units: Option<usize>) {
+    let n = m.offenders.len();
+    let files = m.worklist.len();
+    let _ = write!(
+        out,
+        "\n### ❌ {} — {n} offender{} in {files} file{}",
+        text(&m.name),
+        if n == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" }
+    );
+    if !new.is_empty() {
+        let _ = write!(out, ", {} new", new.len());
+    }
+    out.push_str("\n\n");
+    for o in new.iter().take(WORST) {
+        item(out, o, true);
+    }
+    if new.len() > WORST {
+        let _ = writeln!(
+            out,
+            "- …and {} more new: `qscan --format json` lists them all",
+            new.len() - WORST
+        );
+    }
+    if !new.is_empty() {
+        out.push('\n');
+    }
+    if files > 1 {
+        let _ = writeln!(out, "Files, {}:\n", super::ranking(units));
+    }
+    for w in m.worklist.iter().take(WORST) {
+        file_item(out, m, w, units);
+    }
+    if files > WORST {
+        let folded = (files - WORST).min(FOLDED);
+        let _ = writeln!(out, "\n<details><summary>{folded} more files</summary>\n");
+        for w in m.worklist.iter().skip(WORST).take(FOLDED) {
+            file_item(out, m, w, units);
+        }
+        out.push_str("\n</details>\n");
+        if files > WORST + FOLDED {
+            let _ = writeln!(
+                out,
+                "\n…and {} more files: `qscan --format json` lists them all.",
+                files - WORST - FOLDED
+            );
+        }
+    }
+}
+
+/// `- `path` — 23 untyped functions, changed in 41 of 500 change units`, or
+/// the file's only offender as [`item`] shows it.
+fn file_item(out: &mut String, m: &MetricResult, w: &WorkFile, units: Option<usize>) {
+    let line = super::work_line(m, w);
+    match &line {
+        WorkLine::Offender(o) => {
+            item(out, o, is_new(m, o));
+            // Before the newline `item` ends with.
+            out.pop();
+        }
+        WorkLine::Count(n) => {
+            let _ = write!(out, "- {} — {n}", code(&w.path));
+        }
+    }
+    let _ = writeln!(out, "{}", line.changed(m, w, units));
+}
+
+/// Files each group's worklists start with, per metric.
+const GROUP_TOP: usize = 3;
+
+/// `--by`: each group's own top of each metric's worklist.
+fn group_worklists(out: &mut String, groups: &[Group], by: By) {
+    if groups
+        .iter()
+        .all(|g| g.metrics.iter().all(|m| m.worklist.is_empty()))
+    {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n**Worklist by {}** (each metric's first {GROUP_TOP} files)\n",
+        text(&by.label())
+    );
+    for g in groups {
+        let tops: Vec<String> = g
+            .metrics
+            .iter()
+            .filter(|m| !m.worklist.is_empty())
+            .map(|m| {
+                let files: Vec<String> = m
+                    .worklist
+                    .iter()
+                    .take(GROUP_TOP)
+                    .map(|w| code(&w.path))
+                    .collect();
+                let rest = m.worklist.len().saturating_sub(GROUP_TOP);
+                format!(
+                    "{} {}{}",
+                    text(&m.name),
+                    files.join(", "),
+                    if rest > 0 {
+                        format!(" (+{rest} more)")
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect();
+        if !tops.is_empty() {
+            // A code span: a bare @org/team in a comment would notify the team.
+            let _ = writeln!(out, "- {}: {}", code(&g.name), tops.join("; "));
+        }
+    }
 }
 
 /// `12 files scanned (python 12) · working tree · compared with abc123`
@@ -339,7 +460,9 @@ mod tests {
              \n\
              - metric 'typed' is 41.0%, below its minimum 60%\n\
              \n\
-             ### ❌ typed — 2 offenders\n\
+             ### ❌ typed — 2 offenders in 2 files\n\
+             \n\
+             Files, most offenders first:\n\
              \n\
              - `pkg/api.py:12` `post` — 2 parameters and the return unannotated\n\
              - `pkg/models.py:3` `Item.__init__` — the return unannotated\n"
@@ -364,9 +487,13 @@ mod tests {
         );
         assert!(
             out.contains(
-                "### ❌ typed — 2 offenders, 1 new\n\n\
+                "### ❌ typed — 2 offenders in 2 files, 1 new\n\n\
                  - 🆕 `pkg/models.py:3` `Item.__init__` — the return unannotated\n\
-                 - `pkg/api.py:12` `post` — 2 parameters and the return unannotated\n"
+                 \n\
+                 Files, most offenders first:\n\
+                 \n\
+                 - `pkg/api.py:12` `post` — 2 parameters and the return unannotated\n\
+                 - 🆕 `pkg/models.py:3` `Item.__init__` — the return unannotated\n"
             ),
             "{out}"
         );
@@ -385,22 +512,67 @@ mod tests {
     fn folds_long_worklists() {
         let mut r = sample(false);
         r.metrics[0].offenders = (0..60)
-            .map(|i| offender("a.py", Some(i + 1), &format!("f{i}"), "untyped"))
+            .map(|i| {
+                offender(
+                    &format!("m{i:02}.py"),
+                    Some(i + 1),
+                    &format!("f{i}"),
+                    "untyped",
+                )
+            })
             .collect();
+        r.metrics[0].worklist = crate::metrics::worklist::worklist(&r.metrics[0].offenders, None);
         let out = render(&r);
         assert!(
-            out.contains("<details><summary>50 more</summary>\n"),
+            out.contains("### ❌ typed — 60 offenders in 60 files\n"),
             "{out}"
         );
         assert!(
-            out.contains("- `a.py:5` `f4` — untyped\n\n<details>"),
+            out.contains("<details><summary>50 more files</summary>\n"),
             "{out}"
         );
         assert!(
-            out.contains("- `a.py:55` `f54` — untyped\n\n</details>\n"),
+            out.contains("- `m04.py:5` `f4` — untyped\n\n<details>"),
             "{out}"
         );
-        assert!(out.contains("…and 5 more: `qscan --format json` lists them all."));
+        assert!(
+            out.contains("- `m54.py:55` `f54` — untyped\n\n</details>\n"),
+            "{out}"
+        );
+        assert!(out.contains("…and 5 more files: `qscan --format json` lists them all."));
         assert!(!out.contains("`f55`"));
+    }
+
+    #[test]
+    fn a_file_with_several_offenders_says_how_many_and_how_often_it_changed() {
+        let mut r = sample(false);
+        r.metrics[0].offenders = vec![
+            offender("a.py", Some(1), "f", "untyped"),
+            offender("a.py", Some(5), "g", "untyped"),
+            offender("b.py", Some(2), "h", "untyped"),
+        ];
+        r.metrics[0].kind = "typed";
+        let changes = std::collections::HashMap::from([("b.py", 4)]);
+        r.metrics[0].worklist =
+            crate::metrics::worklist::worklist(&r.metrics[0].offenders, Some(&changes));
+        r.history = Some(crate::report::HistoryReport {
+            change_units: 9,
+            first: None,
+            last: None,
+            first_time: None,
+            last_time: None,
+            shallow: false,
+            reaches: None,
+        });
+        let out = render(&r);
+        assert!(
+            out.contains(
+                "### ❌ typed — 3 offenders in 2 files\n\n\
+                 Files, by impact (offenders × changes):\n\n\
+                 - `b.py:2` `h` — untyped; changed in 4 of 9 change units\n\
+                 - `a.py` — 2 untyped functions, changed in 0 of 9 change units\n"
+            ),
+            "{out}"
+        );
     }
 }

@@ -17,8 +17,9 @@ use serde::Serialize;
 use crate::analyze::Skipped;
 pub use crate::discover::confine::escape;
 use crate::metrics::groups::{By, Group};
-use crate::metrics::{MetricResult, Offender};
+use crate::metrics::{Kind, MetricResult, Offender, Source, WorkFile};
 use crate::model::Note;
+use crate::text::plural;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -249,6 +250,54 @@ pub fn threshold(m: &MetricResult) -> String {
     }
 }
 
+/// One file of a metric's worklist as the reports show it: its only
+/// offender, or how many it has (`23 untyped functions`).
+pub enum WorkLine<'a> {
+    Offender(&'a Offender),
+    Count(String),
+}
+
+impl WorkLine<'_> {
+    /// `, changed in 41 of 500 change units` (`;` after an offender's
+    /// detail) when the history was read, the window's size being `units`;
+    /// empty when it was not, or when the metric's offenders already say how
+    /// often their file changed (a history metric's).
+    pub fn changed(&self, m: &MetricResult, w: &WorkFile, units: Option<usize>) -> String {
+        let about_change =
+            Kind::from_name(m.kind).is_some_and(|k| k.info().source == Source::History);
+        match (units, w.changes) {
+            (Some(units), Some(changes)) if !about_change => format!(
+                "{} changed in {changes} of {}",
+                match self {
+                    WorkLine::Offender(_) => ";",
+                    WorkLine::Count(_) => ",",
+                },
+                plural(units as u64, "change unit")
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// How a report shows a file of `m`'s worklist.
+pub fn work_line<'a>(m: &'a MetricResult, w: &WorkFile) -> WorkLine<'a> {
+    match (w.offenders, m.offenders.iter().find(|o| o.path == w.path)) {
+        (1, Some(o)) => WorkLine::Offender(o),
+        (n, _) => WorkLine::Count(plural(
+            n,
+            Kind::from_name(m.kind).map_or("offender", |k| k.info().offender),
+        )),
+    }
+}
+
+/// How a worklist is ranked: by impact when the history was read.
+pub fn ranking(units: Option<usize>) -> &'static str {
+    match units {
+        Some(_) => "by impact (offenders × changes)",
+        None => "most offenders first",
+    }
+}
+
 pub use crate::text::rfc3339;
 
 #[cfg(test)]
@@ -291,6 +340,7 @@ pub(crate) mod tests {
             measured: None,
             unmatched_report_paths: Vec::new(),
             offenders,
+            worklist: Vec::new(),
             baseline: None,
             delta: None,
             new_offenders: None,
@@ -348,6 +398,9 @@ pub(crate) mod tests {
                 )],
             ),
         ];
+        for m in &mut metrics {
+            m.worklist = crate::metrics::worklist::worklist(&m.offenders, None);
+        }
         if baseline {
             let b = [
                 (

@@ -5,9 +5,10 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Report, escape};
+use super::{Report, WorkLine, escape};
 use crate::metrics::MetricResult;
 use crate::metrics::groups::{By, Group};
+use crate::text::plural;
 
 /// Offenders shown per failing metric.
 const WORST: usize = 5;
@@ -23,6 +24,9 @@ fn paint(style: Style, text: &str) -> String {
 }
 
 pub fn render(r: &Report, quiet: bool) -> String {
+    if r.snapshot == "index" {
+        return staged(r, quiet);
+    }
     let mut out = String::new();
     if quiet {
         for f in &r.gate.failures {
@@ -163,30 +167,14 @@ pub fn render(r: &Report, quiet: bool) -> String {
     let failing = r.metrics.iter().filter(|m| !m.passed);
     let passing = r.metrics.iter().filter(|m| m.passed);
     for m in failing.chain(passing).filter(|m| !m.offenders.is_empty()) {
-        let _ = writeln!(
-            out,
-            "\n{}{} — {} offender{}, worst first:",
-            paint(BOLD, &escape(&m.name)),
-            if m.passed { "" } else { " (failing)" },
-            m.offenders.len(),
-            if m.offenders.len() == 1 { "" } else { "s" }
-        );
-        for o in m.offenders.iter().take(WORST) {
-            let _ = writeln!(out, "  {} — {}", location(o), escape(&o.detail));
+        if m.worklist.is_empty() {
+            offender_list(&mut out, m);
+        } else {
+            worklist(&mut out, m, r.history.as_ref().map(|h| h.change_units));
         }
-        if m.offenders.len() > WORST {
-            let _ = writeln!(
-                out,
-                "  {}",
-                paint(
-                    DIM,
-                    &format!(
-                        "… and {} more (--format json lists them all)",
-                        m.offenders.len() - WORST
-                    )
-                )
-            );
-        }
+    }
+    if let (Some(groups), Some(by)) = (&r.groups, r.by) {
+        group_worklists(&mut out, groups, by);
     }
     if !r.hotspots.is_empty() {
         let _ = writeln!(
@@ -227,6 +215,186 @@ pub fn render(r: &Report, quiet: bool) -> String {
                         r.files.skipped.len() - 10
                     )
                 )
+            );
+        }
+    }
+    out
+}
+
+/// A metric whose offenders lie in no file (change units, a number): its
+/// worst offenders.
+fn offender_list(out: &mut String, m: &MetricResult) {
+    let _ = writeln!(
+        out,
+        "\n{}{} — {}, worst first:",
+        paint(BOLD, &escape(&m.name)),
+        if m.passed { "" } else { " (failing)" },
+        plural(m.offenders.len() as u64, "offender"),
+    );
+    for o in m.offenders.iter().take(WORST) {
+        let _ = writeln!(out, "  {} — {}", location(o), escape(&o.detail));
+    }
+    more(out, m.offenders.len(), "");
+}
+
+/// `… and 12 more (--format json lists them all)`, when `total` passes
+/// [`WORST`].
+fn more(out: &mut String, total: usize, what: &str) {
+    if total > WORST {
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint(
+                DIM,
+                &format!(
+                    "… and {} more{what} (--format json lists them all)",
+                    total - WORST
+                )
+            )
+        );
+    }
+}
+
+/// A metric's worklist: its offenders' files, hot spots first. A file with
+/// one offender shows it; a file with several, how many. `units` is the
+/// window's size, when the history was read.
+fn worklist(out: &mut String, m: &MetricResult, units: Option<usize>) {
+    let files = m.worklist.len();
+    let _ = writeln!(
+        out,
+        "\n{}{} — {} in {}, {}:",
+        paint(BOLD, &escape(&m.name)),
+        if m.passed { "" } else { " (failing)" },
+        plural(m.offenders.len() as u64, "offender"),
+        plural(files as u64, "file"),
+        super::ranking(units)
+    );
+    for w in m.worklist.iter().take(WORST) {
+        let line = super::work_line(m, w);
+        let what = match &line {
+            WorkLine::Offender(o) => format!("{} — {}", location(o), escape(&o.detail)),
+            WorkLine::Count(n) => format!("{} — {n}", escape(&w.path)),
+        };
+        let _ = writeln!(out, "  {what}{}", line.changed(m, w, units));
+    }
+    let what = if files == WORST + 1 {
+        " file"
+    } else {
+        " files"
+    };
+    more(out, files, what);
+}
+
+/// Files each group's worklists start with, per metric.
+const GROUP_TOP: usize = 3;
+
+/// `--by`: each group's own top of each metric's worklist.
+fn group_worklists(out: &mut String, groups: &[Group], by: By) {
+    if groups
+        .iter()
+        .all(|g| g.metrics.iter().all(|m| m.worklist.is_empty()))
+    {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} (each metric's first {GROUP_TOP} files)",
+        paint(BOLD, &format!("worklist by {}", by.label()))
+    );
+    for g in groups {
+        let metrics: Vec<_> = g
+            .metrics
+            .iter()
+            .filter(|m| !m.worklist.is_empty())
+            .collect();
+        if metrics.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {}", paint(BOLD, &escape(&g.name)));
+        for m in metrics {
+            let top: Vec<String> = m
+                .worklist
+                .iter()
+                .take(GROUP_TOP)
+                .map(|w| escape(&w.path))
+                .collect();
+            let rest = m.worklist.len().saturating_sub(GROUP_TOP);
+            let _ = writeln!(
+                out,
+                "    {}: {}{}",
+                escape(&m.name),
+                top.join(", "),
+                if rest > 0 {
+                    paint(DIM, &format!(" (+{rest} more)"))
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+}
+
+/// `--staged`: what a commit needs, sized for a terminal in the middle of
+/// `git commit` — the new offenders under their metric and its fix, then a
+/// one-line verdict. `quiet` keeps only the offenders' `path:line` lines.
+fn staged(r: &Report, quiet: bool) -> String {
+    let mut out = String::new();
+    let new: Vec<_> = r
+        .metrics
+        .iter()
+        .filter_map(|m| m.new_offenders.as_ref().map(|n| (m, n)))
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    for (m, offenders) in &new {
+        if !quiet {
+            let _ = writeln!(out, "{} — {}", paint(BOLD, &escape(&m.name)), m.hint);
+        }
+        for o in offenders.iter() {
+            let indent = if quiet { "" } else { "  " };
+            let _ = writeln!(out, "{indent}{} — {}", location(o), escape(&o.detail));
+        }
+    }
+    let count: usize = new.iter().map(|(_, n)| n.len()).sum();
+    // Failures that are no new offender, so that no verdict goes unexplained.
+    let others: Vec<&String> = r
+        .gate
+        .failures
+        .iter()
+        .filter(|f| {
+            !new.iter()
+                .any(|(m, _)| f.starts_with(&format!("metric '{}' has ", m.name)))
+        })
+        .collect();
+    if quiet {
+        for f in others {
+            let _ = writeln!(out, "{} {}", paint(RED, "fail:"), escape(f));
+        }
+        return out;
+    }
+    for f in others {
+        let _ = writeln!(out, "{} {}", paint(RED, "✗"), escape(f));
+    }
+    match r.unchecked() {
+        Some(why) => {
+            let _ = writeln!(out, "{} {}", paint(YELLOW, "qscan:"), why);
+        }
+        None if r.passed => {
+            let _ = writeln!(
+                out,
+                "{} no new offenders in the staged changes",
+                paint(GREEN, "qscan: passed —")
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{} {}; fix {}, or skip the check once with `git commit --no-verify`",
+                paint(RED, "qscan: commit blocked —"),
+                match count {
+                    0 => "the gate failed".to_string(),
+                    n => format!("{} in the staged changes", plural(n as u64, "new offender")),
+                },
+                if count == 1 { "it" } else { "them" }
             );
         }
     }
@@ -375,5 +543,86 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
             row[4].as_str(),
         ];
         let _ = writeln!(out, "{}", line(cells, Some(style)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::{offender, sample};
+
+    fn plain(r: &Report, quiet: bool) -> String {
+        anstream::adapter::strip_str(&render(r, quiet)).to_string()
+    }
+
+    #[test]
+    fn worklist_groups_offenders_by_file_hot_spots_first() {
+        let mut r = sample(false);
+        let m = &mut r.metrics[0];
+        m.offenders = vec![
+            offender("a.py", Some(1), "f", "untyped"),
+            offender("a.py", Some(5), "g", "untyped"),
+            offender("b.py", Some(2), "h", "untyped"),
+            offender("c.py", Some(3), "k", "untyped"),
+        ];
+        m.kind = "typed";
+        let changes = std::collections::HashMap::from([("b.py", 4), ("a.py", 1)]);
+        m.worklist = crate::metrics::worklist::worklist(&m.offenders, Some(&changes));
+        r.history = Some(crate::report::HistoryReport {
+            change_units: 9,
+            first: None,
+            last: None,
+            first_time: None,
+            last_time: None,
+            shallow: false,
+            reaches: None,
+        });
+        let out = plain(&r, false);
+        assert!(
+            out.contains(
+                "\ntyped (failing) — 4 offenders in 3 files, by impact (offenders × changes):\n  \
+                 b.py:2 h — untyped; changed in 4 of 9 change units\n  \
+                 a.py — 2 untyped functions, changed in 1 of 9 change units\n  \
+                 c.py:3 k — untyped; changed in 0 of 9 change units\n\n"
+            ),
+            "{out}"
+        );
+        // A commit offender belongs to no file: listed as before.
+        assert!(
+            out.contains("\nchange-size — 1 offender, worst first:\n  #12 (abc123def456) — "),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn staged_shows_only_new_offenders_and_a_verdict() {
+        let mut r = sample(true);
+        r.snapshot = "index".into();
+        r.gate.failures = vec![
+            "metric 'typed' has 1 new offender: fix".into(),
+            "metric 'large-files' has 1 new offender: fix".into(),
+        ];
+        r.metrics[0].hint = "annotate";
+        r.metrics[1].hint = "split";
+        assert_eq!(
+            plain(&r, false),
+            "typed — annotate\n  pkg/models.py:3 Item.__init__ — the return unannotated\n\
+             large-files — split\n  pkg/big.py — 32 code lines (max 30)\n\
+             qscan: commit blocked — 2 new offenders in the staged changes; fix them, or skip \
+             the check once with `git commit --no-verify`\n"
+        );
+        assert_eq!(
+            plain(&r, true),
+            "pkg/models.py:3 Item.__init__ — the return unannotated\n\
+             pkg/big.py — 32 code lines (max 30)\n"
+        );
+        // A failure that is no new offender is said, never swallowed.
+        r.gate.failures.push("something else".into());
+        assert!(
+            plain(&r, false).contains("\n✗ something else\nqscan: commit blocked"),
+            "{}",
+            plain(&r, false)
+        );
+        assert!(plain(&r, true).ends_with("\nfail: something else\n"));
     }
 }

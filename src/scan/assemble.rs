@@ -156,6 +156,29 @@ pub(super) fn unmatched_notes(results: &[MetricResult]) -> Vec<Note> {
         .collect()
 }
 
+/// Each metric's worklist: its offenders' files, by impact when the history
+/// was read, else by offender count (said once in a note, when some metric
+/// has a file to rank).
+pub(super) fn worklists(
+    def: &Definition,
+    results: &mut [MetricResult],
+    history: Option<&HistoryFacts>,
+    notes: &mut Vec<Note>,
+) {
+    let changes = history.map(metrics::worklist::change_counts);
+    for r in results.iter_mut() {
+        r.worklist = metrics::worklist::worklist(&r.offenders, changes.as_ref());
+    }
+    if history.is_none() && results.iter().any(|r| !r.worklist.is_empty()) {
+        notes.push(Note::WorklistByCount {
+            history_metric: def
+                .metrics
+                .iter()
+                .any(|m| m.kind.info().source == Source::History),
+        });
+    }
+}
+
 /// Files ranked by change units × code lines.
 pub(super) fn hotspots(
     def: &Definition,

@@ -130,11 +130,12 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     let current = resolve(place, &req.target)?;
     let baseline = baseline::resolve(place, req)?;
     let ctx = session.context();
-    let now = measure(&ctx, &current, None, None, &req.progress)?;
+    let mut now = measure(&ctx, &current, None, None, &req.progress)?;
     let before = baseline::measure_before(&ctx, req, &current, baseline.as_ref(), &now)?;
     session.save();
 
     let mut notes = assemble::opening_notes(place, def, &now, baseline.as_ref());
+    assemble::worklists(def, &mut now.results, now.history.as_ref(), &mut notes);
     let groups = assemble::groups(place, &current, &now, req.by, &mut notes)?;
     let Measured {
         snapshot,

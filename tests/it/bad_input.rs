@@ -121,14 +121,16 @@ fn toml_syntax_error_names_file_line_and_column() {
 fn unknown_key_is_named_with_the_expected_keys() {
     let stderr = config_error("[metrics.typed]\nmin = 50\nmn = 5\n");
     assert!(
-        stderr.contains("quality.toml:3:1: unknown field `mn`, expected one of `kind`, `min`,"),
+        stderr.contains(
+            "quality.toml:3:1: unknown field `mn` (did you mean `min`?), expected one of `kind`, `min`,"
+        ),
         "{stderr}"
     );
 
     let stderr = config_error("[scan]\nexclud = [\"docs/**\"]\n");
     assert!(
         stderr.contains(
-            "quality.toml:2:1: unknown field `exclud`, expected one of `exclude`, `max_file_bytes`, `test_patterns`"
+            "quality.toml:2:1: unknown field `exclud` (did you mean `exclude`?), expected one of `exclude`, `max_file_bytes`, `test_patterns`"
         ),
         "{stderr}"
     );

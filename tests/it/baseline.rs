@@ -265,31 +265,86 @@ fn staged_on_an_unborn_branch_treats_every_offender_as_new() {
     );
 }
 
+/// `qscan --staged --color never ARGS` in the repository: (exit code, stdout, stderr).
+fn staged_text(r: &Repo, args: &[&str]) -> (i32, String, String) {
+    let out = common::qscan()
+        .args([r.path(), "--staged", "--color", "never"])
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+const BLOCKED_ONE: &str = "qscan: commit blocked — 1 new offender in the staged changes; fix it, or \
+                           skip the check once with `git commit --no-verify`\n";
+
 #[test]
-fn staged_text_lists_new_offenders_with_a_fix_hint() {
+fn a_commit_blocked_by_one_offender_prints_three_lines() {
     let r = Repo::clean();
     r.write("app/util.py", "def helper(x):\n    return x\n");
     r.stage(&["app/util.py"]);
-    let out = common::qscan()
-        .args([r.path(), "--staged", "--color", "never"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("(staged changes: the index)"), "{text}");
-    assert!(
-        text.contains(
-            "new offenders against "
-        ) && text.contains(
-            "  typed — annotate every parameter and the return\n    app/util.py:1 helper — 1 parameter and the return unannotated\n"
-        ),
-        "{text}"
+    let (code, text, stderr) = staged_text(&r, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        text,
+        format!(
+            "typed — annotate every parameter and the return\n  \
+             app/util.py:1 helper — 1 parameter and the return unannotated\n{BLOCKED_ONE}"
+        )
     );
-    let row = text
-        .lines()
-        .find(|l| l.starts_with("typed "))
-        .unwrap_or_default();
-    assert!(row.contains("50.0% (-50.0)"), "{text}");
+    assert_eq!(stderr, "");
+    // -q keeps the offender's `path:line` and nothing else.
+    let (code, text, _) = staged_text(&r, &["-q"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        text,
+        "app/util.py:1 helper — 1 parameter and the return unannotated\n"
+    );
+}
+
+#[test]
+fn a_blocked_commit_groups_its_new_offenders_under_their_metric() {
+    let r = Repo::clean();
+    regressing_change(&r);
+    r.write(
+        "app/more.py",
+        "def one(a):\n    return a\n\n\ndef two(b):\n    return b\n",
+    );
+    r.stage(&["app/util.py", "app/big.py", "app/legacy.py", "app/more.py"]);
+    let (code, text, stderr) = staged_text(&r, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        text,
+        "typed — annotate every parameter and the return\n  \
+         app/more.py:1 one — 1 parameter and the return unannotated\n  \
+         app/more.py:5 two — 1 parameter and the return unannotated\n  \
+         app/util.py:1 helper — 1 parameter and the return unannotated\n\
+         large-files — split the file by responsibility\n  \
+         app/big.py — 7 code lines (max 5)\n\
+         http-client — use the preferred library instead\n  \
+         app/legacy.py:1 urllib.request — uses urllib.request; prefer requests\n\
+         qscan: commit blocked — 5 new offenders in the staged changes; fix them, or skip the \
+         check once with `git commit --no-verify`\n"
+    );
+}
+
+#[test]
+fn a_clean_commit_prints_one_line_and_nothing_with_quiet() {
+    let r = Repo::clean();
+    r.write("app/more.py", "def more(y: int) -> int:\n    return y\n");
+    r.stage(&["app/more.py"]);
+    let (code, text, stderr) = staged_text(&r, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        text,
+        "qscan: passed — no new offenders in the staged changes\n"
+    );
+    let (code, text, _) = staged_text(&r, &["--quiet"]);
+    assert_eq!((code, text.as_str()), (0, ""));
 }
 
 fn fingerprint(dir: &Path) -> Vec<(String, Vec<u8>)> {

@@ -551,7 +551,7 @@ fn text_report_shows_window_hot_files_offenders_and_hotspots() {
             &c1[..12],
             &c6[..12]
         ),
-        "hot-files (failing) — 1 offender, worst first:".to_string(),
+        "hot-files (failing) — 1 offender in 1 file, by impact (offenders × changes):".to_string(),
         "  CHANGELOG.md — changed in 5 of 8 change units (62.5%)".to_string(),
         "change-size (failing) — 1 offender, worst first:".to_string(),
         format!("  {} — touches 4 files (max 2): Initial import", &c1[..12]),
