@@ -91,6 +91,8 @@ pub fn compile(language: Language, source: &str) -> Result<CompiledQuery, QueryP
 }
 
 fn describe(kind: &QueryErrorKind, message: &str, grammar: &str) -> String {
+    // tree-sitter 0.27 quotes the name it could not find; the message quotes it itself.
+    let message = message.trim_matches('"');
     match kind {
         QueryErrorKind::Syntax => "invalid query: syntax error".to_string(),
         QueryErrorKind::NodeType => {
@@ -178,7 +180,7 @@ pub fn run(query: &CompiledQuery, key: &str, tree: &Tree, text: &str) -> Vec<(us
     let mut places = Vec::new();
     while let Some(m) = matches.next() {
         if let Some(node) = m
-            .captures
+            .captures()
             .iter()
             .map(|c| c.node)
             .min_by_key(|n| n.start_byte())
