@@ -59,13 +59,32 @@ pub struct QueryProblem {
     pub message: String,
 }
 
-/// A query metric to run during analysis.
+/// A query or rule metric to run during analysis.
 #[derive(Debug, Clone)]
 pub struct QueryJob {
     /// The metric's name, which its hits carry.
     pub metric: String,
     pub language: Language,
-    pub query: Arc<CompiledQuery>,
+    pub engine: Engine,
+}
+
+/// What a job runs over a file's tree.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    /// A `query` metric's tree-sitter query.
+    Query(Arc<CompiledQuery>),
+    /// A `rule` metric's document for the job's language.
+    Rule(Arc<super::rule::RuleDoc>),
+}
+
+impl Engine {
+    /// Its text, which the facts cache's salt holds.
+    pub fn source(&self) -> &str {
+        match self {
+            Engine::Query(q) => q.source(),
+            Engine::Rule(r) => r.source(),
+        }
+    }
 }
 
 /// The predicates tree-sitter's query cursor evaluates.

@@ -422,7 +422,7 @@ impl Target {
             vec![QueryJob {
                 metric: "q".into(),
                 language: self.language(),
-                query: std::sync::Arc::new(query),
+                engine: qscan::analyze::query::Engine::Query(std::sync::Arc::new(query)),
             }]
         })
     }
