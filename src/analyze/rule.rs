@@ -40,7 +40,7 @@ use tree_sitter::Tree;
 use crate::lang::Language;
 
 /// The most read of a rule file.
-pub const MAX_RULE_BYTES: u64 = 256 << 10;
+pub const MAX_RULE_BYTES: u64 = 1 << 20;
 
 /// The rules qscan ships, each a file under `rules/` in the repository
 /// (copyable as a starting point): name, text.
@@ -260,8 +260,12 @@ fn yaml_problem(e: &serde_saphyr::Error, first_line: usize) -> RuleProblem {
         .location()
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     let message = e.without_snippet().to_string();
-    // The message may repeat the place; keep its first line only.
-    let message = message.lines().next().unwrap_or("").to_string();
+    // The message may repeat the place; the place is said once, before it.
+    let message = message.lines().next().unwrap_or("");
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
     RuleProblem {
         line: first_line + line.max(1) - 1,
         column: column.max(1),
@@ -506,10 +510,21 @@ fn semantic_problem(
     key: &str,
     error: &dyn std::error::Error,
 ) -> RuleProblem {
-    let mut parts = vec![error.to_string()];
+    // Each cause on one line: a regex error draws a caret under its text.
+    let one_line = |e: &dyn std::error::Error| {
+        e.to_string()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && l.chars().any(|c| c != '^'))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut parts = vec![one_line(error)];
+    let mut lines_of_causes = Vec::new();
     let mut source = error.source();
     while let Some(s) = source {
-        parts.push(s.to_string());
+        parts.push(one_line(s));
+        lines_of_causes.extend(s.to_string().lines().skip(1).map(|l| l.trim().to_string()));
         source = s.source();
     }
     parts.dedup();
@@ -520,14 +535,17 @@ fn semantic_problem(
         }
         _ => format!("invalid rule: {}", parts.join(": ")),
     };
-    let named = parts.iter().rev().find_map(|p| {
+    // Not the first part, which names the part of the rule (`rule`).
+    let named = parts.iter().skip(1).rev().find_map(|p| {
         let start = p.find('`')? + 1;
         let len = p[start..].find('`')?;
         Some(p[start..start + len].to_string())
     });
+    // The text a cause names: in backticks, or a line it quotes (a regex).
     let at = named
-        .filter(|n| !n.is_empty())
-        .and_then(|n| text.find(&n))
+        .into_iter()
+        .chain(lines_of_causes.into_iter().filter(|l| l.len() >= 3))
+        .find_map(|n| text.find(&n))
         .or_else(|| text.find(&format!("\n{key}:")).map(|i| i + 1))
         .unwrap_or(0);
     let (line, column) = line_col(text, at);

@@ -299,9 +299,9 @@ fn detail(message: &str, lines: &[u32]) -> String {
 /// and its message, and how to use or copy it.
 pub fn explain_pack() -> String {
     let mut out = String::from(
-        "qscan's rule pack: each rule is a file of ast-grep rules, one per language; use one as\n\
-         `rule = \"NAME\"` in a `kind = \"rule\"` metric, or copy it with\n\
-         `qscan explain rules NAME > rules/NAME.yml` and name the copy with `rule_file`.\n\n",
+        "qscan's rule pack: each rule is a file of ast-grep rules, one document per language.\n\
+         Use one as `rule = \"NAME\"` in a `kind = \"rule\"` metric, or copy it as a starting\n\
+         point with `qscan explain NAME > rules/NAME.yml` and name the copy with `rule_file`.\n\n",
     );
     for (name, text) in rule::PACK {
         let docs = rule::compile(text, &HashMap::new()).unwrap_or_default();
