@@ -236,16 +236,14 @@ fn documents(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut first_line = 1;
-    let mut line_no = 1;
     let mut pos = 0;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1..).zip(text.split_inclusive('\n')) {
         if line.trim_end() == "---" {
             out.push((first_line, &text[start..pos]));
             start = pos + line.len();
             first_line = line_no + 1;
         }
         pos += line.len();
-        line_no += 1;
     }
     out.push((first_line, &text[start..]));
     out.retain(|(_, t)| {
@@ -597,8 +595,8 @@ pub fn run(
         v
     };
     let matches = found(&m.rule);
-    let wrappers = m.not_all_inside.as_ref().map(|w| found(w));
-    let after = m.after.as_ref().map(|a| found(a));
+    let wrappers = m.not_all_inside.as_ref().map(&found);
+    let after = m.after.as_ref().map(&found);
     let file_range = 0..text.len();
     // The units, and for each match the unit it belongs to.
     let (units, unit_lines): (Vec<Range<usize>>, Vec<u32>) = match (doc.units, &m.units) {

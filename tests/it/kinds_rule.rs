@@ -52,7 +52,7 @@ fn a_rule_file_and_an_inline_rule_count_alike() {
     assert_eq!(code, 0, "{stderr}");
     // Python files: django_views, flask_app, fastapi_app, replicas, locks,
     // tables; `x.save()` with no arguments in django_views (lines 8, 16,
-    // 47, 51, 63) and replicas (2, 8, 26).
+    // 47, 51, 63) and replicas (2, 8, 30).
     for name in ["from-file", "inline"] {
         assert_eq!(counts(&r, name), (4, 6), "{name}");
         assert_eq!(
@@ -140,6 +140,13 @@ fn bad_rule_references_are_errors() {
     let dir = common::fixture_copy("rules");
     std::fs::write(dir.path().join("big.yml"), "#".repeat((1 << 20) + 1)).expect("write");
     std::fs::write(dir.path().join("latin1.yml"), b"id: \xe9\n").expect("write");
+    // Nesting is bounded by the YAML reader (64 levels), before any recursion.
+    let deep = format!(
+        "id: d\nlanguage: python\nrule: {}{{kind: call}}{}\n",
+        "{not: ".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    std::fs::write(dir.path().join("deep.yml"), deep).expect("write");
     common::config_file(
         &dir,
         "[metrics.outside]\nkind = \"rule\"\nrule_file = \"../x.yml\"\n\n\
@@ -149,7 +156,8 @@ fn bad_rule_references_are_errors() {
          [metrics.named]\nkind = \"rule\"\nrule = \"no-such-rule\"\n\n\
          [metrics.param]\nkind = \"rule\"\nrule = \"whole-table-lock\"\nreplica_aliases = [\"r\"]\n\n\
          [metrics.two]\nkind = \"rule\"\nrule = \"whole-table-lock\"\nrule_text = \"id: x\"\n\n\
-         [metrics.none]\nkind = \"rule\"\n",
+         [metrics.none]\nkind = \"rule\"\n\n\
+         [metrics.deep]\nkind = \"rule\"\nrule_file = \"deep.yml\"\n",
     );
     let (code, stderr) = scan(&dir);
     assert_eq!(code, 2, "{stderr}");
@@ -162,6 +170,7 @@ fn bad_rule_references_are_errors() {
         "quality.toml:23:8: rule `whole-table-lock`: the rule has no parameter `replica_aliases`",
         "quality.toml:29:13: give one of `rule`, `rule_file` and `rule_text`, not several",
         "metric `none` of kind `rule` needs `rule`, `rule_file` or `rule_text`",
+        "quality.toml:36:13: deep.yml:3:385: invalid rule: budget breached: Depth { depth: 65 }",
     ] {
         assert!(stderr.contains(expected), "{expected}\n---\n{stderr}");
     }
