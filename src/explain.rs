@@ -8,7 +8,8 @@ use crate::config::{Definition, MetricDef};
 use crate::metrics::keys::COMMON_KEYS;
 use crate::metrics::{KINDS, Key, KindInfo, Source};
 
-/// Explains a metric of the definition or a kind by name; None if neither.
+/// Explains a metric of the definition or a kind by name, lists the rule
+/// pack (`rules`) or prints one of its rules; None if none of these.
 pub fn explain(topic: &str, def: Option<&Definition>) -> Option<String> {
     if let Some(metric) = def.and_then(|d| d.metrics.iter().find(|m| m.name == topic)) {
         let mut out = String::new();
@@ -21,6 +22,12 @@ pub fn explain(topic: &str, def: Option<&Definition>) -> Option<String> {
         let _ = writeln!(out, "  {}\n", settings(metric));
         out.push_str(&kind_text(metric.kind.info()));
         return Some(out);
+    }
+    if topic == "rules" {
+        return Some(crate::metrics::rule::explain_pack());
+    }
+    if let Some(text) = crate::metrics::rule::pack_text(topic) {
+        return Some(text.to_string());
     }
     KINDS.iter().find(|k| k.name == topic).map(|k| kind_text(k))
 }

@@ -60,6 +60,24 @@ pub struct FileFacts {
     /// error. Its functions that touch an error are left out of
     /// `functions`, and query matches inside an error are dropped.
     pub parse_error: Option<u32>,
+    /// What the definition's `rule` metrics found in this file.
+    pub rule_units: Vec<RuleUnit>,
+}
+
+/// A unit a `rule` metric found something to say about: an offending
+/// function or file, or any unit its `units` rule selected (compliant or not).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RuleUnit {
+    /// The name of the rule metric.
+    pub metric: String,
+    /// 1-based first line of a selected unit (0 for a function or file).
+    pub line: u32,
+    /// Index in [`FileFacts::functions`] of the function the unit is, or
+    /// (a selected unit) the innermost one it starts in.
+    pub function: Option<usize>,
+    /// 1-based lines of the matches that count.
+    pub lines: Vec<u32>,
+    pub offends: bool,
 }
 
 /// One match of a `query` metric's tree-sitter query.

@@ -45,12 +45,12 @@ fn main() {
     // SAFETY: called once, before any parser exists, with a consistent set of
     // functions (memory tree-sitter allocates is freed by the same allocator).
     unsafe {
-        tree_sitter::set_allocator(
-            Some(ts_malloc),
-            Some(ts_calloc),
-            Some(ts_realloc),
-            Some(libmimalloc_sys::mi_free),
-        );
+        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+            malloc: ts_malloc,
+            calloc: ts_calloc,
+            realloc: ts_realloc,
+            free: libmimalloc_sys::mi_free,
+        }));
     }
     std::process::exit(qscan::cli::main().code());
 }

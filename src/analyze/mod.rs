@@ -5,6 +5,7 @@
 //! reason instead of stopping the run.
 
 pub mod query;
+pub mod rule;
 pub mod store;
 
 use std::collections::HashMap;
@@ -14,12 +15,12 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use tree_sitter::Tree;
 
-use crate::facts::{FileFacts, QueryHit};
+use crate::facts::{FileFacts, QueryHit, RuleUnit};
 pub use crate::lang::parse;
 use crate::lang::{Language, Scratch, lines};
 use crate::snapshot::SourceFile;
 pub use crate::snapshot::{Skipped, Source, WorkingTree};
-use query::QueryJob;
+use query::{Engine, QueryJob};
 
 /// Result of analyzing a set of files, sorted by path.
 #[derive(Debug, Default)]
@@ -266,11 +267,23 @@ pub fn analyze_text(
     let strings = lines::in_strings(&tree, text.as_bytes(), file.language.spec().strings);
     facts.lines = lines::count_with_strings(text.as_bytes(), &mut scratch.comments, &strings);
     let key = file.language.grammar(&file.path).1.key;
-    let runs: Vec<(&QueryJob, Vec<(usize, u32)>)> = queries
-        .iter()
-        .filter(|j| j.language == file.language)
-        .map(|job| (job, query::run(&job.query, key, &tree, text)))
-        .collect();
+    let mut runs: Vec<(&QueryJob, Vec<(usize, u32)>)> = Vec::new();
+    for job in queries.iter().filter(|j| j.language == file.language) {
+        match &job.engine {
+            Engine::Query(q) => runs.push((job, query::run(q, key, &tree, text))),
+            Engine::Rule(doc) => {
+                for u in rule::run(doc, key, &tree, text, &scratch.function_ranges) {
+                    facts.rule_units.push(RuleUnit {
+                        metric: job.metric.clone(),
+                        line: u.line,
+                        function: u.function,
+                        lines: u.lines,
+                        offends: u.offends,
+                    });
+                }
+            }
+        }
+    }
     // The function of every place matched, found in one sweep.
     let mut places: Vec<usize> = runs
         .iter()
@@ -670,7 +683,9 @@ mod tests {
         let job = QueryJob {
             metric: "calls".into(),
             language: python,
-            query: std::sync::Arc::new(query::compile(python, "(call) @c").unwrap()),
+            engine: query::Engine::Query(std::sync::Arc::new(
+                query::compile(python, "(call) @c").unwrap(),
+            )),
         };
         let src = "def f():\n    print(1)\n\nfor [*[print(2)]], b in d:\n    pass\n\nprint(3)\n";
         let facts = analyzed("m.py", src, std::slice::from_ref(&job));

@@ -59,13 +59,32 @@ pub struct QueryProblem {
     pub message: String,
 }
 
-/// A query metric to run during analysis.
+/// A query or rule metric to run during analysis.
 #[derive(Debug, Clone)]
 pub struct QueryJob {
     /// The metric's name, which its hits carry.
     pub metric: String,
     pub language: Language,
-    pub query: Arc<CompiledQuery>,
+    pub engine: Engine,
+}
+
+/// What a job runs over a file's tree.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    /// A `query` metric's tree-sitter query.
+    Query(Arc<CompiledQuery>),
+    /// A `rule` metric's document for the job's language.
+    Rule(Arc<super::rule::RuleDoc>),
+}
+
+impl Engine {
+    /// Its text, which the facts cache's salt holds.
+    pub fn source(&self) -> &str {
+        match self {
+            Engine::Query(q) => q.source(),
+            Engine::Rule(r) => r.source(),
+        }
+    }
 }
 
 /// The predicates tree-sitter's query cursor evaluates.
@@ -91,6 +110,8 @@ pub fn compile(language: Language, source: &str) -> Result<CompiledQuery, QueryP
 }
 
 fn describe(kind: &QueryErrorKind, message: &str, grammar: &str) -> String {
+    // tree-sitter 0.27 quotes the name it could not find; the message quotes it itself.
+    let message = message.trim_matches('"');
     match kind {
         QueryErrorKind::Syntax => "invalid query: syntax error".to_string(),
         QueryErrorKind::NodeType => {
@@ -178,7 +199,7 @@ pub fn run(query: &CompiledQuery, key: &str, tree: &Tree, text: &str) -> Vec<(us
     let mut places = Vec::new();
     while let Some(m) = matches.next() {
         if let Some(node) = m
-            .captures
+            .captures()
             .iter()
             .map(|c| c.node)
             .min_by_key(|n| n.start_byte())

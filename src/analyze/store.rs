@@ -86,7 +86,7 @@ pub fn salt(max_file_bytes: u64, queries: &[crate::analyze::query::QueryJob]) ->
             "\n{} {} {}",
             q.metric,
             q.language.name(),
-            q.query.source()
+            q.engine.source()
         ));
     }
     salt

@@ -190,7 +190,21 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Definition, ConfigEr
 
 /// Parses and validates definition text; `shown` names the file in messages.
 pub fn parse(text: &str, shown: &str, origin: Origin) -> Result<Definition, ConfigError> {
+    let dir = match &origin {
+        Origin::File(path) => path
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .map(Path::to_path_buf),
+        Origin::BuiltIn => None,
+    };
     let mut v = Validator {
+        dir,
         text,
         problems: Vec::new(),
         mistyped: Vec::new(),
@@ -554,6 +568,8 @@ fn problem(text: &str, span: Range<usize>, message: String) -> Problem {
 }
 
 struct Validator<'a> {
+    /// The definition file's folder (files it names are read inside it).
+    dir: Option<PathBuf>,
     text: &'a str,
     problems: Vec<Problem>,
     /// The keys of the metric being validated whose values were of the
@@ -894,6 +910,7 @@ impl Validator<'_> {
         };
         let mut table = Table::new(self.text, &name, kind, span, values, &self.mistyped);
         table.min_bound = lower;
+        table.dir = self.dir.clone();
         let params = (info.parse)(&mut table);
         for (span, message) in table.errors {
             self.error(span, message);

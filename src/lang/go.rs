@@ -364,7 +364,11 @@ mod tests {
         let mut facts = FileFacts {
             path: path.into(),
             language: language(),
-            is_test,
+            role: if is_test {
+                crate::snapshot::Role::Test
+            } else {
+                crate::snapshot::Role::Source
+            },
             ..FileFacts::default()
         };
         let mut scratch = Scratch::default();
@@ -562,7 +566,7 @@ func init() { var Inner = 1; _ = Inner }
                 "package a\nfunc TestX(t *T) { helper(); var z Q; z.Run() }\n",
             ),
         ]);
-        let lookup = Lookup::new(&files, &[]);
+        let lookup = Lookup::new(&files, &[], &[]);
         let test = &files[6];
         let mut got = exercised(test, &lookup);
         got.sort_unstable();

@@ -465,7 +465,11 @@ mod tests {
         let mut facts = FileFacts {
             path: path.into(),
             language: language(),
-            is_test,
+            role: if is_test {
+                crate::snapshot::Role::Test
+            } else {
+                crate::snapshot::Role::Source
+            },
             ..FileFacts::default()
         };
         let mut scratch = Scratch::default();
@@ -680,7 +684,7 @@ public interface Port { int SIZE = 1; void open(); private void secret() {} }
         .iter()
         .map(|(path, t, src)| facts_of(path, src, *t).0)
         .collect();
-        let lookup = Lookup::new(&files, &[]);
+        let lookup = Lookup::new(&files, &[], &[]);
         let mut got = exercised(&files[7], &lookup);
         got.sort_unstable();
         assert_eq!(

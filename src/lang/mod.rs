@@ -748,7 +748,7 @@ mod tests {
             ..FileFacts::default()
         };
         let files = [file("a.py", &["X", "Y"]), file("b.py", &["Y"])];
-        let lookup = Lookup::new(&files, &[]);
+        let lookup = Lookup::new(&files, &[], &[]);
         assert_eq!(lookup.declaring(python, "Y"), ["a.py", "b.py"]);
         assert_eq!(lookup.declaring(python, "X"), ["a.py"]);
         assert!(lookup.declaring(python, "Z").is_empty());

@@ -265,8 +265,8 @@ const NOT_LIBRARIES: &[&str] = &["crate", "self", "super", "Self"];
 
 /// What the walk remembers about each ancestor of the current node.
 #[derive(Clone, Copy)]
-struct Frame {
-    kind: &'static str,
+struct Frame<'t> {
+    kind: &'t str,
     /// Inside a [`QUIET`] node.
     quiet: bool,
     /// The node is the `path` part of a longer path (`a::b` in `a::b::c`),
@@ -298,7 +298,7 @@ struct Walk<'a> {
 impl<'a> Walk<'a> {
     fn run(&mut self, tree: &Tree) {
         let mut cursor = tree.walk();
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Vec<Frame<'_>> = Vec::new();
         loop {
             let node = cursor.node();
             let kind = node.kind();

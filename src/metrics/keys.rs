@@ -93,6 +93,9 @@ pub struct Table<'a> {
     pub span: Range<usize>,
     /// The common `min`, when the kind reads it as a bound on its number.
     pub min_bound: Option<f64>,
+    /// The folder of the definition file, which files it names are read
+    /// inside (None: the built-in definition, which names none).
+    pub dir: Option<std::path::PathBuf>,
     values: IndexMap<String, Spanned<RawValue>>,
     /// Keys whose values were of the wrong type: already reported, so not
     /// reported missing as well.
@@ -115,6 +118,7 @@ impl<'a> Table<'a> {
             kind,
             span,
             min_bound: None,
+            dir: None,
             values,
             mistyped,
             errors: Vec::new(),

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod large_files;
 pub mod preferred_library;
 pub mod query;
+pub mod rule;
 pub mod test_association;
 pub mod typed;
 pub mod worklist;
@@ -50,6 +51,7 @@ pub static KINDS: &[&KindInfo] = &[
     &change_size::INFO,
     &coverage::INFO,
     &query::INFO,
+    &rule::INFO,
     &external::INFO,
 ];
 

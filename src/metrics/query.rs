@@ -168,7 +168,7 @@ fn parse(t: &mut Table) -> Option<super::Params> {
 /// quote (and, in a multi-line string, after the newline that may follow it).
 /// Exact for literal strings ('…', '''…'''); escapes in basic strings shift
 /// the column by their length.
-fn query_offset(text: &str, span: Range<usize>, row: usize, column: usize) -> usize {
+pub(super) fn query_offset(text: &str, span: Range<usize>, row: usize, column: usize) -> usize {
     let token = text.get(span.clone()).unwrap_or("");
     let mut pos = span.start;
     if token.starts_with("'''") || token.starts_with("\"\"\"") {

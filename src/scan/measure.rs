@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::analyze::query::QueryJob;
+use crate::analyze::query::{Engine, QueryJob};
 use crate::analyze::{self, Analysis};
 use crate::config::{self, Definition};
 use crate::crates::{js_packages, rust_crates};
@@ -28,9 +28,19 @@ pub(super) fn query_jobs(def: &Definition) -> Vec<QueryJob> {
             Some(QueryJob {
                 metric: m.name.clone(),
                 language: q.language,
-                query: Arc::clone(&q.query),
+                engine: Engine::Query(Arc::clone(&q.query)),
             })
         })
+        .chain(def.metrics.iter().flat_map(|m| {
+            let docs = m
+                .params::<crate::metrics::rule::Params>()
+                .map_or(&[][..], |r| &r.docs[..]);
+            docs.iter().map(|doc| QueryJob {
+                metric: m.name.clone(),
+                language: doc.language,
+                engine: Engine::Rule(Arc::clone(doc)),
+            })
+        }))
         .collect()
 }
 

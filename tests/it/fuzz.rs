@@ -424,7 +424,7 @@ impl Target {
             vec![QueryJob {
                 metric: "q".into(),
                 language: self.language(),
-                query: std::sync::Arc::new(query),
+                engine: qscan::analyze::query::Engine::Query(std::sync::Arc::new(query)),
             }]
         })
     }
@@ -482,7 +482,7 @@ fn file_metrics() -> &'static Definition {
 fn check_source(target: &'static Target, name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     target.tried.fetch_add(1, Ordering::Relaxed);
     // Tests and sources both: the name decides which paths of the analyzer run.
-    let path = if bytes.len() % 2 == 0 {
+    let path = if bytes.len().is_multiple_of(2) {
         format!("src/{name}")
     } else {
         format!("tests/test_{name}")

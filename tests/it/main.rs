@@ -27,6 +27,7 @@ mod imports;
 mod kinds_coverage;
 mod kinds_external;
 mod kinds_query;
+mod kinds_rule;
 mod mypy_agreement;
 mod onboarding;
 mod roles;
