@@ -39,6 +39,7 @@ pub struct RawHistory {
     pub window: S<u64>,
     pub since: S<String>,
     pub branch: S<String>,
+    pub min_units: S<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -57,6 +58,7 @@ pub struct RawMetric {
     pub weight: S<f64>,
     pub languages: S<Vec<String>>,
     pub exclude: S<Vec<String>>,
+    pub optional: S<bool>,
     /// The kind-specific keys, in file order, each value already checked
     /// against its key's declared type; the kind reads them.
     #[serde(skip)]

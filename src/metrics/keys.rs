@@ -292,6 +292,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "weight",
     "languages",
     "exclude",
+    "optional",
 ];
 
 impl Key {

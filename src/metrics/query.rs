@@ -286,6 +286,7 @@ mod tests {
             min: None,
             max_offenders: None,
             weight: 1.0,
+            optional: false,
             languages: None,
             exclude: globset::GlobSet::empty(),
             params: Arc::new(Params {
@@ -349,7 +350,7 @@ mod tests {
             all_paths: &[],
             crates: &[],
             history: None,
-            history_note: None,
+            history_status: &crate::model::Status::Measured,
             coverage: &BTreeMap::new(),
             external: &empty,
         };

@@ -351,7 +351,10 @@ fn history_metrics_read_the_history_as_of_the_snapshot() {
     let first = r.repo.head().unwrap().peel_to_commit().unwrap().id();
     r.write("app/util.py", "def helper(x: int) -> int:\n    return x\n");
     let second = r.commit("Add helper", &["app/util.py"]);
-    let config = common::config_file(&r.dir, "[metrics.change-size]\nmax_files = 10\n");
+    let config = common::config_file(
+        &r.dir,
+        "[history]\nmin_units = 1\n[metrics.change-size]\nmax_files = 10\n",
+    );
     let config = config.to_str().unwrap();
     let (_, report, _) = r.scan(&["--config", config, "--rev", "HEAD~1"]);
     assert_eq!(report["history"]["change_units"], 1);
@@ -461,7 +464,7 @@ fn staged_reads_one_history_even_with_a_configured_branch() {
     let mut r = Repo::new();
     r.write(
         "quality.toml",
-        "[history]\nbranch = \"main\"\n[metrics.change-size]\nmax_files = 2\n",
+        "[history]\nbranch = \"main\"\nmin_units = 1\n[metrics.change-size]\nmax_files = 2\n",
     );
     r.write("a.py", "A = 1\n");
     let base = r.commit("Start", &["quality.toml", "a.py"]);

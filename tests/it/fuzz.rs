@@ -292,7 +292,10 @@ fn check_score(def: &Definition) -> Result<(), TestCaseError> {
         all_paths: &[],
         crates: &[],
         history: None,
-        history_note: Some("no history"),
+        history_status: &qscan::model::Status::NotMeasured {
+            reason: "no history".into(),
+            fix: "fetch it".into(),
+        },
         coverage: &coverage,
         external: &external,
     };
@@ -307,7 +310,7 @@ fn check_score(def: &Definition) -> Result<(), TestCaseError> {
             .map(|m| metrics::evaluate(m, &facts))
             .collect();
         for (j, r) in results.iter_mut().enumerate() {
-            r.skipped = None;
+            r.status = qscan::model::Status::Measured;
             r.value = if j == i { 0.0 } else { 100.0 };
         }
         let score = metrics::score(&results);
@@ -510,7 +513,10 @@ fn check_source(target: &'static Target, name: &str, bytes: &[u8]) -> Result<(),
         all_paths: &all_paths,
         crates: &crates,
         history: None,
-        history_note: Some("no history"),
+        history_status: &qscan::model::Status::NotMeasured {
+            reason: "no history".into(),
+            fix: "fetch it".into(),
+        },
         coverage: &coverage,
         external: &external,
     };

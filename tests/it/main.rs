@@ -32,4 +32,5 @@ mod untrusted_git;
 mod untrusted_output;
 mod untrusted_paths;
 mod untrusted_source;
+mod verdict;
 mod zoom;

@@ -310,13 +310,17 @@ fn init_in_a_repository_fits_languages_clients_and_history() {
         text.contains("#   javascript: node-fetch (1 of 2 files)\n"),
         "{text}"
     );
-    // The history kinds are proposed in a repository with commits: measured
-    // with a `min`, or commented out with the reason while history cannot be
-    // read.
+    // The history kinds are proposed in a repository with commits; with
+    // one change unit, fewer than `[history] min_units`, they cannot fail
+    // today and are left out, saying why.
     for kind in ["hot-files", "change-size"] {
-        if qscan::metrics::Kind::from_name(kind).is_some() {
-            assert!(text.contains(&format!("[metrics.{kind}]")), "{text}");
-        }
+        assert!(!text.contains(&format!("[metrics.{kind}]")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "#   {kind}: the history holds 1 change unit, fewer than [history] min_units = 20\n"
+            )),
+            "{text}"
+        );
     }
     let r = run_in(dir.path(), &["--quiet"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);

@@ -13,6 +13,7 @@ min_score = 60
 
 [history]
 window = 20
+min_units = 1
 
 [metrics.typed]
 min = 60
@@ -358,8 +359,9 @@ fn coverage_is_measured_at_head_only() {
     let ps = points(&trend);
     assert_eq!(ps.len(), 2);
     let cov = |p: &Value| p["metrics"][1].clone();
-    assert!(cov(&ps[0])["skipped"].is_string(), "{trend:#}");
-    assert_eq!(cov(&ps[1])["skipped"], Value::Null);
+    assert_eq!(cov(&ps[0])["status"], "not_applicable", "{trend:#}");
+    assert!(cov(&ps[0])["reason"].is_string(), "{trend:#}");
+    assert_eq!(cov(&ps[1])["status"], "measured");
     assert_eq!(cov(&ps[1])["value"], 100.0);
     // Left out of the first point's score, which is typed's alone.
     assert_eq!(ps[0]["score"], 100.0);
@@ -416,7 +418,7 @@ fn errors_exit_2() {
     assert_eq!(code, 0);
     assert_eq!(points(&trend).len(), 1);
     let notes = trend["notes"].to_string();
-    assert!(notes.contains("built-in default definition"), "{notes}");
+    assert!(notes.contains("the built-in default reports"), "{notes}");
     assert!(notes.contains("has only 1 commit"), "{notes}");
 }
 
