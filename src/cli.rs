@@ -99,6 +99,12 @@ pub struct Cli {
     #[arg(long, requires = "baseline")]
     pub new_only: bool,
 
+    /// Leave metrics that could not be measured (a shallow clone's history,
+    /// a missing coverage report) out of the score and the gate, instead of
+    /// stopping with exit 2; the report names them.
+    #[arg(long)]
+    pub skip_unmeasured: bool,
+
     /// Also show every metric per team or folder: `owner` groups by the
     /// CODEOWNERS teams owning each unit's path (paths no team owns form the
     /// group `(unowned)`), `dir` by top folder, `dir:DEPTH` by folders
@@ -388,6 +394,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         baseline: cli.baseline.clone(),
         fail_on_regression: cli.fail_on_regression,
         new_only: cli.new_only,
+        skip_unmeasured: cli.skip_unmeasured,
         no_cache: cli.no_cache,
         by: cli.by,
     };
@@ -623,6 +630,9 @@ fn init(opts: &crate::init::Options, quiet: bool) -> ExitCode {
                 why.as_deref().unwrap_or("no result")
             ),
         };
+    }
+    for o in &written.omitted {
+        let _ = writeln!(err, "  {:width$}  left out: {}", o.name, o.why);
     }
     let _ = writeln!(
         err,

@@ -17,6 +17,7 @@ use crate::config::{self, Origin};
 use crate::error::Error;
 use crate::lang::Language;
 use crate::metrics::{self, Kind, MetricResult};
+use crate::model::Status;
 use crate::report::Report;
 use crate::scan;
 
@@ -39,6 +40,8 @@ pub struct Written {
     pub replaced: bool,
     pub by_language: BTreeMap<String, usize>,
     pub metrics: Vec<Fitted>,
+    /// Metrics left out because they cannot fail today.
+    pub omitted: Vec<Omitted>,
     pub score: f64,
     pub min_score: f64,
 }
@@ -52,6 +55,13 @@ pub struct Fitted {
     pub measured: Option<(f64, f64)>,
     /// Why it was not measured.
     pub skipped: Option<String>,
+}
+
+/// A metric `qscan init` leaves out, and why: it cannot fail today.
+#[derive(Debug, Clone)]
+pub struct Omitted {
+    pub name: String,
+    pub why: String,
 }
 
 /// A metric of the candidate definition, before it is measured.
@@ -109,7 +119,9 @@ pub fn init(opts: &Options) -> Result<Written, Error> {
         report.score = metrics::score(&report.metrics);
     }
 
-    let text = definition_text(&specs, Some(&report));
+    let omitted = omit(&mut specs, &mut report);
+    let min_score = min_score(&report);
+    let text = definition_text(&specs, Some((&report, &omitted, min_score)));
     // The file must read back as a valid definition; anything else is a bug
     // here, reported rather than written.
     config::parse(&text, &target.display().to_string(), Origin::BuiltIn)?;
@@ -122,9 +134,9 @@ pub fn init(opts: &Options) -> Result<Written, Error> {
             Fitted {
                 name: s.name.to_string(),
                 measured: r
-                    .filter(|r| r.skipped.is_none())
+                    .filter(|r| r.status.is_measured())
                     .map(|r| (r.value, threshold(r.value))),
-                skipped: r.and_then(|r| r.skipped.clone()),
+                skipped: r.and_then(|r| r.status.reason().map(str::to_string)),
             }
         })
         .collect();
@@ -133,9 +145,67 @@ pub fn init(opts: &Options) -> Result<Written, Error> {
         replaced: exists,
         by_language: report.files.by_language.clone(),
         metrics,
+        omitted,
         score: report.score,
-        min_score: threshold(report.score),
+        min_score,
     })
+}
+
+/// Languages whose every function is typed (see the `typed` rule): in a
+/// repository of these alone, `typed` is 100% by construction.
+const STATICALLY_TYPED: &[&str] = &["rust"];
+
+/// Leaves out the metrics that cannot fail today (README, "Getting
+/// started"): one with no units (n/a: no files of its languages, a history
+/// shorter than `[history] min_units`), and `typed` where every language is
+/// statically typed. The score is then that of the metrics written.
+fn omit(specs: &mut Vec<Spec>, report: &mut Report) -> Vec<Omitted> {
+    let languages = &report.files.by_language;
+    let typed_by_construction = !languages.is_empty()
+        && languages
+            .keys()
+            .all(|l| STATICALLY_TYPED.contains(&l.as_str()));
+    let mut omitted = Vec::new();
+    for r in &report.metrics {
+        let why = match &r.status {
+            Status::NotApplicable { reason } => reason.clone(),
+            _ if r.kind == metrics::typed::INFO.name && typed_by_construction => format!(
+                "every function is in {}, typed by construction",
+                languages.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            _ => continue,
+        };
+        omitted.push(Omitted {
+            name: r.name.clone(),
+            why,
+        });
+    }
+    specs.retain(|s| !omitted.iter().any(|o| o.name == s.name));
+    report
+        .metrics
+        .retain(|m| !omitted.iter().any(|o| o.name == m.name));
+    report.score = metrics::score(&report.metrics);
+    omitted
+}
+
+/// `min_score`, computed on the metrics written: the weighted mean of the
+/// minimums written, rounded down. With every metric at its minimum the
+/// score is at least this; and when a clone cannot measure some metrics, the
+/// gate moves it to the measured ones' mean minimum (see `scan::gate`), so
+/// it passes wherever the full clone passes.
+fn min_score(report: &Report) -> f64 {
+    let (sum, weights) = report
+        .metrics
+        .iter()
+        .filter(|m| m.status.is_measured())
+        .fold((0.0, 0.0), |(s, w), m| {
+            (s + threshold(m.value) * m.weight, w + m.weight)
+        });
+    if weights == 0.0 {
+        0.0
+    } else {
+        threshold(metrics::round1(sum / weights))
+    }
 }
 
 /// The metrics to propose for this repository, with their settings.
@@ -204,7 +274,13 @@ fn measure(place: &scan::Place, specs: &[Spec], target: &Path) -> Result<Report,
         "qscan init's candidate definition",
         Origin::File(target.to_path_buf()),
     )?;
-    scan::scan(place, &def, None)
+    // What cannot be measured (a shallow clone's history) is written
+    // commented out, not an error.
+    let req = scan::Request {
+        skip_unmeasured: true,
+        ..scan::Request::default()
+    };
+    scan::scan_request(place, &def, &req)
 }
 
 fn result<'a>(report: &'a Report, name: &str) -> Option<&'a MetricResult> {
@@ -284,9 +360,9 @@ fn set_preferred(specs: &mut [Spec], picks: &[(Language, String, usize, usize)])
 
 /// The definition as TOML: bare (for measuring) when `report` is None, else
 /// commented and with today's thresholds.
-fn definition_text(specs: &[Spec], report: Option<&Report>) -> String {
+fn definition_text(specs: &[Spec], report: Option<(&Report, &[Omitted], f64)>) -> String {
     let mut out = String::new();
-    let Some(report) = report else {
+    let Some((report, omitted, min_score)) = report else {
         for s in specs {
             let _ = writeln!(
                 out,
@@ -301,6 +377,13 @@ fn definition_text(specs: &[Spec], report: Option<&Report>) -> String {
         return out;
     };
     header(&mut out, report);
+    if !omitted.is_empty() {
+        out.push_str("# Left out, as they cannot fail today:\n");
+        for o in omitted {
+            let _ = writeln!(out, "#   {}: {}", o.name, o.why);
+        }
+        out.push('\n');
+    }
     let history = specs
         .iter()
         .any(|s| s.kind.info().source == metrics::Source::History);
@@ -318,11 +401,15 @@ fn definition_text(specs: &[Spec], report: Option<&Report>) -> String {
             "the last N change units of HEAD's first-parent line",
         );
     }
-    let _ = writeln!(out, "\n# today: a score of {:.1}", report.score);
+    let _ = writeln!(
+        out,
+        "\n# today: a score of {:.1}; min_score is the mean of the minimums below",
+        report.score
+    );
     out.push_str("[gate]\n");
     line(
         &mut out,
-        &format!("min_score = {}", threshold(report.score)),
+        &format!("min_score = {min_score}"),
         "the overall score below this fails the run",
     );
     let python = report.files.by_language.contains_key("python");
@@ -351,9 +438,10 @@ fn header(out: &mut String, report: &Report) {
          #\n\
          # Written by `qscan init` from a scan of the working tree ({} files: {languages}).\n\
          # Each metric's `min` is today's value rounded down to a whole percent, and\n\
-         # [gate] min_score is today's score rounded down, so the gate passes today and\n\
-         # fails when a change makes things worse. Ratchet from here: when a value\n\
-         # rises, raise its `min` (and min_score) to keep the gain.\n\
+         # [gate] min_score is the weighted mean of those minimums rounded down, so\n\
+         # the gate passes today and fails when a change makes things worse.\n\
+         # Ratchet from here: when a value rises, raise its `min` (and min_score) to\n\
+         # keep the gain.\n\
          #\n\
          # Every key is documented in qscan's README; `qscan explain KIND` tells what a\n\
          # metric measures and how; `qscan` shows the worklist, worst offenders first.\n",
@@ -367,15 +455,22 @@ fn metric_text(out: &mut String, s: &Spec, r: Option<&MetricResult>, python: boo
     for why in &s.why {
         let _ = writeln!(out, "# {why}");
     }
-    let measured = r.filter(|r| r.skipped.is_none());
+    let measured = r.filter(|r| r.status.is_measured());
     let prefix = if measured.is_some() { "" } else { "# " };
-    match (measured, r.and_then(|r| r.skipped.as_deref())) {
+    match (measured, r.and_then(|r| r.status.reason())) {
         (Some(r), _) => {
             let _ = writeln!(
                 out,
                 "# today: {:.1}% ({}/{} compliant; unit: {})",
                 r.value, r.compliant, r.total, info.unit
             );
+            if r.value >= 100.0 {
+                // Kept on purpose: at 100% any new offender fails it.
+                let _ = writeln!(
+                    out,
+                    "# kept at 100%: it can fail, and then a single new offender fails it"
+                );
+            }
         }
         (None, why) => {
             comment(

@@ -23,8 +23,17 @@ pub const PATHS_SHOWN: usize = 5;
 /// Something the reader of a report should know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
-    /// No quality.toml: the built-in definition is used.
+    /// No quality.toml: the built-in definition is used, which reports
+    /// and gates nothing.
     BuiltInDefinition,
+    /// No quality.toml, with a baseline: the built-in definition fails on
+    /// new offenders only.
+    BuiltInBaseline,
+    /// Metrics not measured and left out of the score and the gate, because
+    /// they are optional or `--skip-unmeasured` says so.
+    LeftOut { metrics: Vec<String> },
+    /// With metrics left out, `min_score` moved to the measured metrics.
+    MinScoreMoved { from: String, to: String },
     /// `qscan trend`: a shallow clone cuts the first-parent line at `id`.
     TrendShallow { id: String },
     /// `qscan trend`: the line holds fewer commits than points were asked for.
@@ -95,6 +104,56 @@ pub enum Note {
     /// read (`history_metric`: the definition has one, and it was skipped).
     WorklistByCount { history_metric: bool },
 }
+
+/// Whether a metric was measured, and if not, why: the one place a
+/// verdict learns what it may not judge (README, "Not applicable and not
+/// measured").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Its units were counted: the value is in the score and the gate.
+    #[default]
+    Measured,
+    /// Nothing to measure in this repository as it is (no units of its
+    /// languages, a history shorter than `[history] min_units`): shown as
+    /// n/a, out of the score and the gate.
+    NotApplicable { reason: String },
+    /// Its input is missing or broken (a shallow clone shorter than the
+    /// window, a missing coverage report, an unreadable history): the run
+    /// stops unless the metric is optional or `--skip-unmeasured` is given.
+    NotMeasured { reason: String, fix: String },
+}
+
+impl Status {
+    pub fn is_measured(&self) -> bool {
+        *self == Status::Measured
+    }
+
+    pub fn is_not_measured(&self) -> bool {
+        matches!(self, Status::NotMeasured { .. })
+    }
+
+    /// Why the metric has no value, when it has none.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Status::Measured => None,
+            Status::NotApplicable { reason } | Status::NotMeasured { reason, .. } => Some(reason),
+        }
+    }
+
+    /// How reports name the status: "measured", "n/a", "not measured".
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Measured => "measured",
+            Status::NotApplicable { .. } => "n/a",
+            Status::NotMeasured { .. } => "not measured",
+        }
+    }
+}
+
+/// The fix for a history that a shallow clone cut short.
+pub const FETCH_HISTORY: &str = "fetch the history: `git fetch --unshallow` (in GitHub Actions, \
+                                 `fetch-depth: 0` in actions/checkout)";
 
 /// Why a snapshot has no history facts. Some reasons are how the
 /// repository is ([`HistorySkip::is_benign`]); the others are failures.
@@ -173,43 +232,67 @@ impl fmt::Display for WindowSpan {
 pub const NOTHING_MEASURED: &str =
     "nothing was measured: every metric was skipped, so the gate checked nothing";
 
-impl fmt::Display for HistorySkip {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl HistorySkip {
+    /// What is wrong, without what follows for the metrics.
+    pub fn cause(&self) -> String {
         match self {
-            HistorySkip::NotGit => f.write_str("not a git repository"),
-            HistorySkip::NoCommitsYet => f.write_str("no commits yet"),
-            HistorySkip::NoCommits => f.write_str("the repository has no commits yet"),
+            HistorySkip::NotGit => "not a git repository".to_string(),
+            HistorySkip::NoCommitsYet => "no commits yet".to_string(),
+            HistorySkip::NoCommits => "the repository has no commits yet".to_string(),
             HistorySkip::UnbornBranch { branch } => {
-                return write!(
-                    f,
-                    "HEAD is on branch `{branch}`, which has no commits yet: history metrics are \
-                     skipped (set [history] branch to read another branch)"
-                );
+                format!("HEAD is on branch `{branch}`, which has no commits yet")
             }
-            HistorySkip::ShallowAtHead { id, time } => write!(
-                f,
+            HistorySkip::ShallowAtHead { id, time } => format!(
                 "shallow clone: the history is cut at HEAD's own commit {id} ({}), whose changes \
                  are unknown",
                 rfc3339(*time)
             ),
-            HistorySkip::NoUnitInWindow => f.write_str("no change unit in the window"),
-            HistorySkip::BranchNotFound { branch } => write!(
-                f,
-                "[history] branch `{branch}` is not a branch or commit of this repository"
-            ),
-            HistorySkip::HeadNotCommit => f.write_str("HEAD does not point to a commit"),
-            HistorySkip::CannotReadHead { error } => write!(f, "cannot read HEAD ({error})"),
-            HistorySkip::CannotOpen { error } => {
-                write!(f, "cannot open the repository ({error})")
+            HistorySkip::NoUnitInWindow => "no change unit in the window".to_string(),
+            HistorySkip::BranchNotFound { branch } => {
+                format!("[history] branch `{branch}` is not a branch or commit of this repository")
             }
-            HistorySkip::ReadFailed => f.write_str("reading the history failed unexpectedly"),
-        }?;
+            HistorySkip::HeadNotCommit => "HEAD does not point to a commit".to_string(),
+            HistorySkip::CannotReadHead { error } => format!("cannot read HEAD ({error})"),
+            HistorySkip::CannotOpen { error } => format!("cannot open the repository ({error})"),
+            HistorySkip::ReadFailed => "reading the history failed unexpectedly".to_string(),
+        }
+    }
+
+    /// What the history metrics are without history: not applicable when
+    /// the repository has none to read ([`HistorySkip::is_benign`], except
+    /// a shallow clone, whose history exists but was not fetched), else not
+    /// measured, with the fix.
+    pub fn status(&self) -> Status {
+        let reason = self.cause();
+        let fix = match self {
+            HistorySkip::ShallowAtHead { .. } => FETCH_HISTORY,
+            HistorySkip::BranchNotFound { .. } => {
+                "set [history] branch to a branch or commit this clone holds, or fetch it"
+            }
+            _ if self.is_benign() => return Status::NotApplicable { reason },
+            _ => "check the repository with `git fsck`",
+        };
+        Status::NotMeasured {
+            reason,
+            fix: fix.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for HistorySkip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.cause())?;
+        if let HistorySkip::UnbornBranch { .. } = self {
+            return f.write_str(
+                ": history metrics are skipped (set [history] branch to read another branch)",
+            );
+        }
         f.write_str(": history metrics are skipped")
     }
 }
 
 /// "metric 'a' is", "metrics 'a', 'b' and 'c' are".
-fn quoted_list(names: &[String]) -> String {
+pub fn quoted_list(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
     match quoted.split_last() {
         None => String::new(),
@@ -222,7 +305,24 @@ impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Note::BuiltInDefinition => f.write_str(
-                "no quality.toml at the repository root: using the built-in default definition",
+                "no quality.toml at the repository root: the built-in default reports every \
+                 metric and gates nothing (report only); `qscan init` writes a gate fitted to \
+                 today's code",
+            ),
+            Note::BuiltInBaseline => f.write_str(
+                "no quality.toml at the repository root: the built-in default fails only on \
+                 offenders the baseline does not have (clean as you code); `qscan init` writes \
+                 a gate fitted to today's code",
+            ),
+            Note::LeftOut { metrics } => write!(
+                f,
+                "{} not measured and left out of the score and the gate (see the table for why)",
+                quoted_list(metrics)
+            ),
+            Note::MinScoreMoved { from, to } => write!(
+                f,
+                "min_score {from} is {to} over the measured metrics: it moves by the difference \
+                 between the weighted mean of every metric's minimum and of the measured ones'"
             ),
             Note::TrendShallow { id } => write!(
                 f,

@@ -132,7 +132,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
                     value: r.value,
                     compliant: r.compliant,
                     total: r.total,
-                    skipped: r.skipped,
+                    status: r.status,
                 })
                 .collect(),
         });

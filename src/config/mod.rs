@@ -28,6 +28,8 @@ pub const DEFAULT_TOML: &str = include_str!("default.toml");
 
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub const DEFAULT_WINDOW: u64 = 500;
+/// `[history] min_units`: a shorter history is too short to judge.
+pub const DEFAULT_MIN_UNITS: u64 = 20;
 
 /// Where the definition came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -633,6 +635,14 @@ impl Validator<'_> {
             (None, None) => Some(DEFAULT_WINDOW),
             (w, _) => w,
         };
+        let min_units = match history.min_units {
+            Some(v) if *v.get_ref() == 0 => {
+                self.error(v.span(), "min_units must be at least 1 change unit");
+                DEFAULT_MIN_UNITS
+            }
+            Some(v) => v.into_inner(),
+            None => DEFAULT_MIN_UNITS,
+        };
 
         let gate = raw.gate.unwrap_or_default();
         let min_score = gate.min_score.and_then(|v| self.percent(v, "min_score"));
@@ -671,6 +681,7 @@ impl Validator<'_> {
                 window,
                 since,
                 branch: plain(history.branch),
+                min_units,
             },
             gate: Gate {
                 min_score,
@@ -922,6 +933,7 @@ impl Validator<'_> {
             min,
             max_offenders: plain(m.max_offenders),
             weight,
+            optional: plain(m.optional).unwrap_or(false),
             languages,
             exclude,
             roles,
@@ -985,7 +997,10 @@ mod tests {
     fn default_definition_is_valid() {
         let def = parse(DEFAULT_TOML, "default", Origin::BuiltIn).unwrap();
         assert!(!def.metrics.is_empty());
-        assert_eq!(def.gate.min_score, Some(70.0));
+        // A report, not a verdict: nothing to fail (README, "What you see").
+        assert_eq!(def.gate.min_score, None);
+        assert!(def.metrics.iter().all(|m| m.min.is_none()));
+        assert_eq!(def.history.min_units, DEFAULT_MIN_UNITS);
     }
 
     #[test]
@@ -1166,7 +1181,8 @@ mod tests {
             .collect();
         assert!(
             known.join(", ").starts_with(
-                "`kind`, `min`, `max_offenders`, `weight`, `languages`, `exclude`, `roles`, `python`"
+                "`kind`, `min`, `max_offenders`, `weight`, `languages`, `exclude`, `roles`, \
+                 `optional`, `python`"
             ),
             "{known:?}"
         );

@@ -41,6 +41,7 @@ pub struct RawHistory {
     pub window: S<u64>,
     pub since: S<String>,
     pub branch: S<String>,
+    pub min_units: S<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +61,7 @@ pub struct RawMetric {
     pub languages: S<Vec<String>>,
     pub exclude: S<Vec<String>>,
     pub roles: S<Vec<String>>,
+    pub optional: S<bool>,
     /// The kind-specific keys, in file order, each value already checked
     /// against its key's declared type; the kind reads them.
     #[serde(skip)]

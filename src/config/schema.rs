@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{DEFAULT_MAX_FILE_BYTES, DEFAULT_WINDOW};
+use super::{DEFAULT_MAX_FILE_BYTES, DEFAULT_MIN_UNITS, DEFAULT_WINDOW};
 use crate::metrics::keys::{COMMON_KEYS, language_names};
 use crate::metrics::{KINDS, KindInfo, Min};
 
@@ -101,6 +101,10 @@ pub fn schema() -> Value {
                     "branch": {
                         "type": "string",
                         "description": "Walk this branch instead of HEAD."
+                    },
+                    "min_units": {
+                        "type": "integer", "minimum": 1, "default": DEFAULT_MIN_UNITS,
+                        "description": "A history with fewer change units (and fewer than `window`) is too short to judge: history metrics are not applicable (n/a)."
                     }
                 }
             },
@@ -185,6 +189,10 @@ fn common_key(name: &str, k: &KindInfo) -> Value {
             "items": {"type": "string", "enum": crate::snapshot::Role::ALL.iter().map(|r| r.name()).collect::<Vec<_>>()},
             "default": k.roles.iter().map(|r| r.name()).collect::<Vec<_>>(),
             "description": "Only files of these roles (README, \"File roles\"); the default is the kind's."
+        }),
+        "optional" => json!({
+            "type": "boolean", "default": false,
+            "description": "When its input is missing (a shallow clone, no coverage report), the metric is left out of the score and the gate instead of stopping the run."
         }),
         // Every entry of COMMON_KEYS has an arm above (see the test below).
         _ => json!({}),

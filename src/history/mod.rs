@@ -29,6 +29,9 @@ pub struct Settings {
     /// A time span in seconds, counted back from the newest change unit.
     pub since: Option<i64>,
     pub branch: Option<String>,
+    /// A history with fewer change units than this (and than the window)
+    /// is too short to judge: history metrics are not applicable.
+    pub min_units: u64,
 }
 
 /// One change unit: a first-parent commit (a merge stands for its pull request).

@@ -25,7 +25,7 @@ use crate::error::Error;
 use crate::facts::{CoverageFacts, ExternalValue};
 use crate::metrics::coverage::{is_glob, report_glob};
 use crate::metrics::{coverage as coverage_kind, external as external_kind};
-use crate::model::{Note, PATHS_SHOWN};
+use crate::model::{Note, PATHS_SHOWN, Status};
 
 /// What the definition's report-reading metrics need, by metric name.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +34,8 @@ pub struct Inputs {
     pub external: BTreeMap<String, ExternalValue>,
     /// What the reports say that is not scored, for the report's notes.
     pub notes: Vec<Note>,
+    /// The metrics whose file is missing or broken: why, and the fix.
+    pub unread: BTreeMap<String, Status>,
 }
 
 const COVERAGE_HINT: &str = "qscan reads lcov (.info), Cobertura XML, JaCoCo XML, llvm-cov \
@@ -50,22 +52,33 @@ pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inp
         if let Some(coverage_kind::Params { report }) = m.params() {
             let found = match read.get(report.as_str()) {
                 Some(f) => f.clone(),
-                None => {
-                    let f = coverage::read(root, report, all_paths).map_err(|e| {
-                        Error::input(format!("metric `{}`: {e}", m.name), Some(COVERAGE_HINT))
-                    })?;
-                    read.insert(report, f.clone());
-                    f
-                }
+                None => match coverage::read(root, report, all_paths) {
+                    Ok(f) => {
+                        read.insert(report, f.clone());
+                        f
+                    }
+                    Err(e) => {
+                        inputs
+                            .unread
+                            .insert(m.name.clone(), unread(e, COVERAGE_HINT));
+                        continue;
+                    }
+                },
             };
             if let Some(note) = past_end_note(&m.name, &found.past_end) {
                 inputs.notes.push(note);
             }
             inputs.coverage.insert(m.name.clone(), found.facts);
         } else if let Some(external_kind::Params { file, pointer, .. }) = m.params() {
-            let value = external::read(root, file, pointer).map_err(|e| {
-                Error::input(format!("metric `{}`: {e}", m.name), Some(EXTERNAL_HINT))
-            })?;
+            let value = match external::read(root, file, pointer) {
+                Ok(v) => v,
+                Err(e) => {
+                    inputs
+                        .unread
+                        .insert(m.name.clone(), unread(e, EXTERNAL_HINT));
+                    continue;
+                }
+            };
             inputs.external.insert(
                 m.name.clone(),
                 ExternalValue {
@@ -77,6 +90,16 @@ pub fn gather(root: &Path, def: &Definition, all_paths: &[String]) -> Result<Inp
         }
     }
     Ok(inputs)
+}
+
+/// A metric whose file is missing or broken is not measured; the run
+/// stops on it unless the metric is optional (README, "Not applicable and
+/// not measured").
+fn unread(e: impl std::fmt::Display, hint: &str) -> Status {
+    Status::NotMeasured {
+        reason: e.to_string(),
+        fix: format!("write the file before qscan runs ({hint})"),
+    }
 }
 
 /// The note for lines a coverage report names past the end of files.

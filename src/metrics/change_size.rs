@@ -50,11 +50,11 @@ impl KindParams for Params {
 }
 
 fn evaluate(max: u64, def: &MetricDef, facts: &Facts) -> Outcome {
+    if let Some(unread) = super::history_unread(facts) {
+        return unread;
+    }
     let Some(history) = facts.history else {
-        return Outcome {
-            skipped: Some(facts.history_note.unwrap_or("no history").to_string()),
-            ..Outcome::default()
-        };
+        return Outcome::default();
     };
     let mut out = Outcome::default();
     for unit in &history.units {

@@ -121,7 +121,10 @@ pub fn report_glob(pattern: &str) -> Result<Option<GlobMatcher>, globset::Error>
 fn evaluate(def: &MetricDef, facts: &Facts) -> Outcome {
     let Some(coverage) = facts.coverage.get(&def.name) else {
         return Outcome {
-            skipped: Some("the coverage report was not read".to_string()),
+            status: crate::model::Status::NotMeasured {
+                reason: "the coverage report was not read".to_string(),
+                fix: "generate the coverage report before qscan runs".to_string(),
+            },
             ..Outcome::default()
         };
     };

@@ -136,7 +136,10 @@ fn evaluate(params: &Params, def: &MetricDef, facts: &Facts) -> Outcome {
     let Params { min, max, .. } = params;
     let Some(found) = facts.external.get(&def.name) else {
         return Outcome {
-            skipped: Some("the external number was not read".to_string()),
+            status: crate::model::Status::NotMeasured {
+                reason: "the external number was not read".to_string(),
+                fix: "write the file before qscan runs".to_string(),
+            },
             ..Outcome::default()
         };
     };
@@ -183,6 +186,7 @@ mod tests {
             min: Some(100.0),
             max_offenders: None,
             weight: 1.0,
+            optional: false,
             languages: None,
             exclude: globset::GlobSet::empty(),
             roles: INFO.roles.to_vec(),
@@ -209,7 +213,7 @@ mod tests {
             crates: &[],
             packages: &[],
             history: None,
-            history_note: None,
+            history_status: &crate::model::Status::Measured,
             coverage: &BTreeMap::new(),
             external: &external,
         };

@@ -137,7 +137,7 @@ pub fn groups(
     // group → metric index → (compliant, total)
     let mut counts: BTreeMap<String, BTreeMap<usize, (u64, u64)>> = BTreeMap::new();
     for (i, r) in results.iter().enumerate() {
-        if r.skipped.is_some() {
+        if !r.status.is_measured() {
             continue;
         }
         for tally in &r.tallies {
@@ -224,7 +224,8 @@ mod tests {
             weight,
             passed: true,
             hint: "",
-            skipped: None,
+            status: crate::model::Status::Measured,
+            optional: false,
             measured: None,
             unmatched_report_paths: Vec::new(),
             offenders: Vec::new(),

@@ -57,11 +57,11 @@ impl KindParams for Params {
 }
 
 fn evaluate(limit: f64, def: &MetricDef, facts: &Facts) -> Outcome {
+    if let Some(unread) = super::history_unread(facts) {
+        return unread;
+    }
     let Some(history) = facts.history else {
-        return Outcome {
-            skipped: Some(facts.history_note.unwrap_or("no history").to_string()),
-            ..Outcome::default()
-        };
+        return Outcome::default();
     };
     let units = history.units.len();
     let mut counts: HashMap<&str, u64> = HashMap::new();

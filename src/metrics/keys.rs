@@ -297,6 +297,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "languages",
     "exclude",
     "roles",
+    "optional",
 ];
 
 impl Key {

@@ -35,6 +35,7 @@ use serde::Serialize;
 use crate::facts::{CoverageFacts, ExternalValue, FileFacts, JsPackage, RustCrate};
 use crate::history::HistoryFacts;
 use crate::lang::Language;
+use crate::model::Status;
 pub use crate::snapshot::Role;
 pub use keys::{Key, Table, Type};
 
@@ -101,6 +102,8 @@ pub struct MetricDef {
     pub min: Option<f64>,
     pub max_offenders: Option<u64>,
     pub weight: f64,
+    /// Not measured, it is left out instead of stopping the run (`optional = true`).
+    pub optional: bool,
     /// None: every language.
     pub languages: Option<Vec<Language>>,
     pub exclude: GlobSet,
@@ -277,10 +280,11 @@ pub struct Facts<'a> {
     pub crates: &'a [RustCrate],
     /// JavaScript packages in the snapshot (their entry points).
     pub packages: &'a [JsPackage],
-    /// None when the history could not be read (see `history_note`).
+    /// None when the history could not be read (see `history_status`).
     pub history: Option<&'a HistoryFacts>,
-    /// Why the history is unavailable, if it is.
-    pub history_note: Option<&'a str>,
+    /// Whether history metrics can be measured: the history may be absent,
+    /// cut short by a shallow clone, or shorter than `[history] min_units`.
+    pub history_status: &'a Status,
     /// Each coverage metric's report, by metric name.
     pub coverage: &'a BTreeMap<String, CoverageFacts>,
     /// Each external metric's number, by metric name.
@@ -325,9 +329,9 @@ pub struct Outcome {
     pub compliant: u64,
     pub total: u64,
     pub offenders: Vec<Offender>,
-    /// Set when the metric could not be measured (e.g. no history); such a
-    /// metric is left out of the score and the gate.
-    pub skipped: Option<String>,
+    /// Whether the metric was measured (e.g. not without history); one
+    /// that was not is left out of the score and the gate.
+    pub status: Status,
     /// Paths a report names that match no file of the repository.
     pub unmatched: Vec<String>,
     /// The number an external metric read.
@@ -408,8 +412,13 @@ pub struct MetricResult {
     /// What to do about an offender, in one line.
     #[serde(skip)]
     pub hint: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skipped: Option<String>,
+    /// `status` ("measured", "not_applicable", "not_measured"), with
+    /// `reason` and `fix` when it has them.
+    #[serde(flatten)]
+    pub status: Status,
+    /// Not measured, it is left out rather than stopping the run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
     /// `external`: the number read from the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measured: Option<f64>,
@@ -446,6 +455,9 @@ pub struct BaselineValue {
 /// Evaluates one metric.
 pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
     let mut outcome = def.params.evaluate(def, facts);
+    if def.kind.info().source == Source::History && outcome.status.is_measured() {
+        outcome.status = facts.history_status.clone();
+    }
     outcome.offenders.sort_by(|a, b| {
         b.weight
             .total_cmp(&a.weight)
@@ -453,8 +465,14 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
             .then_with(|| a.line.cmp(&b.line))
             .then_with(|| a.item.cmp(&b.item))
     });
+    if outcome.status.is_measured() && outcome.total == 0 && def.kind != external::INFO.kind() {
+        // A share of nothing is no 100%: it would lift the score for free.
+        outcome.status = Status::NotApplicable {
+            reason: format!("no {} to measure", def.kind.info().unit),
+        };
+    }
     let value = share(outcome.compliant, outcome.total);
-    let passed = outcome.skipped.is_some()
+    let passed = !outcome.status.is_measured()
         || (def.min.is_none_or(|min| value >= min)
             && def
                 .max_offenders
@@ -471,7 +489,8 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         weight: def.weight,
         passed,
         hint: def.kind.info().hint,
-        skipped: outcome.skipped,
+        status: outcome.status,
+        optional: def.optional,
         measured: outcome.measured,
         unmatched_report_paths: outcome.unmatched,
         offenders: outcome.offenders,
@@ -481,6 +500,24 @@ pub fn evaluate(def: &MetricDef, facts: &Facts) -> MetricResult {
         new_offenders: None,
         tallies: outcome.tallies,
     }
+}
+
+/// The outcome of a history kind when the history cannot be measured.
+pub fn history_unread(facts: &Facts) -> Option<Outcome> {
+    let status = match (facts.history, facts.history_status) {
+        // Read but not judged (too short, or cut by a shallow clone): its
+        // numbers are counted all the same, for a baseline to compare with.
+        (Some(_), _) => return None,
+        (None, Status::Measured) => Status::NotMeasured {
+            reason: "no history was read".to_string(),
+            fix: "check the repository with `git fsck`".to_string(),
+        },
+        (_, status) => status.clone(),
+    };
+    Some(Outcome {
+        status,
+        ..Outcome::default()
+    })
 }
 
 /// `100 * compliant / total`, rounded to one decimal; 100 when there are no units.
@@ -500,7 +537,7 @@ pub fn round1(x: f64) -> f64 {
 pub fn score(results: &[MetricResult]) -> f64 {
     let (sum, weights) = results
         .iter()
-        .filter(|r| r.skipped.is_none())
+        .filter(|r| r.status.is_measured())
         .fold((0.0, 0.0), |(s, w), r| {
             (s + r.value * r.weight, w + r.weight)
         });
@@ -521,15 +558,19 @@ pub fn compare(
     baseline: &MetricResult,
     unknown: &std::collections::HashSet<&str>,
 ) {
-    if current.skipped.is_some() || baseline.skipped.is_some() {
+    // What was not measured cannot be compared; a metric not applicable
+    // (no units, a short history) still has its offenders, if any.
+    if current.status.is_not_measured() || baseline.status.is_not_measured() {
         return;
     }
-    current.baseline = Some(BaselineValue {
-        value: baseline.value,
-        compliant: baseline.compliant,
-        total: baseline.total,
-    });
-    current.delta = Some(round1(current.value - baseline.value));
+    if current.status.is_measured() && baseline.status.is_measured() {
+        current.baseline = Some(BaselineValue {
+            value: baseline.value,
+            compliant: baseline.compliant,
+            total: baseline.total,
+        });
+        current.delta = Some(round1(current.value - baseline.value));
+    }
     let mut new = baseline::new_offenders(&current.offenders, &baseline.offenders);
     new.retain(|o| !unknown.contains(o.path.as_str()));
     current.new_offenders = Some(new);
@@ -577,7 +618,7 @@ pub fn gate_failures(min_score: Option<f64>, score: f64, results: &[MetricResult
     {
         failures.push(format!("the score {score:.1} is below the minimum {min}"));
     }
-    for r in results.iter().filter(|r| r.skipped.is_none()) {
+    for r in results.iter().filter(|r| r.status.is_measured()) {
         if r.kind == external::INFO.name
             && let Some(o) = r.offenders.first()
         {

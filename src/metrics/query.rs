@@ -288,6 +288,7 @@ mod tests {
             min: None,
             max_offenders: None,
             weight: 1.0,
+            optional: false,
             languages: None,
             exclude: globset::GlobSet::empty(),
             roles: INFO.roles.to_vec(),
@@ -354,7 +355,7 @@ mod tests {
             crates: &[],
             packages: &[],
             history: None,
-            history_note: None,
+            history_status: &crate::model::Status::Measured,
             coverage: &BTreeMap::new(),
             external: &empty,
         };

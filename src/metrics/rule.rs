@@ -340,6 +340,7 @@ mod tests {
             languages: None,
             exclude: globset::GlobSet::empty(),
             roles: INFO.roles.to_vec(),
+            optional: false,
             params: Arc::new(Params {
                 origin: "rule_text".into(),
                 docs: docs.into_iter().map(Arc::new).collect(),
@@ -376,7 +377,7 @@ mod tests {
             crates: &[],
             packages: &[],
             history: None,
-            history_note: None,
+            history_status: &crate::model::Status::Measured,
             coverage: &BTreeMap::new(),
             external: &empty,
         };

@@ -118,8 +118,8 @@ fn summary(r: &Report) -> String {
     let metrics: Vec<String> = r
         .metrics
         .iter()
-        .map(|m| match &m.skipped {
-            Some(_) => format!("{} skipped", m.name),
+        .map(|m| match m.status.reason() {
+            Some(_) => format!("{} {}", m.name, m.status.label()),
             None => {
                 let mut t = format!("{} {:.1}%", m.name, m.value);
                 if let Some(d) = m.delta {

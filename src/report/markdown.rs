@@ -12,6 +12,7 @@ use std::fmt::Write;
 use super::{Report, WorkLine, escape, is_new, threshold};
 use crate::metrics::groups::{By, Group};
 use crate::metrics::{MetricResult, Offender, WorkFile};
+use crate::model::Status;
 
 /// Offenders shown per metric before the fold.
 const WORST: usize = 5;
@@ -246,9 +247,12 @@ fn table(out: &mut String, r: &Report, has_baseline: bool) {
         out.push_str("|---|---:|---|---|---|\n");
     }
     for m in &r.metrics {
-        let (value, result, units) = match &m.skipped {
-            Some(why) => ("n/a".to_string(), "⏭️ skipped", text(why)),
-            None => (
+        let (value, result, units) = match &m.status {
+            Status::NotApplicable { reason } => ("n/a".to_string(), "➖ n/a", text(reason)),
+            Status::NotMeasured { reason, .. } => {
+                ("n/a".to_string(), "⚠️ not measured", text(reason))
+            }
+            Status::Measured => (
                 format!("{:.1}%", m.value),
                 if m.passed { "✅ pass" } else { "❌ fail" },
                 format!("{}/{} {}", m.compliant, m.total, text(m.unit)),
@@ -258,7 +262,7 @@ fn table(out: &mut String, r: &Report, has_baseline: bool) {
         let threshold = cell(&threshold(m));
         if has_baseline {
             let (value, delta) = match (&m.baseline, m.delta) {
-                (Some(b), delta) if m.skipped.is_none() => (
+                (Some(b), delta) if m.status.is_measured() => (
                     format!("{:.1}% → {value}", b.value),
                     delta.map_or("—".to_string(), |d| format!("{d:+.1}")),
                 ),

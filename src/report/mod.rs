@@ -166,9 +166,10 @@ pub struct TrendValue {
     pub value: f64,
     pub compliant: u64,
     pub total: u64,
-    /// Why the metric was not measured at this point (left out of the score).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skipped: Option<String>,
+    /// Whether the metric was measured at this point, and why not (then it
+    /// is out of the point's score and a gap in its chart).
+    #[serde(flatten)]
+    pub status: crate::model::Status,
 }
 
 /// Output formats of `qscan trend`.
@@ -336,7 +337,8 @@ pub(crate) mod tests {
             weight: 1.0,
             passed: min.is_none_or(|m| value >= m),
             hint: "",
-            skipped: None,
+            status: crate::model::Status::Measured,
+            optional: false,
             measured: None,
             unmatched_report_paths: Vec::new(),
             offenders,
@@ -478,7 +480,13 @@ pub(crate) mod tests {
             value: crate::metrics::share(compliant, total),
             compliant,
             total,
-            skipped: skipped.then(|| "reads a file of the working tree".to_string()),
+            status: if skipped {
+                crate::model::Status::NotApplicable {
+                    reason: "reads a file of the working tree".to_string(),
+                }
+            } else {
+                crate::model::Status::Measured
+            },
         };
         let point = |c: char, day: i64, score, values| TrendPoint {
             revision: c.to_string().repeat(40),

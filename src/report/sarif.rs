@@ -183,8 +183,9 @@ struct MetricProperties<'a> {
     total: u64,
     passed: bool,
     offenders: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    skipped: Option<&'a str>,
+    /// "measured", "not_applicable" or "not_measured", with `reason` and `fix`.
+    #[serde(flatten)]
+    status: &'a crate::model::Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a crate::metrics::BaselineValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -211,11 +212,16 @@ fn log(report: &Report) -> Log<'_> {
         .collect();
     let mut results = Vec::new();
     for (index, m) in report.metrics.iter().enumerate() {
-        if let Some(why) = &m.skipped {
-            notifications.push(Notification {
+        match &m.status {
+            crate::model::Status::Measured => {}
+            crate::model::Status::NotApplicable { reason } => notifications.push(Notification {
+                level: "note",
+                message: Text::new(format!("metric '{}' is not applicable: {reason}", m.name)),
+            }),
+            crate::model::Status::NotMeasured { reason, .. } => notifications.push(Notification {
                 level: "warning",
-                message: Text::new(format!("metric '{}' was not measured: {why}", m.name)),
-            });
+                message: Text::new(format!("metric '{}' was not measured: {reason}", m.name)),
+            }),
         }
         let unlocated = m.offenders.iter().filter(|o| o.path.is_empty()).count();
         if unlocated > 0 {
@@ -353,7 +359,7 @@ fn metric_properties(m: &MetricResult) -> MetricProperties<'_> {
         total: m.total,
         passed: m.passed,
         offenders: m.offenders.len(),
-        skipped: m.skipped.as_deref(),
+        status: &m.status,
         baseline: m.baseline.as_ref(),
         delta: m.delta,
         new_offenders: m.new_offenders.as_ref().map(Vec::len),
@@ -632,7 +638,10 @@ mod tests {
         let mut odd = sample(true);
         odd.notes.push(crate::model::Note::BuiltInDefinition);
         odd.metrics[1].offenders[0].path = "dir with space/ü:1.py".into();
-        odd.metrics[2].skipped = Some("no history".into());
+        odd.metrics[2].status = crate::model::Status::NotMeasured {
+            reason: "no history".into(),
+            fix: "fetch it".into(),
+        };
         for report in [sample(false), sample(true), odd] {
             let v = sarif(&report);
             let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();

@@ -129,6 +129,7 @@ pub fn render(r: &Report, quiet: bool) -> String {
                 let _ = write!(out, " (min {min})");
             }
             let _ = writeln!(out, " — gate {verdict}");
+            let _ = writeln!(out, "  {}", score_making(r));
         }
     }
     for f in &r.gate.failures {
@@ -473,13 +474,37 @@ fn group_table(out: &mut String, metrics: &[MetricResult], groups: &[Group], by:
     }
 }
 
+/// How the score is made, in one line: which metrics it weighs and which it
+/// leaves out.
+fn score_making(r: &Report) -> String {
+    let mut line = format!(
+        "the score is the weighted mean of the {} measured {} values",
+        r.metrics_measured,
+        if r.metrics_measured == 1 {
+            "metric's"
+        } else {
+            "metrics'"
+        }
+    );
+    let out: Vec<String> = r
+        .metrics
+        .iter()
+        .filter(|m| !m.status.is_measured())
+        .map(|m| format!("{} ({})", escape(&m.name), m.status.label()))
+        .collect();
+    if !out.is_empty() {
+        let _ = write!(line, "; left out: {}", out.join(", "));
+    }
+    line
+}
+
 fn table(out: &mut String, metrics: &[MetricResult]) {
     let rows: Vec<[String; 5]> = metrics
         .iter()
         .map(|m| {
             let threshold = super::threshold(m);
-            let (value, result) = match &m.skipped {
-                Some(_) => ("n/a".to_string(), "skipped".to_string()),
+            let (value, result) = match m.status.reason() {
+                Some(_) => ("n/a".to_string(), m.status.label().to_string()),
                 None => (
                     match m.delta {
                         Some(d) => format!("{:.1}% ({d:+.1})", m.value),
@@ -488,7 +513,7 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
                     if m.passed { "pass" } else { "FAIL" }.to_string(),
                 ),
             };
-            let units = match &m.skipped {
+            let units = match m.status.reason() {
                 Some(why) => escape(why),
                 None => match m.measured {
                     Some(n) => format!("{} = {n}", m.unit),

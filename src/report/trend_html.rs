@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use super::{Trend, TrendPoint, short_id};
+use crate::model::Status;
 
 /// The chart's drawing box (SVG user units) and its plot area.
 const WIDTH: f64 = 560.0;
@@ -34,6 +35,7 @@ svg .grid { stroke: var(--grid); stroke-width: 1; }
 svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg .series { fill: none; stroke: var(--line); stroke-width: 2.5; stroke-linejoin: round; }
 svg .dot { fill: #fff; stroke: var(--line); stroke-width: 2; }
+svg .dot.below { fill: var(--min); stroke: var(--min); }
 svg .min { stroke: var(--min); stroke-width: 1.5; stroke-dasharray: 6 4; }
 svg text.min-label { fill: var(--min); }
 table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
@@ -41,6 +43,8 @@ th, td { padding: 4px 10px; border-bottom: 1px solid var(--grid); text-align: ri
 th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }
 td.rev { font-family: ui-monospace, monospace; }
 td.skipped { color: var(--muted); }
+td.below { color: var(--min); font-weight: 600; }
+td.moved { text-align: left; color: var(--muted); }
 ul.notes { color: var(--muted); font-size: 13px; }
 ";
 
@@ -91,7 +95,7 @@ pub fn render(t: &Trend) -> String {
             .points
             .iter()
             .map(|p| {
-                let v = p.metrics.get(i).filter(|v| v.skipped.is_none())?;
+                let v = p.metrics.get(i).filter(|v| v.status.is_measured())?;
                 Some((
                     v.value,
                     format!("{:.1}% ({}/{} {})", v.value, v.compliant, v.total, m.unit),
@@ -201,6 +205,7 @@ fn chart(
         (LEFT + RIGHT) / 2.0,
         HEIGHT - 8.0
     );
+    let floor = min.as_ref().map(|(m, _)| *m);
     if let Some((min, label)) = min {
         let y = y_of(min);
         let _ = writeln!(
@@ -233,13 +238,17 @@ fn chart(
     }
     for ((x, v), p) in xs.iter().zip(values).zip(points) {
         if let Some((v, tip)) = v {
+            // A point below the minimum is marked: it would have failed the gate.
+            let below = floor.is_some_and(|m| *v < m);
             let _ = writeln!(
                 out,
-                "<circle class=\"dot\" cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\"><title>{} {}: {}</title></circle>",
+                "<circle class=\"dot{}\" cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\"><title>{} {}: {}{}</title></circle>",
+                if below { " below" } else { "" },
                 y_of(*v),
                 short_id(&p.revision),
                 date(&p.time),
-                esc(tip)
+                esc(tip),
+                if below { " — below the minimum" } else { "" }
             );
         }
     }
@@ -309,8 +318,8 @@ fn table(out: &mut String, t: &Trend) {
     for m in &t.metrics {
         let _ = write!(out, "<th>{}</th>", esc(&m.name));
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for p in &t.points {
+    out.push_str("<th>moved most since the point before</th></tr></thead>\n<tbody>\n");
+    for (n, p) in t.points.iter().enumerate() {
         let _ = write!(
             out,
             "<tr><td class=\"rev\" title=\"{}\">{}</td><td title=\"{}\">{}</td><td>{:.1}</td>",
@@ -320,24 +329,45 @@ fn table(out: &mut String, t: &Trend) {
             esc(&time_label(&p.time, hours)),
             p.score
         );
-        for v in &p.metrics {
-            match &v.skipped {
-                Some(why) => {
+        for (v, m) in p.metrics.iter().zip(&t.metrics) {
+            match &v.status {
+                Status::Measured => {
+                    let below = m.min.is_some_and(|min| v.value < min);
+                    let _ = write!(
+                        out,
+                        "<td{}>{:.1}% ({}/{})</td>",
+                        if below {
+                            " class=\"below\" title=\"below the minimum\""
+                        } else {
+                            ""
+                        },
+                        v.value,
+                        v.compliant,
+                        v.total
+                    );
+                }
+                Status::NotApplicable { reason } => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"skipped\" title=\"not applicable: {}\">n/a</td>",
+                        esc(reason)
+                    );
+                }
+                Status::NotMeasured { reason, .. } => {
                     let _ = write!(
                         out,
                         "<td class=\"skipped\" title=\"not measured: {}\">—</td>",
-                        esc(why)
-                    );
-                }
-                None => {
-                    let _ = write!(
-                        out,
-                        "<td title=\"{}/{}\">{:.1}%</td>",
-                        v.compliant, v.total, v.value
+                        esc(reason)
                     );
                 }
             }
         }
+        let moved = n
+            .checked_sub(1)
+            .and_then(|before| t.points.get(before))
+            .map(|before| moved_most(before, p))
+            .unwrap_or_default();
+        let _ = write!(out, "<td class=\"moved\">{}</td>", esc(&moved));
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
@@ -345,6 +375,32 @@ fn table(out: &mut String, t: &Trend) {
 
 /// `2024-01-31`, or `2024-01-31 14:05` with `hours` (when the points lie
 /// within a few days), of an RFC 3339 time.
+/// The metrics measured at both points whose value changed most, largest
+/// change first (at most three): `typed +4.2, large-files −1.0`.
+fn moved_most(before: &TrendPoint, now: &TrendPoint) -> String {
+    const SHOWN: usize = 3;
+    let mut moves: Vec<(&str, f64)> = now
+        .metrics
+        .iter()
+        .filter(|v| v.status.is_measured())
+        .filter_map(|v| {
+            let b = before
+                .metrics
+                .iter()
+                .find(|b| b.name == v.name && b.status.is_measured())?;
+            let d = crate::metrics::round1(v.value - b.value);
+            (d != 0.0).then_some((v.name.as_str(), d))
+        })
+        .collect();
+    moves.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(b.0)));
+    moves
+        .iter()
+        .take(SHOWN)
+        .map(|(name, d)| format!("{name} {d:+.1}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn time_label(time: &str, hours: bool) -> String {
     if hours {
         time.get(..16).unwrap_or(time).replace('T', " ")

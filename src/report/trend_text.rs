@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{Trend, TrendValue, escape, short_id};
+use crate::model::Status;
 
 pub fn render(t: &Trend) -> String {
     let mut out = String::new();
@@ -74,10 +75,19 @@ pub fn render(t: &Trend) -> String {
     for r in &rows {
         let _ = writeln!(out, "{}", line(r));
     }
-    if t.points
-        .iter()
-        .any(|p| p.metrics.iter().any(|m| m.skipped.is_some()))
-    {
+    let any = |f: fn(&Status) -> bool| {
+        t.points
+            .iter()
+            .any(|p| p.metrics.iter().any(|m| f(&m.status)))
+    };
+    if any(|s| matches!(s, Status::NotApplicable { .. })) {
+        let _ = writeln!(
+            out,
+            "(n/a: not applicable at that point — a history shorter than [history] min_units, \
+             or a file of today's working tree; --format json gives each reason)"
+        );
+    }
+    if any(Status::is_not_measured) {
         let _ = writeln!(out, "(— not measured at that point: see the notes)");
     }
     for n in &t.notes {
@@ -87,10 +97,10 @@ pub fn render(t: &Trend) -> String {
 }
 
 fn cell(m: &TrendValue) -> String {
-    if m.skipped.is_some() {
-        "—".to_string()
-    } else {
-        format!("{:.1}%", m.value)
+    match m.status {
+        Status::Measured => format!("{:.1}%", m.value),
+        Status::NotApplicable { .. } => "n/a".to_string(),
+        Status::NotMeasured { .. } => "—".to_string(),
     }
 }
 
@@ -121,10 +131,10 @@ qscan trend /abs/shop  (3 points of HEAD's first-parent line)
 definition: /abs/shop/quality.toml
 
 revision      date              score   typed  large-files  coverage
-aaaaaaaaaaaa  2023-11-14 22:13   50.0   40.0%        60.0%         —
-bbbbbbbbbbbb  2023-11-15 22:13   62.5   55.0%        70.0%         —
+aaaaaaaaaaaa  2023-11-14 22:13   50.0   40.0%        60.0%       n/a
+bbbbbbbbbbbb  2023-11-15 22:13   62.5   55.0%        70.0%       n/a
 cccccccccccc  2023-11-16 22:13   75.0  100.0%        50.0%     75.0%
-(— not measured at that point: see the notes)
+(n/a: not applicable at that point — a history shorter than [history] min_units, or a file of today's working tree; --format json gives each reason)
 note: metric 'coverage' is measured at HEAD's commit only: coverage reports and other tools' JSON are files of the working tree, describing today's code, so earlier points leave it out (and out of their score)
 ";
         assert_eq!(text, expected);

@@ -30,7 +30,10 @@ pub(super) fn opening_notes(
 ) -> Vec<Note> {
     let mut notes = Vec::new();
     if def.origin == Origin::BuiltIn {
-        notes.push(Note::BuiltInDefinition);
+        notes.push(match baseline {
+            Some(_) => Note::BuiltInBaseline,
+            None => Note::BuiltInDefinition,
+        });
     }
     if def.metrics.is_empty() {
         // Otherwise the score of 100 would read as a clean bill of health.

@@ -14,7 +14,7 @@ use crate::discover::{self, PathRules};
 use crate::error::Error;
 use crate::history::{self, HistoryFacts};
 use crate::metrics::{self, Facts, MetricResult, Source};
-use crate::model::HistorySkip;
+use crate::model::{FETCH_HISTORY, HistorySkip, Status};
 
 use super::place::Place;
 use super::snapshot::{Snap, list_files, path_rules};
@@ -136,7 +136,9 @@ impl<'a> Session<'a> {
         if !read_inputs {
             for (r, m) in results.iter_mut().zip(&self.def.metrics) {
                 if m.kind.info().source == Source::Report {
-                    r.skipped = Some(why_not_read.to_string());
+                    r.status = Status::NotApplicable {
+                        reason: why_not_read.to_string(),
+                    };
                 }
             }
         }
@@ -205,7 +207,7 @@ pub(super) fn measure(
     ));
     let crates = rust_crates(&place.root, &snapshot, &analysis, source.as_ref());
     let packages = js_packages(&place.root, &snapshot, &analysis, source.as_ref());
-    let history_note = history_skip.as_ref().map(HistorySkip::to_string);
+    let history_status = history_status(history.as_ref(), history_skip.as_ref(), &def.history);
     let results: Vec<MetricResult> = {
         // An analyzed file's role takes its generated-file marker into account.
         let analyzed: std::collections::HashMap<&str, metrics::Role> = analysis
@@ -226,13 +228,20 @@ pub(super) fn measure(
             crates: &crates,
             packages: &packages,
             history: history.as_ref(),
-            history_note: history_note.as_deref(),
+            history_status: &history_status,
             coverage: &inputs.coverage,
             external: &inputs.external,
         };
         def.metrics
             .iter()
-            .map(|m| metrics::evaluate(m, &facts))
+            .map(|m| {
+                let mut r = metrics::evaluate(m, &facts);
+                if let Some(status) = inputs.unread.get(&m.name) {
+                    r.status = status.clone();
+                    r.passed = true;
+                }
+                r
+            })
             .collect()
     };
     trace(&format!("evaluated by {:?}", started.elapsed()));
@@ -245,6 +254,42 @@ pub(super) fn measure(
         history_skip,
         results,
     })
+}
+
+/// Whether the history metrics can be measured on what was read: not when
+/// there is no history (see [`HistorySkip::status`]) or a shallow clone cut
+/// the window short; not applicable when the history is shorter than
+/// `[history] min_units` (or the window, when that is smaller).
+fn history_status(
+    history: Option<&HistoryFacts>,
+    skip: Option<&HistorySkip>,
+    settings: &config::History,
+) -> Status {
+    let Some(h) = history else {
+        return skip.map_or(Status::Measured, HistorySkip::status);
+    };
+    let units = h.units.len() as u64;
+    if let Some(reaches) = h.reaches {
+        return Status::NotMeasured {
+            reason: format!(
+                "shallow clone: the history reaches back {} to {}, less than the window",
+                crate::text::plural(units, "change unit"),
+                crate::text::rfc3339(reaches)
+            ),
+            fix: FETCH_HISTORY.to_string(),
+        };
+    }
+    let needed = settings.min_units.min(settings.window.unwrap_or(u64::MAX));
+    if units < needed {
+        return Status::NotApplicable {
+            reason: format!(
+                "the history holds {}, fewer than [history] min_units = {}",
+                crate::text::plural(units, "change unit"),
+                settings.min_units
+            ),
+        };
+    }
+    Status::Measured
 }
 
 /// The files of a snapshot, the reports metrics read, and the files' facts.

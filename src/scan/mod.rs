@@ -141,7 +141,6 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
         snapshot,
         mut analysis,
         history,
-        history_skip,
         mut results,
         ..
     } = now;
@@ -149,9 +148,11 @@ pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Re
     if let Some(before) = &before {
         baseline::compare(&mut results, before, &mut notes);
     }
-    let metrics_measured = gate::measured(&results, history_skip.as_ref(), &mut notes)?;
+    gate::not_measured(&results, req.skip_unmeasured, &mut notes)?;
+    let metrics_measured = gate::measured(&results, &mut notes)?;
     let score = metrics::score(&results);
-    let min_score = req.min_score.or(def.gate.min_score);
+    let min_score =
+        gate::min_score_over_measured(req.min_score.or(def.gate.min_score), &results, &mut notes);
     let failures = gate::failures(def, req, min_score, score, &results, before.is_some());
     let hotspots = assemble::hotspots(def, history.as_ref(), &analysis, &mut notes);
     analysis.skipped.extend(snapshot.skipped.iter().cloned());

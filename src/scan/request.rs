@@ -37,6 +37,9 @@ pub struct Request {
     pub new_only: bool,
     /// Neither read nor write the facts cache on disk (`--no-cache`).
     pub no_cache: bool,
+    /// Leave metrics whose input is missing out of the score and the gate
+    /// instead of stopping the run (`--skip-unmeasured`).
+    pub skip_unmeasured: bool,
     /// Also report every metric per team or folder (`--by`).
     pub by: Option<By>,
 }

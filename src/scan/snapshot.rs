@@ -107,11 +107,10 @@ fn assign_roles(
     let mut attributes: Vec<(String, Vec<u8>)> = Vec::new();
     if *snap == Snap::WorkingTree {
         for path in &snapshot.all_paths {
-            if path == ".gitattributes" || path.ends_with("/.gitattributes") {
-                if let Ok(bytes) = discover::confine::read(&place.root, path, MAX_ATTRIBUTES_BYTES)
-                {
-                    attributes.push((path.clone(), bytes));
-                }
+            if (path == ".gitattributes" || path.ends_with("/.gitattributes"))
+                && let Ok(bytes) = discover::confine::read(&place.root, path, MAX_ATTRIBUTES_BYTES)
+            {
+                attributes.push((path.clone(), bytes));
             }
         }
     }

@@ -459,7 +459,11 @@ fn folder_outside_a_repository_is_scanned() {
             .is_some_and(|n| n.contains(&json!(note))),
         "{report:#}"
     );
-    assert_eq!(common::metric(&report, "hot")["skipped"], note);
+    assert_eq!(common::metric(&report, "hot")["status"], "not_applicable");
+    assert_eq!(
+        common::metric(&report, "hot")["reason"],
+        "not a git repository"
+    );
     assert_eq!(report["history"], Value::Null);
     let r = run(&[path(dir.path())]);
     assert!(r.stdout.contains(&format!("note: {note}")), "{}", r.stdout);

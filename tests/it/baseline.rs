@@ -44,6 +44,17 @@ impl Repo {
     }
 }
 
+/// The new offenders of the first metric, as "path:line item" (its delta is
+/// absent when the baseline had no units: the metric was not applicable there).
+fn first_new_offenders(report: &Value) -> Vec<String> {
+    report["metrics"][0]["new_offenders"]
+        .as_array()
+        .expect("new_offenders")
+        .iter()
+        .map(common::describe)
+        .collect()
+}
+
 /// (name, delta, new offenders as "path:line item") of each metric.
 fn deltas(report: &Value) -> Vec<(String, f64, Vec<String>)> {
     report["metrics"]
@@ -406,7 +417,10 @@ fn history_metrics_read_the_history_as_of_the_snapshot() {
     let first = r.repo.head().unwrap().peel_to_commit().unwrap().id();
     r.write("app/util.py", "def helper(x: int) -> int:\n    return x\n");
     let second = r.commit("Add helper", &["app/util.py"]);
-    let config = common::config_file(&r.dir, "[metrics.change-size]\nmax_files = 10\n");
+    let config = common::config_file(
+        &r.dir,
+        "[history]\nmin_units = 1\n[metrics.change-size]\nmax_files = 10\n",
+    );
     let config = config.to_str().unwrap();
     let (_, report, _) = r.scan(&["--config", config, "--rev", "HEAD~1"]);
     assert_eq!(report["history"]["change_units"], 1);
@@ -516,7 +530,7 @@ fn staged_reads_one_history_even_with_a_configured_branch() {
     let mut r = Repo::new();
     r.write(
         "quality.toml",
-        "[history]\nbranch = \"main\"\n[metrics.change-size]\nmax_files = 2\n",
+        "[history]\nbranch = \"main\"\nmin_units = 1\n[metrics.change-size]\nmax_files = 2\n",
     );
     r.write("a.py", "A = 1\n");
     let base = r.commit("Start", &["quality.toml", "a.py"]);
@@ -607,7 +621,7 @@ fn offenders_in_files_the_baseline_could_not_read_are_not_new() {
     r.write("b.py", "def b(x):\n    return x\n");
     let (code, report, stderr) = r.scan(&["--baseline", "HEAD", "--new-only"]);
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(deltas(&report)[0].2, ["b.py:1 b"]);
+    assert_eq!(first_new_offenders(&report), ["b.py:1 b"]);
     assert!(
         report["notes"].as_array().unwrap().iter().any(|n| n
             == "2 files in the baseline could not be analyzed in full (a.py, c.py): offenders there are not counted as new"),
@@ -654,10 +668,10 @@ fn concluding_a_merge_is_not_blocked_by_the_merged_branchs_offenders() {
     std::fs::write(r.repo.path().join("MERGE_HEAD"), format!("{other}\n")).unwrap();
     let (code, report, stderr) = r.scan(&["--staged"]);
     assert_eq!(code, 0, "{stderr}\n{report:#}");
-    assert_eq!(deltas(&report)[0].2, Vec::<String>::new());
+    assert_eq!(first_new_offenders(&report), Vec::<String>::new());
     // Without MERGE_HEAD, the same staged change is a new offender.
     std::fs::remove_file(r.repo.path().join("MERGE_HEAD")).unwrap();
     let (code, report, _) = r.scan(&["--staged"]);
     assert_eq!(code, 1);
-    assert_eq!(deltas(&report)[0].2, ["m.py:1 m"]);
+    assert_eq!(first_new_offenders(&report), ["m.py:1 m"]);
 }

@@ -294,7 +294,10 @@ fn check_score(def: &Definition) -> Result<(), TestCaseError> {
         crates: &[],
         packages: &[],
         history: None,
-        history_note: Some("no history"),
+        history_status: &qscan::model::Status::NotMeasured {
+            reason: "no history".into(),
+            fix: "fetch it".into(),
+        },
         coverage: &coverage,
         external: &external,
     };
@@ -309,7 +312,7 @@ fn check_score(def: &Definition) -> Result<(), TestCaseError> {
             .map(|m| metrics::evaluate(m, &facts))
             .collect();
         for (j, r) in results.iter_mut().enumerate() {
-            r.skipped = None;
+            r.status = qscan::model::Status::Measured;
             r.value = if j == i { 0.0 } else { 100.0 };
         }
         let score = metrics::score(&results);
@@ -527,7 +530,10 @@ fn check_source(target: &'static Target, name: &str, bytes: &[u8]) -> Result<(),
         crates: &crates,
         packages: &[],
         history: None,
-        history_note: Some("no history"),
+        history_status: &qscan::model::Status::NotMeasured {
+            reason: "no history".into(),
+            fix: "fetch it".into(),
+        },
         coverage: &coverage,
         external: &external,
     };

@@ -126,6 +126,7 @@ impl Repo {
                 window,
                 since,
                 branch: None,
+                min_units: 1,
             },
         )
         .map_err(|e| e.to_string())
@@ -349,6 +350,7 @@ fn as_git(h: &HistoryFacts) -> Vec<(String, Vec<String>)> {
 const HISTORY_ONLY: &str = r#"
 [history]
 window = 100
+min_units = 1
 
 [metrics.hot-files]
 share = 0.5
@@ -360,9 +362,15 @@ max_offenders = 0
 "#;
 
 fn scan_json(repo: &Repo, config: &str) -> (i32, Value, String) {
+    scan_json_with(repo, config, &[])
+}
+
+fn scan_json_with(repo: &Repo, config: &str, args: &[&str]) -> (i32, Value, String) {
     let cfg = tempfile::tempdir().expect("temp dir");
     let path = common::config_file(&cfg, config);
-    common::json(&[repo.arg(), "--config", path.to_str().expect("utf-8")])
+    let mut all = vec![repo.arg(), "--config", path.to_str().expect("utf-8")];
+    all.extend_from_slice(args);
+    common::json(&all)
 }
 
 #[test]
@@ -848,8 +856,12 @@ fn empty_repository_skips_history_metrics() {
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["history"], Value::Null);
     let note = "the repository has no commits yet: history metrics are skipped";
-    assert_eq!(common::metric(&report, "hot-files")["skipped"], note);
-    assert_eq!(common::metric(&report, "change-size")["skipped"], note);
+    // Nothing to read is no missing input: not applicable, with the reason.
+    for name in ["hot-files", "change-size"] {
+        let m = common::metric(&report, name);
+        assert_eq!(m["status"], "not_applicable");
+        assert_eq!(m["reason"], "the repository has no commits yet");
+    }
     assert!(
         report["notes"]
             .as_array()
@@ -866,10 +878,10 @@ fn unborn_branch_skips_history_metrics() {
     assert_eq!(code, 0, "{r:#}");
     assert_eq!(r["history"], Value::Null);
     assert_eq!(
-        common::metric(&r, "hot-files")["skipped"],
-        "HEAD is on branch `fresh`, which has no commits yet: history metrics are skipped (set \
-         [history] branch to read another branch)"
+        common::metric(&r, "hot-files")["reason"],
+        "HEAD is on branch `fresh`, which has no commits yet"
     );
+    assert_eq!(common::metric(&r, "hot-files")["status"], "not_applicable");
     // The configured branch is read instead.
     let (_, r, _) = scan_json(
         &s.repo,
@@ -889,8 +901,9 @@ fn unborn_branch_skips_history_metrics() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).starts_with(
-            "qscan: error: no metric could be measured: [history] branch `nope` is not a branch \
-             or commit of this repository: history metrics are skipped"
+            "qscan: error: metrics 'hot-files' and 'change-size' are not measured: [history] \
+             branch `nope` is not a branch or commit of this repository\n  hint: set [history] \
+             branch to a branch or commit this clone holds, or fetch it;"
         ),
         "{}",
         String::from_utf8_lossy(&out.stderr)
@@ -950,7 +963,20 @@ fn shallow_clone_says_how_far_the_history_reaches() {
         );
         assert_eq!(as_git(&h), git);
     }
-    let (_, r, _) = scan_json(&s.repo, HISTORY_ONLY);
+    // Cut short of the window, the history metrics are not measured: left
+    // out on request, with the fix.
+    let (_, r, _) = scan_json_with(
+        &s.repo,
+        &format!("{HISTORY_ONLY}\n[metrics.large-files]\n"),
+        &["--skip-unmeasured"],
+    );
+    let hot = common::metric(&r, "hot-files");
+    assert_eq!(hot["status"], "not_measured");
+    assert_eq!(
+        hot["reason"],
+        "shallow clone: the history reaches back 3 change units to 2024-01-06T00:00:00Z, less \
+         than the window"
+    );
     assert_eq!(r["history"]["shallow"], true);
     assert_eq!(r["history"]["reaches"], "2024-01-06T00:00:00Z");
     assert_eq!(r["history"]["change_units"], 3);
@@ -968,14 +994,19 @@ fn shallow_clone_says_how_far_the_history_reaches() {
 fn shallow_clone_of_depth_one_skips_history_metrics() {
     let s = story();
     std::fs::write(s.repo.path().join(".git/shallow"), format!("{}\n", s.c6)).expect("shallow");
-    let (_, r, _) = scan_json(&s.repo, HISTORY_ONLY);
+    let (_, r, _) = scan_json_with(
+        &s.repo,
+        &format!("{HISTORY_ONLY}\n[metrics.large-files]\n"),
+        &["--skip-unmeasured"],
+    );
     assert_eq!(r["history"], Value::Null);
     let c6 = s.c6.to_string();
+    assert_eq!(common::metric(&r, "hot-files")["status"], "not_measured");
     assert_eq!(
-        common::metric(&r, "hot-files")["skipped"],
+        common::metric(&r, "hot-files")["reason"],
         format!(
             "shallow clone: the history is cut at HEAD's own commit {} (2024-01-09T00:00:00Z), \
-             whose changes are unknown: history metrics are skipped",
+             whose changes are unknown",
             &c6[..12]
         )
     );
@@ -995,8 +1026,8 @@ fn not_a_repository_skips_history_metrics() {
     assert_eq!(code, 0);
     assert_eq!(r["history"], Value::Null);
     assert_eq!(
-        common::metric(&r, "change-size")["skipped"],
-        "not a git repository: history metrics are skipped"
+        common::metric(&r, "change-size")["reason"],
+        "not a git repository"
     );
 }
 
@@ -1038,6 +1069,7 @@ fn matches_git_log_on_a_generated_repository() {
             window: None,
             since: Some(i64::MAX / 2),
             branch: None,
+            min_units: 1,
         },
     )
     .expect("history");

@@ -38,5 +38,6 @@ mod untrusted_git;
 mod untrusted_output;
 mod untrusted_paths;
 mod untrusted_source;
+mod verdict;
 mod worklist;
 mod zoom;

@@ -148,7 +148,7 @@ fn init_fits_the_python_fixture_and_its_gate_passes() {
             ("http-client".into(), "preferred-library", Some(50.0)),
         ]
     );
-    // (79.3 + 60 + 100 + 100 + 50) / 5 = 77.86
+    // The mean of the minimums: (79 + 60 + 100 + 100 + 50) / 5 = 77.8.
     assert_eq!(def.gate.min_score, Some(77.0));
     let http = def.metrics.last().expect("http-client");
     let Some(Params {
@@ -168,7 +168,7 @@ fn init_fits_the_python_fixture_and_its_gate_passes() {
          [metrics.typed]\nmin = 79\npython = \"complete\"",
         "#   python: requests (2 of 2 files)\n",
         "Ratchet from here",
-        "# today: a score of 77.9\n[gate]\nmin_score = 77",
+        "# today: a score of 77.9; min_score is the mean of the minimums below\n[gate]\nmin_score = 77",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
@@ -312,13 +312,17 @@ fn init_in_a_repository_fits_languages_clients_and_history() {
         text.contains("#   javascript: node-fetch (1 of 2 files)\n"),
         "{text}"
     );
-    // The history kinds are proposed in a repository with commits: measured
-    // with a `min`, or commented out with the reason while history cannot be
-    // read.
+    // The history kinds are proposed in a repository with commits; with
+    // one change unit, fewer than `[history] min_units`, they cannot fail
+    // today and are left out, saying why.
     for kind in ["hot-files", "change-size"] {
-        if qscan::metrics::Kind::from_name(kind).is_some() {
-            assert!(text.contains(&format!("[metrics.{kind}]")), "{text}");
-        }
+        assert!(!text.contains(&format!("[metrics.{kind}]")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "#   {kind}: the history holds 1 change unit, fewer than [history] min_units = 20\n"
+            )),
+            "{text}"
+        );
     }
     let r = run_in(dir.path(), &["--quiet"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);

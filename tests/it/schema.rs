@@ -128,6 +128,10 @@ fn every_init_output_validates() {
         &[("app.py", "def f(x: int) -> int:\n    return x\n")],
     );
     repo.commit_files("second", &[("app.py", "def f(x):\n    return x\n")]);
+    // Enough change units (`[history] min_units`) for the history metrics.
+    for n in 0..18 {
+        repo.commit_files("more", &[("notes.txt", &format!("{n}\n"))]);
+    }
     let target = out.path().join("history.toml");
     let result = qscan()
         .current_dir(repo.path())

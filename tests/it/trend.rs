@@ -13,6 +13,7 @@ min_score = 60
 
 [history]
 window = 20
+min_units = 1
 
 [metrics.typed]
 min = 60
@@ -301,7 +302,11 @@ fn text_and_html() {
     let line = r.first_parent_line();
     assert!(lines[4].starts_with(&line[60][..12]), "{text}");
     assert!(lines[7].starts_with(&line[0][..12]), "{text}");
-    assert_eq!(lines.len(), 8, "{text}");
+    assert!(
+        lines[8].starts_with("(n/a: not applicable at that point"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 9, "{text}");
 
     let html_file = r.dir.path().join("trend.html");
     let out = common::qscan()
@@ -360,8 +365,9 @@ fn coverage_is_measured_at_head_only() {
     let ps = points(&trend);
     assert_eq!(ps.len(), 2);
     let cov = |p: &Value| p["metrics"][1].clone();
-    assert!(cov(&ps[0])["skipped"].is_string(), "{trend:#}");
-    assert_eq!(cov(&ps[1])["skipped"], Value::Null);
+    assert_eq!(cov(&ps[0])["status"], "not_applicable", "{trend:#}");
+    assert!(cov(&ps[0])["reason"].is_string(), "{trend:#}");
+    assert_eq!(cov(&ps[1])["status"], "measured");
     assert_eq!(cov(&ps[1])["value"], 100.0);
     // Left out of the first point's score, which is typed's alone.
     assert_eq!(ps[0]["score"], 100.0);
@@ -418,7 +424,7 @@ fn errors_exit_2() {
     assert_eq!(code, 0);
     assert_eq!(points(&trend).len(), 1);
     let notes = trend["notes"].to_string();
-    assert!(notes.contains("built-in default definition"), "{notes}");
+    assert!(notes.contains("the built-in default reports"), "{notes}");
     assert!(notes.contains("has only 1 commit"), "{notes}");
 }
 
@@ -442,7 +448,7 @@ fn a_shallow_clone_ends_at_its_boundary() {
     assert!(notes.contains("shallow clone"), "{notes}");
     for point in points(&trend) {
         let rev = point["revision"].as_str().expect("revision");
-        let (_, report, _) = common::json(&[r.path(), "--rev", rev]);
+        let (_, report, _) = common::json(&[r.path(), "--rev", rev, "--skip-unmeasured"]);
         assert_eq!(numbers(point), numbers(&report), "at {rev}");
         assert_eq!(point["score"], report["score"], "at {rev}");
     }

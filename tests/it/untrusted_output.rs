@@ -213,7 +213,7 @@ fn every_metric_failing_to_measure_for_an_error_is_exit_2() {
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(
         r.stderr.starts_with(
-            "qscan: error: no metric could be measured: [history] branch `no-such-branch` \
+            "qscan: error: metric 'hot' is not measured: [history] branch `no-such-branch` \
              is not a branch or commit of this repository"
         ),
         "{}",

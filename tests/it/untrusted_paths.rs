@@ -263,8 +263,9 @@ fn coverage_reports_outside_the_root_are_refused() {
         );
         let stderr = refused(&s.run(&[]));
         assert!(
-            stderr.starts_with("qscan: error: metric `coverage`: cannot read the coverage report")
-                && stderr.contains(why),
+            stderr.starts_with(
+                "qscan: error: metric 'coverage' is not measured: cannot read the coverage report"
+            ) && stderr.contains(why),
             "{report}: {stderr}"
         );
     }
@@ -301,7 +302,7 @@ fn a_malformed_report_inside_is_not_quoted() {
     let stderr = refused(&s.run(&[]));
     assert!(
         stderr.starts_with(
-            "qscan: error: metric `coverage`: the coverage report `cov.info` is malformed: line 1 is not an lcov line"
+            "qscan: error: metric 'coverage' is not measured: the coverage report `cov.info` is malformed: line 1 is not an lcov line"
         ),
         "{stderr}"
     );

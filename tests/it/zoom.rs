@@ -273,7 +273,8 @@ fn change_units_count_once_per_group_they_touch_and_rev_reads_its_own_codeowners
         &[
             (
                 "quality.toml",
-                "[scan]\nexclude = [\".github/**\"]\n\n[metrics.typed]\n\n\
+                "[scan]\nexclude = [\".github/**\"]\n\n[history]\nmin_units = 1\n\n\
+                 [metrics.typed]\n\n\
                  [metrics.change-size]\nmax_files = 1\n",
             ),
             (".github/CODEOWNERS", "/a/ @org/a\n/b/ @org/b\n"),
