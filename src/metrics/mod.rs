@@ -444,6 +444,14 @@ pub struct MetricResult {
     pub tallies: Vec<Tally>,
 }
 
+impl MetricResult {
+    /// Whether nothing about this metric can fail the run: no `min`, no
+    /// `max_offenders`, and no baseline whose new offenders could.
+    pub fn ungated(&self) -> bool {
+        self.min.is_none() && self.max_offenders.is_none() && self.new_offenders.is_none()
+    }
+}
+
 /// A metric's numbers at the baseline revision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BaselineValue {

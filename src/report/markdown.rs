@@ -40,11 +40,14 @@ pub fn render(r: &Report) -> String {
             if let Some(min) = r.gate.min_score {
                 let _ = write!(out, " (min {min})");
             }
-            let _ = writeln!(
-                out,
-                " — gate {}\n",
-                if r.passed { "passed" } else { "failed" }
-            );
+            let verdict = if r.report_only() {
+                "no gate"
+            } else if r.passed {
+                "gate passed"
+            } else {
+                "gate failed"
+            };
+            let _ = writeln!(out, " — {verdict}\n");
         }
     }
     let _ = writeln!(out, "{}\n", context(r));

@@ -101,6 +101,15 @@ pub struct HistoryReport {
 pub use crate::metrics::Hotspot;
 
 impl Report {
+    /// Whether nothing in the definition can fail: no minimum, no offender
+    /// cap, no baseline to compare with (the built-in default, README "What
+    /// you see"): the run is a report, not a verdict.
+    pub fn report_only(&self) -> bool {
+        self.gate.min_score.is_none()
+            && self.gate.failures.is_empty()
+            && self.metrics.iter().all(MetricResult::ungated)
+    }
+
     /// What every format says in place of the gate's verdict when the gate
     /// checked nothing: a score of 100 over no metric is no pass.
     pub fn unchecked(&self) -> Option<&'static str> {

@@ -128,7 +128,11 @@ pub fn render(r: &Report, quiet: bool) -> String {
             if let Some(min) = r.gate.min_score {
                 let _ = write!(out, " (min {min})");
             }
-            let _ = writeln!(out, " — gate {verdict}");
+            if r.report_only() {
+                let _ = writeln!(out, " — no gate");
+            } else {
+                let _ = writeln!(out, " — gate {verdict}");
+            }
             let _ = writeln!(out, "  {}", score_making(r));
         }
     }
@@ -510,7 +514,14 @@ fn table(out: &mut String, metrics: &[MetricResult]) {
                         Some(d) => format!("{:.1}% ({d:+.1})", m.value),
                         None => format!("{:.1}%", m.value),
                     },
-                    if m.passed { "pass" } else { "FAIL" }.to_string(),
+                    if m.ungated() {
+                        "—"
+                    } else if m.passed {
+                        "pass"
+                    } else {
+                        "FAIL"
+                    }
+                    .to_string(),
                 ),
             };
             let units = match m.status.reason() {

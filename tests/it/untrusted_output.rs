@@ -190,10 +190,15 @@ fn a_run_whose_every_metric_was_skipped_measured_nothing() {
     assert_eq!(sarif["runs"][0]["properties"]["metricsMeasured"], 0);
 
     // One metric measured is enough for a verdict.
-    let dir = folder("[metrics.hot]\nkind = \"hot-files\"\n[metrics.typed]\n");
+    let dir = folder("[metrics.hot]\nkind = \"hot-files\"\n[metrics.typed]\nmin = 50\n");
     let r = run(dir.path(), &[]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("— gate passed"), "{}", r.stdout);
+    // Without a minimum anywhere, nothing can fail: no gate, not a pass.
+    let dir = folder("[metrics.hot]\nkind = \"hot-files\"\n[metrics.typed]\n");
+    let r = run(dir.path(), &[]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("score 100.0 — no gate\n"), "{}", r.stdout);
     let (_, report) = json(dir.path());
     assert_eq!(report["metrics_measured"], 1, "{report:#}");
 }
