@@ -453,28 +453,10 @@ fn line(node: Node) -> u32 {
 mod tests {
     use super::*;
     use crate::facts::LineCounts;
-    use crate::lang::{Language, lines, parse};
-
-    fn language() -> Language {
-        Language::from_name("java").unwrap()
-    }
+    use crate::lang::lines;
 
     fn facts_of(path: &str, src: &str, is_test: bool) -> (FileFacts, Scratch) {
-        let tree = parse(language(), path, src).unwrap();
-        assert!(!tree.root_node().has_error(), "test source must parse");
-        let mut facts = FileFacts {
-            path: path.into(),
-            language: language(),
-            role: if is_test {
-                crate::snapshot::Role::Test
-            } else {
-                crate::snapshot::Role::Source
-            },
-            ..FileFacts::default()
-        };
-        let mut scratch = Scratch::default();
-        analyze(&tree, src, &mut facts, &mut scratch);
-        (facts, scratch)
+        crate::lang::analyzed("java", path, src, is_test)
     }
 
     fn facts(src: &str) -> FileFacts {

@@ -541,6 +541,33 @@ pub fn parse(language: Language, path: &str, text: &str) -> Result<Tree, String>
     })
 }
 
+/// Parses `src` as `language` at `path` and runs the language's analysis, as
+/// the analysis stage does for one file (for the specs' unit tests).
+#[cfg(test)]
+pub(crate) fn analyzed(
+    language: &str,
+    path: &str,
+    src: &str,
+    is_test: bool,
+) -> (FileFacts, Scratch) {
+    let language = Language::from_name(language).expect("a registered language");
+    let tree = parse(language, path, src).expect("parses");
+    assert!(!tree.root_node().has_error(), "test source must parse");
+    let mut facts = FileFacts {
+        path: path.into(),
+        language,
+        role: if is_test {
+            crate::snapshot::Role::Test
+        } else {
+            crate::snapshot::Role::Source
+        },
+        ..FileFacts::default()
+    };
+    let mut scratch = Scratch::default();
+    (language.spec().analyze)(&tree, src, &mut facts, &mut scratch);
+    (facts, scratch)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

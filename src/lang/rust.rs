@@ -752,24 +752,10 @@ fn is_test_attribute(src: &str, item: Node) -> bool {
 mod tests {
     use super::*;
     use crate::facts::LineCounts;
-    use crate::lang::{Language, lines, parse};
+    use crate::lang::lines;
 
     fn facts_of(src: &str, is_test: bool) -> (FileFacts, Scratch) {
-        let tree = parse(Language::from_name("rust").unwrap(), "x.rs", src).unwrap();
-        assert!(!tree.root_node().has_error(), "test source must parse");
-        let mut facts = FileFacts {
-            path: "x.rs".into(),
-            language: Language::from_name("rust").unwrap(),
-            role: if is_test {
-                crate::snapshot::Role::Test
-            } else {
-                crate::snapshot::Role::Source
-            },
-            ..FileFacts::default()
-        };
-        let mut scratch = Scratch::default();
-        analyze(&tree, src, &mut facts, &mut scratch);
-        (facts, scratch)
+        crate::lang::analyzed("rust", "x.rs", src, is_test)
     }
 
     fn facts(src: &str) -> FileFacts {

@@ -7,13 +7,7 @@ use common::expected::Expected;
 use serde_json::Value;
 
 fn scan(extra: &[&str]) -> (i32, Value, String) {
-    let dir = common::fixture_copy("java");
-    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
-    let config = dir.path().join("quality.toml");
-    let config = config.to_str().expect("utf-8 temp path").to_string();
-    let mut args = vec![root.as_str(), "--config", config.as_str()];
-    args.extend_from_slice(extra);
-    common::json(&args)
+    common::scan_fixture("java", extra)
 }
 
 #[test]

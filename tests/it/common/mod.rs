@@ -111,6 +111,19 @@ pub fn config_file(dir: &tempfile::TempDir, text: &str) -> PathBuf {
 pub const ALL_ROLES: &str =
     r#"["source", "test", "stub", "generated", "vendored", "docs", "example", "bench"]"#;
 
+/// Scans a copy of `fixtures/NAME` with its own quality.toml (every role
+/// measured, see [`fixture_copy`]) and `extra` arguments: (exit code, JSON
+/// report, stderr).
+pub fn scan_fixture(name: &str, extra: &[&str]) -> (i32, Value, String) {
+    let dir = fixture_copy(name);
+    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
+    let config = dir.path().join("quality.toml");
+    let config = config.to_str().expect("utf-8 temp path").to_string();
+    let mut args = vec![root.as_str(), "--config", config.as_str()];
+    args.extend_from_slice(extra);
+    json(&args)
+}
+
 /// Copies `fixtures/NAME` into a fresh temp folder (no repository around it,
 /// so the scan sees only the fixture) and returns the folder. Every metric
 /// of its quality.toml is given `roles` = all eight roles: the numbers of
