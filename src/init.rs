@@ -2,17 +2,19 @@
 //! today, so a team starts from a gate that passes and ratchets up from there.
 //!
 //! The metrics are chosen from what the repository holds (its languages, its
-//! history, the HTTP clients it imports) and measured with the same scan as
+//! history, the HTTP clients and the frameworks it imports: the rule pack's
+//! rules for those frameworks) and measured with the same scan as
 //! `qscan`; each threshold is today's value rounded down to a whole percent.
 //! The comments come from the kind registry, like `qscan explain`, so the file
 //! documents itself without a second copy of the docs. Nothing is overwritten
 //! without `--force`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::analyze::rule::{self as pack, UnitKind};
 use crate::config::{self, Origin};
 use crate::error::Error;
 use crate::lang::Language;
@@ -72,10 +74,16 @@ struct Spec {
     keys: Vec<(&'static str, String, &'static str)>,
     /// Extra comment lines on why it is set up this way.
     why: Vec<String>,
+    /// What it measures and its unit, when not the kind's (a pack rule's).
+    about: Option<(String, &'static str)>,
 }
 
 /// The name of the HTTP client metric init writes when the code uses one.
 const HTTP_METRIC: &str = "http-client";
+
+/// The probe for the frameworks the rule pack names (never written): every
+/// file that imports one is an offender naming the frameworks it imports.
+const FRAMEWORK_PROBE: &str = "frameworks";
 
 /// The threshold written for a value: the whole percent at or below it, so
 /// the gate passes today and fails once a change crosses a whole percent
@@ -105,7 +113,11 @@ pub fn init(opts: &Options) -> Result<Written, Error> {
     }
 
     let mut specs = candidate(&place);
+    // The pack's rules are measured in this same scan; those for no
+    // framework the code imports are then dropped with the probe.
     let mut report = measure(&place, &specs, &target)?;
+    let found = frameworks(&report);
+    fit_rules(&mut specs, &mut report, &found);
     if let Some(preferred) = preferred_http(&report) {
         // The HTTP metric's value depends on the preferred clients picked
         // from the first scan; every other value is the same in both scans.
@@ -215,6 +227,7 @@ fn candidate(place: &scan::Place) -> Vec<Spec> {
         kind: info.kind(),
         keys: defaults(info),
         why: Vec::new(),
+        about: None,
     };
     let mut specs = vec![
         // `python` is only shown for Python (see `render`).
@@ -236,13 +249,118 @@ fn candidate(place: &scan::Place) -> Vec<Spec> {
                 ("preferred", "[]".into(), ""),
             ],
             why: Vec::new(),
+            about: None,
         },
     ];
+    specs.extend(framework_specs());
     if has_commits(place) {
         specs.push(spec(&metrics::hot_files::INFO));
         specs.push(spec(&metrics::change_size::INFO));
     }
     specs
+}
+
+/// The frameworks probe and every rule of the pack (kept, after the scan,
+/// where the code imports a framework the rule's metadata names).
+fn framework_specs() -> Vec<Spec> {
+    let names: Vec<String> = pack::FRAMEWORKS.iter().map(|(n, _)| toml_str(n)).collect();
+    let mut specs = vec![Spec {
+        name: FRAMEWORK_PROBE,
+        kind: metrics::preferred_library::INFO.kind(),
+        keys: vec![
+            ("preferred", "[]".into(), ""),
+            ("discouraged", format!("[{}]", names.join(", ")), ""),
+        ],
+        why: Vec::new(),
+        about: None,
+    }];
+    for (name, text) in pack::PACK {
+        let docs = pack::compile(text, &HashMap::new()).unwrap_or_default();
+        let Some(first) = docs.first() else {
+            continue;
+        };
+        let unit = match first.units {
+            UnitKind::Function => "function",
+            UnitKind::File => "file",
+            UnitKind::Selected => "selected unit",
+        };
+        let summary = format!(
+            "Pack rule: {}. The head of its text says what it matches, what it cannot see \
+             and its measured precision (`qscan explain rules` lists the pack).",
+            first.message.as_deref().unwrap_or(name)
+        );
+        specs.push(Spec {
+            name,
+            kind: metrics::rule::INFO.kind(),
+            keys: vec![("rule", toml_str(name), "")],
+            why: Vec::new(),
+            about: Some((summary, unit)),
+        });
+    }
+    specs
+}
+
+/// The pack's frameworks the code imports, each with the number of files
+/// importing it, in the pack's order. A file counts for a framework only in
+/// one of the framework's languages (a Python module named `express` is no
+/// Express).
+fn frameworks(report: &Report) -> Vec<(&'static str, usize)> {
+    let mut files: BTreeMap<&str, usize> = BTreeMap::new();
+    if let Some(probe) = result(report, FRAMEWORK_PROBE) {
+        for offender in &probe.offenders {
+            let Some(lang) = Language::from_path(&offender.path) else {
+                continue;
+            };
+            for name in offender.item.split(", ") {
+                let known = pack::FRAMEWORKS
+                    .iter()
+                    .find(|(n, langs)| *n == name && langs.contains(&lang.name()));
+                if let Some((n, _)) = known {
+                    *files.entry(n).or_default() += 1;
+                }
+            }
+        }
+    }
+    pack::FRAMEWORKS
+        .iter()
+        .filter_map(|(n, _)| Some((*n, *files.get(n)?)))
+        .collect()
+}
+
+/// Keeps the pack's rules whose metadata names a framework found, each with
+/// that evidence as its comment, and drops the rest and the probe.
+fn fit_rules(specs: &mut Vec<Spec>, report: &mut Report, found: &[(&str, usize)]) {
+    let mut dropped = vec![FRAMEWORK_PROBE];
+    for s in specs
+        .iter_mut()
+        .filter(|s| s.kind == metrics::rule::INFO.kind())
+    {
+        let named: Vec<String> = pack::pack_rule(s.name)
+            .and_then(|text| pack::compile(text, &HashMap::new()).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|d| d.frameworks)
+            .collect();
+        let evidence: Vec<String> = found
+            .iter()
+            .filter(|(f, _)| named.iter().any(|n| n == f))
+            .map(|(f, n)| {
+                format!(
+                    "{f}: imported by {n} {}",
+                    if *n == 1 { "file" } else { "files" }
+                )
+            })
+            .collect();
+        if evidence.is_empty() {
+            dropped.push(s.name);
+        }
+        s.why = evidence;
+    }
+    specs.retain(|s| !dropped.contains(&s.name));
+    report
+        .metrics
+        .retain(|m| !dropped.contains(&m.name.as_str()));
+    report.score = metrics::score(&report.metrics);
 }
 
 /// A kind's keys that have a default, each with its default and description.
@@ -451,7 +569,13 @@ fn header(out: &mut String, report: &Report) {
 
 fn metric_text(out: &mut String, s: &Spec, r: Option<&MetricResult>, python: bool) {
     let info = s.kind.info();
-    comment(out, info.summary);
+    let (summary, unit) = s
+        .about
+        .as_ref()
+        .map_or((info.summary, info.unit), |(text, unit)| {
+            (text.as_str(), *unit)
+        });
+    comment(out, summary);
     for why in &s.why {
         let _ = writeln!(out, "# {why}");
     }
@@ -462,7 +586,7 @@ fn metric_text(out: &mut String, s: &Spec, r: Option<&MetricResult>, python: boo
             let _ = writeln!(
                 out,
                 "# today: {:.1}% ({}/{} compliant; unit: {})",
-                r.value, r.compliant, r.total, info.unit
+                r.value, r.compliant, r.total, unit
             );
             if r.value >= 100.0 {
                 // Kept on purpose: at 100% any new offender fails it.

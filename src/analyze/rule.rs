@@ -16,6 +16,8 @@
 //!   (every write inside one transaction);
 //! - `after`: only matches that start after a match of this rule ended, in
 //!   the same unit, count (a read after a write);
+//! - `metadata`: ast-grep's free-form table; qscan reads its `frameworks`
+//!   (names of [`FRAMEWORKS`]), where `qscan init` proposes the rule;
 //! - `params`: the rule's parameters and their defaults, written `{{name}}`
 //!   in its strings, each replaced by its values joined as a regular
 //!   expression alternation.
@@ -72,6 +74,20 @@ pub static PACK: &[(&str, &str)] = &[
 ];
 
 /// A pack rule's text, by name.
+/// The frameworks the pack's rules name in their `metadata`, each with the
+/// languages whose imports reveal it: a file of one of those languages that
+/// imports the module of the framework's name (`actix-web` as `actix_web` in
+/// Rust) uses it.
+pub static FRAMEWORKS: &[(&str, &[&str])] = &[
+    ("django", &["python"]),
+    ("flask", &["python"]),
+    ("fastapi", &["python"]),
+    ("express", &["javascript", "typescript"]),
+    ("axum", &["rust"]),
+    ("actix-web", &["rust"]),
+    ("tokio", &["rust"]),
+];
+
 pub fn pack_rule(name: &str) -> Option<&'static str> {
     PACK.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
@@ -152,6 +168,10 @@ pub struct RuleDoc {
     pub message: Option<String>,
     pub units: UnitKind,
     pub min_matches: u64,
+    /// The frameworks (of [`FRAMEWORKS`]) whose code the document is for,
+    /// from its `metadata`: `qscan init` proposes the rule where it finds
+    /// one of them.
+    pub frameworks: Vec<String>,
     /// The document's text after parameters were filled in (the facts
     /// cache's salt).
     source: String,
@@ -215,6 +235,16 @@ struct RawDoc {
     #[serde(default)]
     #[allow(dead_code, reason = "read before, by `ParamsOnly`")]
     params: Option<HashMap<String, Vec<String>>>,
+    #[serde(default)]
+    metadata: Option<Metadata>,
+}
+
+/// ast-grep's free-form `metadata`: qscan reads `frameworks` and ignores
+/// the rest.
+#[derive(Deserialize, Default)]
+struct Metadata {
+    #[serde(default)]
+    frameworks: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -441,6 +471,7 @@ fn compile_doc(text: &str, first_line: usize) -> Result<RuleDoc, RuleProblem> {
         message: raw.message,
         units,
         min_matches,
+        frameworks: raw.metadata.unwrap_or_default().frameworks,
         source: text.to_string(),
         grammars,
     })
@@ -793,6 +824,39 @@ mod tests {
                 .message
                 .contains("no parameter `nope`")
         );
+    }
+
+    /// Every framework a pack document names is known for the document's
+    /// language, and every known framework has a rule `qscan init` proposes.
+    #[test]
+    fn pack_frameworks_are_the_known_ones() {
+        let mut named = Vec::new();
+        for (name, text) in PACK {
+            for doc in compile(text, &HashMap::new()).unwrap() {
+                assert!(!doc.frameworks.is_empty(), "{name} {:?}", doc.language);
+                for f in &doc.frameworks {
+                    let known = FRAMEWORKS.iter().find(|(n, _)| n == f);
+                    let langs = known.map(|(_, l)| *l).unwrap_or_default();
+                    assert!(langs.contains(&doc.language.name()), "{name}: {f}");
+                    named.push(f.clone());
+                }
+            }
+        }
+        for (f, _) in FRAMEWORKS {
+            assert!(named.iter().any(|n| n == f), "{f}");
+        }
+    }
+
+    #[test]
+    fn metadata_keeps_frameworks_and_ignores_the_rest() {
+        let text = "id: x\nlanguage: python\nmetadata:\n  frameworks: [flask]\n  owner: {team: a}\nrule:\n  kind: call\n";
+        let docs = compile(text, &HashMap::new()).unwrap();
+        assert_eq!(docs[0].frameworks, ["flask"]);
+        let bare = compile(
+            "id: x\nlanguage: python\nrule:\n  kind: call\n",
+            &HashMap::new(),
+        );
+        assert!(bare.unwrap()[0].frameworks.is_empty());
     }
 
     #[test]

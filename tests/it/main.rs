@@ -24,6 +24,7 @@ mod formats;
 mod fuzz;
 mod history;
 mod imports;
+mod init_rules;
 mod kinds_coverage;
 mod kinds_external;
 mod kinds_query;
