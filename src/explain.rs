@@ -99,7 +99,7 @@ fn kind_text(k: &KindInfo) -> String {
     );
     let _ = writeln!(
         out,
-        "value:   100 × compliant units / all units (100 when there are none); offenders are the non-compliant units, worst first"
+        "value:   100 × compliant units / all units (not applicable when there are none: shown as n/a, out of the score); offenders are the non-compliant units, worst first"
     );
     out
 }
