@@ -12,6 +12,7 @@
 mod common;
 
 mod bad_input;
+mod dist;
 mod baseline;
 mod fixtures_javascript;
 mod fixtures_python;
