@@ -31,7 +31,10 @@ fn commit(dir: &Path) -> Option<(String, String)> {
     if let Some(head) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
         watch(dir, &head);
     }
-    let out = git(dir, &["log", "-1", "--format=%h %cs", "--abbrev=12", "HEAD"])?;
+    let out = git(
+        dir,
+        &["log", "-1", "--format=%h %cs", "--abbrev=12", "HEAD"],
+    )?;
     let (hash, date) = out.split_once(' ')?;
     Some((hash.to_string(), date.to_string()))
 }
@@ -39,7 +42,10 @@ fn commit(dir: &Path) -> Option<(String, String)> {
 /// Reruns this script when the git file `name` (resolved for worktrees)
 /// changes; only files that exist, since a missing one would rerun it always.
 fn watch(dir: &Path, name: &str) {
-    if let Some(path) = git(dir, &["rev-parse", "--path-format=absolute", "--git-path", name]) {
+    if let Some(path) = git(
+        dir,
+        &["rev-parse", "--path-format=absolute", "--git-path", name],
+    ) {
         if Path::new(&path).exists() {
             println!("cargo:rerun-if-changed={path}");
         }

@@ -411,7 +411,10 @@ fn man() -> ExitCode {
             .err()
             .unwrap_or(ExitCode::Passed),
         Err(e) => {
-            report_error(&Error::usage(format!("cannot render the man page: {e}"), None));
+            report_error(&Error::usage(
+                format!("cannot render the man page: {e}"),
+                None,
+            ));
             ExitCode::Error
         }
     }

@@ -12,8 +12,8 @@
 mod common;
 
 mod bad_input;
-mod dist;
 mod baseline;
+mod dist;
 mod fixtures_javascript;
 mod fixtures_python;
 mod fixtures_rust;
