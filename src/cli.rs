@@ -28,7 +28,7 @@ pub static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::Ato
 #[derive(Debug, Parser)]
 #[command(
     name = "qscan",
-    version,
+    version = env!("QSCAN_VERSION"),
     override_usage = "qscan [OPTIONS] [PATH]\n       qscan [OPTIONS] <COMMAND>",
     after_help = "Examples:\n  qscan                         scan the repository around the current folder\n  qscan ../other-repo           scan another repository\n  qscan --format json | jq .score\n  qscan --min-score 80          fail (exit 1) below a score of 80\n  qscan --format sarif -o qscan.sarif   SARIF for code scanning, into a file\n  qscan --config ci/quality.toml --quiet\n  qscan explain typed           what a metric measures and how\n  qscan --baseline origin/main --fail-on-regression\n  qscan --staged                the pre-commit check (qscan hook install sets it up)\n  qscan --by owner              every metric per CODEOWNERS team (--by dir:2 per folder)\n  qscan trend --format html -o trend.html   the score over time, as charts"
 )]
@@ -205,6 +205,17 @@ pub enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Print the completion script for a shell, e.g.
+    /// `qscan completions bash > ~/.local/share/bash-completion/completions/qscan`
+    /// (the README lists each shell's place).
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        #[arg(value_enum)]
+        shell: crate::shell::Shell,
+    },
+    /// Print qscan's man page (roff), e.g.
+    /// `qscan man > ~/.local/share/man/man1/qscan.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,6 +348,13 @@ pub fn run(cli: &Cli) -> ExitCode {
                 staged,
                 json,
             } => files(paths, rev.as_deref(), *staged, cli.config.clone(), *json),
+            Command::Completions { shell } => emit(
+                &crate::shell::completions(<Cli as clap::CommandFactory>::command(), *shell),
+                ColorWhen::Never,
+            )
+            .err()
+            .unwrap_or(ExitCode::Passed),
+            Command::Man => man(),
             Command::Trend {
                 path,
                 points,
@@ -470,6 +488,21 @@ fn mistyped_command(path: &std::path::Path) -> Option<Error> {
 }
 
 /// `qscan schema`'s output: the schema, pretty-printed.
+fn man() -> ExitCode {
+    match crate::shell::man_page(<Cli as clap::CommandFactory>::command()) {
+        Ok(page) => emit(&page, ColorWhen::Never)
+            .err()
+            .unwrap_or(ExitCode::Passed),
+        Err(e) => {
+            report_error(&Error::usage(
+                format!("cannot render the man page: {e}"),
+                None,
+            ));
+            ExitCode::Error
+        }
+    }
+}
+
 fn schema_text() -> String {
     let mut text =
         serde_json::to_string_pretty(&crate::config::schema::schema()).unwrap_or_default();

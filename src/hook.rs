@@ -25,7 +25,8 @@ pub const SCRIPT: &str = r#"#!/bin/sh
 # back the hook it replaced, if any); `git commit --no-verify` skips it once.
 if ! command -v qscan >/dev/null 2>&1; then
     echo "qscan pre-commit hook: qscan is not on PATH." >&2
-    echo "  Install it (cargo install qscan), or remove this hook: $0" >&2
+    echo "  Install it (pipx install qscan-cli, or cargo install --locked qscan-cli)," >&2
+    echo "  or remove this hook: $0" >&2
     exit 1
 fi
 exec qscan --staged

@@ -562,7 +562,9 @@ fn header(out: &mut String, report: &Report) {
          # keep the gain.\n\
          #\n\
          # Every key is documented in qscan's README; `qscan explain KIND` tells what a\n\
-         # metric measures and how; `qscan` shows the worklist, worst offenders first.\n",
+         # metric measures and how; `qscan` shows the worklist, worst offenders first.\n\
+         # Install qscan with `pipx install qscan-cli` (or `uv tool install qscan-cli`,\n\
+         # `cargo install --locked qscan-cli`); the command is `qscan`.\n",
         report.files.scanned
     );
 }

@@ -29,6 +29,7 @@ pub mod odb;
 pub mod owners;
 pub mod report;
 pub mod scan;
+pub mod shell;
 pub mod snapshot;
 pub mod text;
 pub mod trend;

@@ -13,6 +13,7 @@ mod common;
 
 mod bad_input;
 mod baseline;
+mod dist;
 mod fixtures_go;
 mod fixtures_java;
 mod fixtures_javascript;
