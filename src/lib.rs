@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod model;
 pub mod odb;
 pub mod owners;
+pub mod program;
 pub mod report;
 pub mod scan;
 pub mod shell;

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod change_size;
 pub mod coverage;
 pub mod external;
+pub mod goals;
 pub mod groups;
 pub mod hot_files;
 pub mod hotspots;

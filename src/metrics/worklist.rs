@@ -8,13 +8,13 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Offender;
 use crate::history::HistoryFacts;
 
 /// One file of a metric's worklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkFile {
     pub path: String,
     /// The metric's offenders in the file.
