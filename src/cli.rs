@@ -183,6 +183,73 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write the quality program's dashboard: one self-contained HTML page
+    /// (no script, nothing fetched) with the program's score and metrics
+    /// over time, a row per team for leaders (score, goal, trend, on track or
+    /// behind, biggest mover), and each team's remaining work. Built from
+    /// git objects like `qscan trend`, or from the JSON reports of several
+    /// repositories with --from.
+    #[command(
+        after_help = "Examples:\n  qscan dashboard -o dashboard.html          teams of CODEOWNERS, 10 points to HEAD\n  qscan dashboard --by dir:2 --since \"1 year\" -o dashboard.html\n  qscan dashboard --from reports/*.json -o dashboard.html   (each from qscan --by owner --format json)"
+    )]
+    Dashboard {
+        /// A folder inside the repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Build it from these JSON reports (`qscan --by owner --format
+        /// json`, one per repository and run) instead of the repository's
+        /// history; teams are joined across repositories.
+        #[arg(long, value_name = "REPORT.json", num_args = 1.., conflicts_with_all = ["points", "every", "since"])]
+        from: Vec<PathBuf>,
+        /// Chart K commits evenly spread from the oldest to the newest (the
+        /// default: 10); the goals' pace is measured besides.
+        #[arg(long, value_name = "K", conflicts_with = "every", value_parser = clap::value_parser!(u32).range(1..))]
+        points: Option<u32>,
+        /// Chart every N-th first-parent commit counting back from the newest.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        every: Option<u32>,
+        /// Only commits within this span of the newest, e.g. `--since "1 year"`.
+        #[arg(long, value_name = "SPAN", value_parser = crate::config::parse_span)]
+        since: Option<i64>,
+        /// Teams: `owner` (CODEOWNERS teams), `dir` or `dir:DEPTH` (folders).
+        #[arg(long, value_name = "owner|dir[:DEPTH]", value_parser = parse_by, default_value = "owner")]
+        by: By,
+        /// `html` (the page) or `json` (the program object the page shows).
+        #[arg(long, value_enum, default_value_t = ProgramFormat::Html, value_name = "FORMAT")]
+        format: ProgramFormat,
+        /// Write it to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// For each team behind its goal, one short message: where it stands,
+    /// the goal and its date, and the three files that would move it most.
+    /// Teams on track get nothing; with --state, a team whose numbers have
+    /// not changed since its last nudge is not nudged again (--again to
+    /// nudge it anyway).
+    #[command(
+        after_help = "Examples:\n  qscan nudge                                  markdown, for a chat post or an issue\n  qscan nudge --format json --state .qscan-nudged.json   for a bot, once per change\n  qscan nudge --from reports/*.json"
+    )]
+    Nudge {
+        /// A folder inside the repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Read these JSON reports instead of the repository's history.
+        #[arg(long, value_name = "REPORT.json", num_args = 1..)]
+        from: Vec<PathBuf>,
+        /// Teams: `owner` (CODEOWNERS teams), `dir` or `dir:DEPTH` (folders).
+        #[arg(long, value_name = "owner|dir[:DEPTH]", value_parser = parse_by, default_value = "owner")]
+        by: By,
+        /// `markdown` or `json`.
+        #[arg(long, value_enum, default_value_t = NudgeFormat::Markdown, value_name = "FORMAT")]
+        format: NudgeFormat,
+        /// Remember what was nudged in FILE (read if it exists, then
+        /// written): a team unchanged since its last nudge is left out.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// Nudge teams unchanged since their last nudge as well.
+        #[arg(long)]
+        again: bool,
+    },
     /// List the files of the snapshot with their role, language and the
     /// rule that decided the role (README, "File roles"), as `git check-attr`
     /// does for attributes: `qscan files docs src/gen`.
@@ -355,6 +422,44 @@ pub fn run(cli: &Cli) -> ExitCode {
             .err()
             .unwrap_or(ExitCode::Passed),
             Command::Man => man(),
+            Command::Dashboard {
+                path,
+                from,
+                points,
+                every,
+                since,
+                by,
+                format,
+                output,
+            } => dashboard(
+                &program_source(
+                    path,
+                    from,
+                    cli,
+                    *by,
+                    match (every, points) {
+                        (Some(n), _) => crate::trend::Pick::Every(*n as usize),
+                        (None, Some(k)) => crate::trend::Pick::Points(*k as usize),
+                        (None, None) => crate::trend::Pick::default(),
+                    },
+                    *since,
+                ),
+                *format,
+                output.as_deref(),
+            ),
+            Command::Nudge {
+                path,
+                from,
+                by,
+                format,
+                state,
+                again,
+            } => nudge(
+                &program_source(path, from, cli, *by, crate::trend::Pick::Points(1), None),
+                *format,
+                state.as_deref(),
+                *again,
+            ),
             Command::Trend {
                 path,
                 points,
@@ -434,7 +539,9 @@ pub fn run(cli: &Cli) -> ExitCode {
             }
         };
     }
-    let result = scan::run(&request);
+    let result = scan::run_then(&request, |place, def, report| {
+        crate::program::git::pace(place, def, &request, report)
+    });
     if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!(
             "trace: parsed {} files",
@@ -594,6 +701,145 @@ fn explain(topic: Option<&str>, config: Option<&std::path::Path>, markdown: bool
     emit(&text, ColorWhen::Never)
         .err()
         .unwrap_or(ExitCode::Passed)
+}
+
+/// Where a program comes from: JSON reports, or the repository's history.
+enum ProgramSource {
+    Reports(Vec<PathBuf>),
+    Git(crate::program::git::Options),
+}
+
+fn program_source(
+    path: &std::path::Path,
+    from: &[PathBuf],
+    cli: &Cli,
+    by: By,
+    pick: crate::trend::Pick,
+    since: Option<i64>,
+) -> ProgramSource {
+    if from.is_empty() {
+        ProgramSource::Git(crate::program::git::Options {
+            path: path.to_path_buf(),
+            config: cli.config.clone(),
+            pick,
+            since,
+            by,
+            no_cache: cli.no_cache,
+        })
+    } else {
+        ProgramSource::Reports(from.to_vec())
+    }
+}
+
+fn load_program(source: &ProgramSource) -> Result<crate::program::Program, Error> {
+    match source {
+        ProgramSource::Reports(paths) => crate::program::from::program(paths),
+        ProgramSource::Git(opts) => crate::program::git::program(opts),
+    }
+}
+
+/// Output formats of `qscan dashboard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgramFormat {
+    Html,
+    Json,
+}
+
+/// Output formats of `qscan nudge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NudgeFormat {
+    Markdown,
+    Json,
+}
+
+/// `qscan dashboard`: the page (or the program as JSON) to stdout or
+/// `--output FILE`; the program's notes to stderr. Exit 0 unless an error
+/// stops it (a dashboard has no gate).
+fn dashboard(
+    source: &ProgramSource,
+    format: ProgramFormat,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
+    let program = match load_program(source) {
+        Ok(p) => p,
+        Err(e) => {
+            report_error(&e);
+            return ExitCode::Error;
+        }
+    };
+    for note in &program.notes {
+        eprintln!("qscan: note: {note}");
+    }
+    let text = match format {
+        ProgramFormat::Html => report::dashboard_html::render(&program),
+        ProgramFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&program).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    let written = match output {
+        Some(file) => write_file(file, &text, ColorWhen::Never),
+        None => emit(&text, ColorWhen::Never),
+    };
+    written.err().unwrap_or(ExitCode::Passed)
+}
+
+/// `qscan nudge`: the nudges to stdout, the state file read and rewritten.
+fn nudge(
+    source: &ProgramSource,
+    format: NudgeFormat,
+    state: Option<&std::path::Path>,
+    again: bool,
+) -> ExitCode {
+    use crate::program::nudge::{self, State};
+    let previous = match state.map(std::fs::read_to_string) {
+        None => State::default(),
+        Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => State::default(),
+        Some(Err(e)) => {
+            report_error(&Error::input(
+                format!("cannot read the nudge state: {e}"),
+                None,
+            ));
+            return ExitCode::Error;
+        }
+        Some(Ok(text)) => match serde_json::from_str(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                report_error(&Error::input(
+                    format!("the nudge state file is not one qscan wrote: {e}"),
+                    Some("remove it to nudge every team behind its goal once more"),
+                ));
+                return ExitCode::Error;
+            }
+        },
+    };
+    let program = match load_program(source) {
+        Ok(p) => p,
+        Err(e) => {
+            report_error(&e);
+            return ExitCode::Error;
+        }
+    };
+    for note in &program.notes {
+        eprintln!("qscan: note: {note}");
+    }
+    let (nudges, next) = nudge::nudges(&program, &previous, again);
+    let text = match format {
+        NudgeFormat::Markdown => report::nudge::markdown(&nudges),
+        NudgeFormat::Json => report::nudge::json(&nudges),
+    };
+    if let Err(code) = emit(&text, ColorWhen::Never) {
+        return code;
+    }
+    if let Some(file) = state {
+        let mut json = serde_json::to_string_pretty(&next).unwrap_or_default();
+        json.push('\n');
+        if let Err(code) = write_file(file, &json, ColorWhen::Never) {
+            return code;
+        }
+    }
+    ExitCode::Passed
 }
 
 /// `qscan trend`: the trend to stdout or `--output FILE`; exit 0 unless an

@@ -100,6 +100,13 @@ pub enum Note {
     NothingMeasured,
     /// Hotspots need file metrics, and the definition has none.
     HotspotsNeedFiles,
+    /// A goal names no group of the run (`by`: `owner` or `dir`); the team
+    /// and the nearest group's name are escaped for output.
+    GoalNoTeam {
+        team: String,
+        nearest: Option<String>,
+        by: String,
+    },
     /// The worklists rank files by offender count alone: no history was
     /// read (`history_metric`: the definition has one, and it was skipped).
     WorklistByCount { history_metric: bool },
@@ -437,6 +444,17 @@ impl fmt::Display for Note {
                 f,
                 "cannot read {location} ({error}): every path counts as {UNOWNED}"
             ),
+            Note::GoalNoTeam { team, nearest, by } => {
+                write!(
+                    f,
+                    "the goal of `{team}` names no {} with measured files (--by {by})",
+                    if by == "owner" { "CODEOWNERS team" } else { "folder" }
+                )?;
+                match nearest {
+                    Some(n) => write!(f, "; did you mean `{n}`?"),
+                    None => Ok(()),
+                }
+            }
             Note::NoCodeowners => write!(
                 f,
                 "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): every \

@@ -51,7 +51,7 @@ pub struct Options {
 }
 
 /// Why coverage and external metrics are left out at past points.
-const NOT_CURRENT: &str = "reads a file of the working tree (a coverage report or another tool's \
+pub const NOT_CURRENT: &str = "reads a file of the working tree (a coverage report or another tool's \
                            JSON), which describes today's code, not this revision";
 
 pub fn run(opts: &Options) -> Result<Trend, Error> {
@@ -172,7 +172,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
 
 /// The newest commit of the line (HEAD, or `[history] branch`) and the
 /// line's name.
-fn start(odb: &Odb, def: &Definition) -> Result<(Oid, String), Error> {
+pub fn start(odb: &Odb, def: &Definition) -> Result<(Oid, String), Error> {
     let repo = odb.repo();
     if let Some(branch) = &def.history.branch {
         return history::branch_commit(odb, branch)
@@ -208,14 +208,14 @@ fn start(odb: &Odb, def: &Definition) -> Result<(Oid, String), Error> {
 
 /// A commit of the first-parent line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct LineCommit {
-    id: Oid,
-    time: i64,
+pub struct LineCommit {
+    pub id: Oid,
+    pub time: i64,
 }
 
 /// The first-parent line from `start`, newest first, within `since` of the
 /// newest commit; and a note when the line is cut short.
-fn first_parent_line(
+pub fn first_parent_line(
     odb: &Odb,
     start: Oid,
     since: Option<i64>,
@@ -248,7 +248,7 @@ fn first_parent_line(
 }
 
 /// The points `pick` takes from the line (given newest first), oldest first.
-fn pick(line: &[LineCommit], pick: Pick) -> Vec<LineCommit> {
+pub fn pick(line: &[LineCommit], pick: Pick) -> Vec<LineCommit> {
     let n = line.len();
     let mut newest_first: Vec<LineCommit> = match pick {
         Pick::Every(every) => line.iter().step_by(every.max(1)).copied().collect(),

@@ -45,6 +45,8 @@ pub struct Definition {
     pub history: History,
     pub gate: Gate,
     pub metrics: Vec<MetricDef>,
+    /// `[goals."TEAM"]`, in written order.
+    pub goals: Vec<crate::metrics::goals::Goal>,
 }
 
 #[derive(Debug, Clone)]
@@ -242,6 +244,25 @@ fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
             "scan" => raw.scan = table(text, value, problems),
             "history" => raw.history = table(text, value, problems),
             "gate" => raw.gate = table(text, value, problems),
+            "goals" => match value.into_inner() {
+                toml::de::DeValue::Table(goals) => {
+                    for (team, goal) in goals {
+                        let span = team.span();
+                        let team = Spanned::new(span, team.into_inner().into_owned());
+                        if let Some(goal) = table(text, goal, problems) {
+                            raw.goals.push((team, goal));
+                        }
+                    }
+                }
+                other => problems.push(problem(
+                    text,
+                    key.span(),
+                    format!(
+                        "`goals` must be a table of teams, like [goals.\"@org/team\"], found {}",
+                        other.type_str()
+                    ),
+                )),
+            },
             "metrics" => match value.into_inner() {
                 toml::de::DeValue::Table(metrics) => {
                     for (name, metric) in metrics {
@@ -269,7 +290,7 @@ fn read_raw(text: &str, problems: &mut Vec<Problem>) -> Option<raw::RawConfig> {
                 text,
                 key.span(),
                 format!(
-                    "unknown field `{}`, expected one of `scan`, `history`, `gate`, `metrics`",
+                    "unknown field `{}`, expected one of `scan`, `history`, `gate`, `metrics`, `goals`",
                     token(other)
                 ),
             )),
@@ -669,6 +690,11 @@ impl Validator<'_> {
         if metrics.len() == tables {
             self.weights(&metrics, &weight_spans);
         }
+        let goals = raw
+            .goals
+            .into_iter()
+            .filter_map(|(team, goal)| self.goal(team, goal, &metrics, tables))
+            .collect();
         Definition {
             origin,
             scan: Scan {
@@ -688,7 +714,98 @@ impl Validator<'_> {
                 no_regression: gate.no_regression.is_some_and(|v| *v.get_ref()),
             },
             metrics,
+            goals,
         }
+    }
+
+    /// `[goals."TEAM"]`: a target score and/or per-metric targets, and a
+    /// date. Per-metric targets name metrics of the definition (checked
+    /// only when every metric table was read, so a broken one does not
+    /// also make its goals unknown).
+    fn goal(
+        &mut self,
+        team: Spanned<String>,
+        raw: raw::RawGoal,
+        metrics: &[MetricDef],
+        tables: usize,
+    ) -> Option<crate::metrics::goals::Goal> {
+        let span = team.span();
+        let team = team.into_inner();
+        // A goal whose targets were all refused is not also told it has none.
+        let problems_before = self.problems.len();
+        if team.trim().is_empty() || team.chars().any(char::is_control) {
+            self.error(
+                span.clone(),
+                "a goal's team is a CODEOWNERS team like \"@org/team\" or a folder",
+            );
+        }
+        let score = raw.score.and_then(|v| self.percent(v, "score"));
+        let mut targets = Vec::new();
+        for (name, v) in raw.metrics.map(Spanned::into_inner).unwrap_or_default() {
+            let known = metrics.iter().any(|m| m.name == name);
+            if !known && metrics.len() == tables {
+                let names: Vec<&str> = metrics.iter().map(|m| m.name.as_str()).collect();
+                self.error(
+                    v.span(),
+                    format!(
+                        "the goal of `{}` names `{}`, which is no metric of this definition{}",
+                        token(&team),
+                        token(&name),
+                        did_you_mean(&name, &names)
+                    ),
+                );
+                continue;
+            }
+            if let Some(x) = self.percent(v, &name) {
+                targets.push((name, x));
+            }
+        }
+        let Some(by) = raw.by else {
+            self.error(
+                span,
+                format!(
+                    "the goal of `{}` needs a date: by = \"YYYY-MM-DD\"",
+                    token(&team)
+                ),
+            );
+            return None;
+        };
+        let by_span = by.span();
+        let text = match by.into_inner() {
+            toml::Value::String(s) => s,
+            toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+            other => format!("{other}"),
+        };
+        let Some(by_seconds) = crate::metrics::goals::end_of_day(&text) else {
+            self.error(
+                by_span,
+                format!(
+                    "by is a calendar date like \"2027-03-31\", found `{}`",
+                    token(&text)
+                ),
+            );
+            return None;
+        };
+        if score.is_none() && targets.is_empty() {
+            if self.problems.len() == problems_before {
+                self.error(
+                    span,
+                    format!(
+                        "the goal of `{}` sets no target: give score = N or [goals.\"{}\".metrics]",
+                        token(&team),
+                        token(&team)
+                    ),
+                );
+            }
+            return None;
+        }
+        Some(crate::metrics::goals::Goal {
+            team,
+            score,
+            metrics: targets,
+            by: text,
+            by_seconds,
+        })
     }
 
     /// `[scan.roles]`: each key a role, each value globs.
@@ -994,6 +1111,58 @@ mod tests {
     }
 
     #[test]
+    fn goals_per_team_with_a_date() {
+        let text = "[metrics.typed]\nkind = \"typed\"\n[metrics.tests]\nkind = \"test-association\"\n\
+                    [goals.\"@acme/payments\"]\nscore = 80\nby = \"2027-03-31\"\n\
+                    [goals.\"@acme/payments\".metrics]\ntyped = 70\n\
+                    [goals.\"src/api\"]\nby = 2027-06-30\nmetrics = { tests = 50.5 }\n";
+        let def = parse(text, "q.toml", Origin::BuiltIn).unwrap();
+        assert_eq!(def.goals.len(), 2);
+        let g = &def.goals[0];
+        assert_eq!(
+            (g.team.as_str(), g.score, g.by.as_str()),
+            ("@acme/payments", Some(80.0), "2027-03-31")
+        );
+        assert_eq!(g.metrics, [("typed".to_string(), 70.0)]);
+        assert_eq!(g.by_seconds, 1_806_537_599);
+        // A TOML date works as well as a string.
+        assert_eq!(def.goals[1].by, "2027-06-30");
+        assert_eq!(def.goals[1].score, None);
+    }
+
+    #[test]
+    fn goal_problems_point_at_their_key() {
+        let base = "[metrics.typed]\nkind = \"typed\"\n";
+        let e = err(&format!("{base}[goals.\"@a/b\"]\nscore = 80\n"));
+        assert!(e.contains("needs a date: by = \"YYYY-MM-DD\""), "{e}");
+        let e = err(&format!(
+            "{base}[goals.\"@a/b\"]\nscore = 80\nby = \"next spring\"\n"
+        ));
+        assert!(e.contains("5:6") && e.contains("calendar date"), "{e}");
+        let e = err(&format!(
+            "{base}[goals.\"@a/b\"]\nscore = 180\nby = \"2027-02-30\"\n"
+        ));
+        assert!(e.contains("score is a percentage"), "{e}");
+        assert!(e.contains("found `2027-02-30`"), "{e}");
+        let e = err(&format!("{base}[goals.\"@a/b\"]\nby = \"2027-01-01\"\n"));
+        assert!(e.contains("sets no target"), "{e}");
+        let e = err(&format!(
+            "{base}[goals.\"@a/b\"]\nby = \"2027-01-01\"\nmetrics = {{ typd = 3 }}\n"
+        ));
+        assert!(
+            e.contains("names `typd`, which is no metric") && e.contains("`typed`"),
+            "{e}"
+        );
+        assert!(!e.contains("sets no target"), "{e}");
+        let e = err(&format!(
+            "{base}[goals.\"@a/b\"]\nby = \"2027-01-01\"\nscore = 1\ntarget = 3\n"
+        ));
+        assert!(e.contains("unknown field `target`"), "{e}");
+        let e = err(&format!("goals = 3\n{base}"));
+        assert!(e.contains("`goals` must be a table of teams"), "{e}");
+    }
+
+    #[test]
     fn default_definition_is_valid() {
         let def = parse(DEFAULT_TOML, "default", Origin::BuiltIn).unwrap();
         assert!(!def.metrics.is_empty());
@@ -1197,7 +1366,7 @@ mod tests {
                 "q.toml:6:7: min is a percentage from 0 to 100, found 150",
                 "q.toml:8:11: invalid type: string \"docs\", expected an array",
                 "q.toml:10:13: min_score is a percentage from 0 to 100, found -1",
-                "q.toml:11:2: unknown field `nope`, expected one of `scan`, `history`, `gate`, `metrics`",
+                "q.toml:11:2: unknown field `nope`, expected one of `scan`, `history`, `gate`, `metrics`, `goals`",
             ],
             "{e}"
         );

@@ -19,6 +19,9 @@ pub struct RawConfig {
     pub gate: Option<RawGate>,
     #[serde(default)]
     pub metrics: IndexMap<String, Spanned<RawMetric>>,
+    /// `[goals."TEAM"]`, with the span of each team's key.
+    #[serde(skip)]
+    pub goals: Vec<(Spanned<String>, RawGoal)>,
     /// Per metric, the keys whose values were of the wrong type (already
     /// reported) and left out: not to be reported as missing as well.
     #[serde(skip)]
@@ -49,6 +52,16 @@ pub struct RawHistory {
 pub struct RawGate {
     pub min_score: S<f64>,
     pub no_regression: S<bool>,
+}
+
+/// A team's goal (README "Goals and the program dashboard").
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGoal {
+    pub score: S<f64>,
+    /// A date: the string "YYYY-MM-DD" or a TOML date.
+    pub by: S<toml::Value>,
+    pub metrics: S<IndexMap<String, Spanned<f64>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -123,6 +123,30 @@ pub fn schema() -> Value {
                     }
                 }
             },
+            "goals": {
+                "type": "object",
+                "description": "Targets per team (README \"Goals and the program dashboard\"): the table's name is a CODEOWNERS team (\"@org/team\") or a folder, for `--by owner` / `--by dir`, `qscan dashboard` and `qscan nudge`.",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["by"],
+                    "properties": {
+                        "score": {
+                            "type": "number", "minimum": 0, "maximum": 100,
+                            "description": "The team's score to reach."
+                        },
+                        "by": {
+                            "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                            "description": "The date to reach it by, \"YYYY-MM-DD\"."
+                        },
+                        "metrics": {
+                            "type": "object",
+                            "description": "Values to reach per metric, by metric name.",
+                            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100}
+                        }
+                    }
+                }
+            },
             "metrics": {
                 "type": "object",
                 "description": "The metrics, one table each; the table's name is the metric's name.",

@@ -13,18 +13,31 @@ pub const PACE_DAYS: i64 = 90;
 const DAY: i64 = 86_400;
 
 /// A team's target, as `[goals."NAME"]` writes it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Goal {
     /// The group it is for: a CODEOWNERS team (`@org/team`) or a folder.
     pub team: String,
     /// The team's score to reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Values to reach per metric, by metric name, in written order.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_table")]
     pub metrics: Vec<(String, f64)>,
     /// The date, `YYYY-MM-DD`, as written.
     pub by: String,
     /// The end of that day (UTC), seconds since the epoch.
+    #[serde(skip)]
     pub by_seconds: i64,
+}
+
+/// Per-metric targets as a JSON object, in written order.
+fn as_table<S: serde::Serializer>(targets: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(targets.len()))?;
+    for (name, target) in targets {
+        map.serialize_entry(name, target)?;
+    }
+    map.end()
 }
 
 /// Where a team stands against a goal.

@@ -82,6 +82,9 @@ pub struct Group {
     pub score: f64,
     /// The metrics with units in the group, in the definition's order.
     pub metrics: Vec<GroupMetric>,
+    /// Its progress on its goal (`[goals."NAME"]`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<super::goals::Progress>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,6 +197,7 @@ pub fn groups(
                     round1(sum / weights)
                 },
                 metrics: metrics.into_iter().map(|(m, _)| m).collect(),
+                progress: None,
             }
         })
         .filter(|g| !g.metrics.is_empty())

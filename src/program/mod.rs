@@ -8,6 +8,10 @@
 //! dashboard page and the nudges render; it is a pure function of the
 //! samples, the definition's metrics and the goals.
 
+pub mod from;
+pub mod git;
+pub mod nudge;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +41,16 @@ pub struct TeamWork {
     pub team: String,
     pub metric: String,
     pub files: Vec<WorkFile>,
+}
+
+/// A past commit of a report's pace (README "The JSON report"): its
+/// numbers overall and per group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PacePoint {
+    pub commit: String,
+    pub time: String,
+    pub metrics: Vec<Count>,
+    pub groups: Vec<TeamCount>,
 }
 
 /// One repository measured at one commit.
@@ -219,20 +233,11 @@ pub struct Setup {
 pub fn build(samples: &[Sample], setup: Setup) -> Program {
     let mut samples: Vec<&Sample> = samples.iter().collect();
     samples.sort_by(|a, b| (a.seconds, &a.repository).cmp(&(b.seconds, &b.repository)));
-    // One sample per repository and time: the last given wins.
+    // One sample per repository and time: the first given wins.
     samples.dedup_by(|b, a| a.seconds == b.seconds && a.repository == b.repository);
     let times: BTreeSet<i64> = samples.iter().map(|s| s.seconds).collect();
-    let weights: HashMap<&str, f64> = setup
-        .metrics
-        .iter()
-        .map(|m| (m.name.as_str(), m.weight))
-        .collect();
-    let order: HashMap<&str, usize> = setup
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.name.as_str(), i))
-        .collect();
+    let weights = weights(&setup.metrics);
+    let order = order(&setup.metrics);
 
     let mut points = Vec::new();
     // team → its points
@@ -276,16 +281,7 @@ pub fn build(samples: &[Sample], setup: Setup) -> Program {
                 .cloned()
                 .unwrap_or_else(|| point(now, Vec::new(), &weights, &order));
             let goal = setup.goals.iter().find(|g| g.team == name);
-            let score_series: Vec<(i64, f64)> =
-                series.iter().map(|p| (p.seconds, p.score)).collect();
-            let progress = goal.and_then(|g| {
-                goals::progress(g, &score_series, |metric| {
-                    series
-                        .iter()
-                        .filter_map(|p| p.value(metric).map(|v| (p.seconds, v.value)))
-                        .collect()
-                })
-            });
+            let progress = goal.and_then(|g| team_progress(g, &series, &weights));
             let mover = mover(&series, now);
             let worklist = worklist(&newest, &name, &order);
             let moves = moves(&newest, &name, &current, &weights, &order, several);
@@ -328,6 +324,71 @@ pub fn build(samples: &[Sample], setup: Setup) -> Program {
     }
 }
 
+/// A team's progress on its goal from its points, oldest first. The score's
+/// pace is drawn through the score of the metrics measured at every point
+/// of the pace window (a metric measured only now, such as a coverage
+/// report read from the working tree, would otherwise read as a jump),
+/// carried to the team's actual score now.
+pub(crate) fn team_progress(
+    goal: &Goal,
+    series: &[Point],
+    weights: &HashMap<&str, f64>,
+) -> Option<Progress> {
+    let last = series.last()?;
+    let window: Vec<&Point> = series
+        .iter()
+        .filter(|p| p.seconds >= last.seconds - PACE_DAYS * 86_400)
+        .collect();
+    let common: Vec<&str> = last
+        .metrics
+        .iter()
+        .map(|v| v.name.as_str())
+        .filter(|name| window.iter().all(|p| p.value(name).is_some()))
+        .collect();
+    let score_of = |p: &Point| -> f64 {
+        let (s, w) = common.iter().fold((0.0, 0.0), |(s, w), name| {
+            let weight = weights.get(name).copied().unwrap_or(1.0);
+            let value = p.value(name).map_or(0.0, |v| v.value);
+            (s + value * weight, w + weight)
+        });
+        if w == 0.0 { 100.0 } else { s / w }
+    };
+    let score_series: Vec<(i64, f64)> = if common.is_empty() {
+        vec![(last.seconds, last.score)]
+    } else {
+        let offset = last.score - score_of(last);
+        window
+            .iter()
+            .map(|p| (p.seconds, score_of(p) + offset))
+            .collect()
+    };
+    goals::progress(goal, &score_series, |metric| {
+        series
+            .iter()
+            .filter_map(|p| p.value(metric).map(|v| (p.seconds, v.value)))
+            .collect()
+    })
+}
+
+/// A note for each goal that names no group of `teams`, with the nearest
+/// name when one is close.
+pub fn unknown_goals<'a>(
+    goals: &[Goal],
+    teams: impl Iterator<Item = &'a str> + Clone,
+    by: &str,
+) -> Vec<crate::model::Note> {
+    use crate::discover::confine::escape;
+    goals
+        .iter()
+        .filter(|g| !teams.clone().any(|t| t == g.team))
+        .map(|g| crate::model::Note::GoalNoTeam {
+            team: escape(&g.team),
+            nearest: crate::text::nearest(&g.team, teams.clone()).map(escape),
+            by: by.to_string(),
+        })
+        .collect()
+}
+
 /// Counts summed per metric name.
 fn sum<'a>(counts: impl Iterator<Item = &'a Count>) -> Vec<Count> {
     let mut by: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
@@ -345,10 +406,27 @@ fn sum<'a>(counts: impl Iterator<Item = &'a Count>) -> Vec<Count> {
         .collect()
 }
 
+/// The weights of `metrics` by name.
+pub(crate) fn weights(metrics: &[MetricInfo]) -> HashMap<&str, f64> {
+    metrics
+        .iter()
+        .map(|m| (m.name.as_str(), m.weight))
+        .collect()
+}
+
+/// The position of each of `metrics` by name.
+pub(crate) fn order(metrics: &[MetricInfo]) -> HashMap<&str, usize> {
+    metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name.as_str(), i))
+        .collect()
+}
+
 /// A point of summed counts: values of the metrics with units, in the
 /// program's order (metrics it does not know are left out), and their
 /// weighted mean as the score.
-fn point(
+pub(crate) fn point(
     seconds: i64,
     counts: Vec<Count>,
     weights: &HashMap<&str, f64>,

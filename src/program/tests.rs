@@ -184,3 +184,52 @@ fn teams_without_units_now_are_history() {
     assert_eq!(names, ["@o/new"]);
     assert_eq!(p.title, "r");
 }
+
+#[test]
+fn goals_naming_no_team_are_noted_with_the_nearest() {
+    let goals = vec![
+        goal("@acme/paymnts", 80.0, 10),
+        goal("@acme/web", 80.0, 10),
+        goal("zzz\u{1b}[2J", 1.0, 1),
+    ];
+    let teams = ["@acme/payments", "@acme/web"];
+    let notes: Vec<String> = unknown_goals(&goals, teams.iter().copied(), "owner")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "the goal of `@acme/paymnts` names no CODEOWNERS team with measured files (--by owner); did you mean `@acme/payments`?",
+            "the goal of `zzz\\u{1b}[2J` names no CODEOWNERS team with measured files (--by owner)",
+        ]
+    );
+    let dir = unknown_goals(&[goal("src/ap", 1.0, 1)], ["src/api"].into_iter(), "dir");
+    assert_eq!(
+        dir[0].to_string(),
+        "the goal of `src/ap` names no folder with measured files (--by dir); did you mean `src/api`?"
+    );
+}
+
+#[test]
+fn the_score_pace_ignores_metrics_measured_only_now() {
+    // typed climbs; coverage appears only at the newest point, far lower.
+    let mut samples: Vec<Sample> = (0..3)
+        .map(|i| {
+            sample(
+                "r",
+                i * 10,
+                vec![team("@o/x", &[("typed", 5 + i as u64, 10)])],
+            )
+        })
+        .collect();
+    samples[2].teams[0].metrics.push(count("tests", 0, 10));
+    // 20 days left at +1 a day: 66.7 by the date.
+    let p = build(&samples, setup(vec![goal("@o/x", 60.0, 40)]));
+    let progress = p.teams[0].progress.as_ref().map(|g| g.score.clone());
+    let pace = progress.flatten().unwrap_or_else(|| panic!("no pace"));
+    // Now (70 × 2 + 0) / 3 = 46.7; typed alone climbs 1 point a day: +30 a month.
+    assert_eq!(pace.current, 46.7);
+    assert_eq!(pace.per_month, 30.0);
+    assert_eq!(pace.track, Track::OnTrack);
+}

@@ -295,16 +295,26 @@ fn group_table(out: &mut String, metrics: &[MetricResult], groups: &[Group], by:
         return;
     }
     let names = super::group_columns(metrics, groups);
+    let goals = groups.iter().any(|g| g.progress.is_some());
     let _ = write!(out, "| {} | score |", by.name());
+    if goals {
+        out.push_str(" goal | pace |");
+    }
     for n in &names {
         let _ = write!(out, " {} |", cell(&text(n)));
     }
     out.push_str("\n|---|---:|");
+    if goals {
+        out.push_str("---|---|");
+    }
     out.push_str(&"---:|".repeat(names.len()));
     out.push('\n');
     for g in groups {
         // A code span: a bare @org/team in a comment would notify the team.
         let _ = write!(out, "| {} | {:.1} |", cell(&code(&g.name)), g.score);
+        if let Some((goal, pace)) = super::goal_cells(groups, g) {
+            let _ = write!(out, " {goal} | {pace} |");
+        }
         for n in &names {
             match g.metrics.iter().find(|m| m.name == *n) {
                 Some(m) => {

@@ -4,6 +4,7 @@
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod nudge;
 pub mod sarif;
 pub mod text;
 pub mod trend_html;
@@ -25,8 +26,16 @@ use crate::text::plural;
 pub struct Report {
     pub version: String,
     pub root: String,
+    /// The repository's name: its folder's, or `QSCAN_REPOSITORY` (README
+    /// "Many repositories, one program").
+    pub repository: String,
     /// The commit scanned, or None for the working tree and the index.
     pub revision: Option<String>,
+    /// The commit measured: the revision, or HEAD for the working tree and
+    /// the index (None outside git and before the first commit).
+    pub commit: Option<String>,
+    /// That commit's time (when it landed), RFC 3339.
+    pub time: Option<String>,
     /// What was scanned: "working tree", "index" (`--staged`) or "revision".
     pub snapshot: String,
     /// The quality definition used: a path, or "built-in default".
@@ -54,6 +63,14 @@ pub struct Report {
     /// How the groups were made (each group also says `by`).
     #[serde(skip)]
     pub by: Option<By>,
+    /// The definition's team goals (`[goals."TEAM"]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<crate::metrics::goals::Goal>,
+    /// With `--by` and goals: the past commits the goals' pace is drawn
+    /// through, oldest first, each with its numbers per metric and group
+    /// (the newest point is this report's own).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pace: Vec<crate::program::PacePoint>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -179,6 +196,32 @@ pub struct TrendValue {
     /// is out of the point's score and a gap in its chart).
     #[serde(flatten)]
     pub status: crate::model::Status,
+}
+
+/// `--by` with goals: a group's goal (`80 by 2027-03-31`) and where its
+/// pace leads (`behind → 66.4`), or None when no group has a goal.
+pub fn goal_cells(groups: &[Group], g: &Group) -> Option<(String, String)> {
+    if groups.iter().all(|g| g.progress.is_none()) {
+        return None;
+    }
+    let Some(p) = &g.progress else {
+        return Some(("–".to_string(), "no goal".to_string()));
+    };
+    let goal = match &p.score {
+        Some(s) => format!("{} by {}", s.target, p.by),
+        None => format!("{} by {}", plural(p.metrics.len() as u64, "metric"), p.by),
+    };
+    // The target that decides the track: the worst one.
+    let decisive = p
+        .score
+        .iter()
+        .chain(p.metrics.iter().map(|m| &m.pace))
+        .find(|pace| pace.track == p.track);
+    let track = match (p.track, decisive) {
+        (crate::metrics::goals::Track::Met, _) | (_, None) => p.track.label().to_string(),
+        (t, Some(pace)) => format!("{} → {:.1}", t.label(), pace.projected),
+    };
+    Some((goal, track))
 }
 
 /// Output formats of `qscan trend`.
@@ -451,7 +494,12 @@ pub(crate) mod tests {
         Report {
             version: "0.1.0".into(),
             root: "/abs/repo".into(),
+            repository: "repo".into(),
             revision: None,
+            commit: None,
+            time: None,
+            goals: Vec::new(),
+            pace: Vec::new(),
             snapshot: "working tree".into(),
             definition: "/abs/repo/quality.toml".into(),
             score: 70.3,

@@ -432,12 +432,19 @@ fn group_table(out: &mut String, metrics: &[MetricResult], groups: &[Group], by:
         return;
     }
     let names = super::group_columns(metrics, groups);
+    let goals = groups.iter().any(|g| g.progress.is_some());
     let mut header = vec![format!("by {}", by.label()), "score".to_string()];
+    if goals {
+        header.extend(["goal".to_string(), "pace".to_string()]);
+    }
     header.extend(names.iter().map(|n| escape(n)));
     let rows: Vec<Vec<String>> = groups
         .iter()
         .map(|g| {
             let mut row = vec![escape(&g.name), format!("{:.1}", g.score)];
+            if let Some((goal, pace)) = super::goal_cells(groups, g) {
+                row.extend([goal, pace]);
+            }
             row.extend(names.iter().map(|n| {
                 g.metrics
                     .iter()
@@ -463,7 +470,8 @@ fn group_table(out: &mut String, metrics: &[MetricResult], groups: &[Group], by:
             .enumerate()
             .map(|(i, (cell, w))| {
                 let pad = " ".repeat(w.saturating_sub(cell.chars().count()));
-                if i == 0 {
+                // The group's name, and its goal and pace, read as words.
+                if i == 0 || (goals && (i == 2 || i == 3)) {
                     format!("{cell}{pad}")
                 } else {
                     format!("{pad}{cell}")

@@ -245,9 +245,15 @@ pub(super) fn report(p: Parts) -> Report {
             })
         })
         .collect();
+    let commit = measured_commit(p.place, p.current);
     Report {
         version: env!("CARGO_PKG_VERSION").to_string(),
         root: p.place.root.display().to_string(),
+        repository: repository_name(p.place),
+        commit: commit.map(|(id, _)| id.to_string()),
+        time: commit.map(|(_, time)| crate::text::rfc3339(time)),
+        goals: p.def.goals.clone(),
+        pace: Vec::new(),
         revision: match p.current {
             Snap::Commit(id) => Some(id.to_string()),
             _ => None,
@@ -287,6 +293,33 @@ pub(super) fn report(p: Parts) -> Report {
         groups: p.groups,
         by: p.req.by,
     }
+}
+
+/// The repository's name in reports: `QSCAN_REPOSITORY` when set (to tell
+/// apart two repositories whose folders share a name), else the root
+/// folder's name.
+pub fn repository_name(place: &Place) -> String {
+    if let Some(name) = std::env::var_os("QSCAN_REPOSITORY").filter(|v| !v.is_empty()) {
+        return name.to_string_lossy().into_owned();
+    }
+    place
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| place.root.display().to_string())
+}
+
+/// The commit a snapshot stands for and its committer time: the revision,
+/// or HEAD for the working tree and the index.
+fn measured_commit(place: &Place, current: &Snap) -> Option<(git2::Oid, i64)> {
+    let repo = place.repo.as_ref()?;
+    let odb = crate::odb::Odb::new(repo).ok()?;
+    let id = match current {
+        Snap::Commit(id) => *id,
+        _ => odb.head_commit().ok()??,
+    };
+    let commit = odb.commit(id).ok()?;
+    Some((id, commit.committer().when().seconds()))
 }
 
 fn history_report(h: &HistoryFacts) -> HistoryReport {

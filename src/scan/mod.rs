@@ -24,8 +24,9 @@ use crate::error::Error;
 use crate::metrics;
 use crate::report::Report;
 
+pub use assemble::repository_name;
+pub use measure::{Grouped, Session, trace};
 use measure::{Measured, measure, query_jobs};
-pub use measure::{Session, trace};
 use place::bare_refused;
 pub use place::{Place, bare_definition, locate, locate_commits};
 pub use request::{Request, Target};
@@ -35,13 +36,25 @@ use snapshot::{list_files, path_rules, resolve};
 pub use crate::analyze::FILES_PARSED;
 
 pub fn run(req: &Request) -> Result<Report, Error> {
+    run_then(req, |_, _, _| Ok(()))
+}
+
+/// [`run`], then `then` on the finished report with the place and the
+/// definition it was made with (the goals' pace is added that way, by a
+/// stage above this one).
+pub fn run_then(
+    req: &Request,
+    then: impl FnOnce(&Place, &Definition, &mut Report) -> Result<(), Error>,
+) -> Result<Report, Error> {
     let place = locate_commits(&req.path)?;
     let def = match (&req.target, place.bare) {
         (Target::Revision(rev), true) => bare_definition(&place, rev, req.config.as_deref())?,
         (_, true) => return Err(bare_refused(&place)),
         _ => config::load(&place.root, req.config.as_deref())?,
     };
-    scan_request(&place, &def, req)
+    let mut report = scan_request(&place, &def, req)?;
+    then(&place, &def, &mut report)?;
+    Ok(report)
 }
 
 /// Discovers and analyzes every source file, without evaluating metrics.

@@ -32,6 +32,7 @@ mod kinds_query;
 mod kinds_rule;
 mod mypy_agreement;
 mod onboarding;
+mod program;
 mod roles;
 mod schema;
 mod trend;
