@@ -1,6 +1,7 @@
 //! Reports: the result of a run as one serializable value, and one renderer
 //! per output format. Renderers are pure functions of the report.
 
+pub mod dashboard_html;
 pub mod github;
 pub mod json;
 pub mod markdown;

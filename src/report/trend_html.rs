@@ -17,7 +17,7 @@ const RIGHT: f64 = 540.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 206.0;
 
-const STYLE: &str = "\
+pub(super) const STYLE: &str = "\
 :root { --ink: #1f2328; --muted: #656d76; --grid: #d8dee4; --line: #0969da; --min: #cf222e; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: var(--ink);
@@ -76,38 +76,44 @@ pub fn render(t: &Trend) -> String {
     );
 
     out.push_str("<section class=\"charts\">\n");
-    let scores: Vec<Option<(f64, String)>> = t
+    // Each dot's tooltip: the commit, its date and the numbers.
+    let dot = |p: &TrendPoint, value: f64, numbers: String| -> Dot {
+        let tip = format!("{} {}: {numbers}", short_id(&p.revision), date(&p.time));
+        (p.seconds, Some((value, tip)))
+    };
+    let scores: Vec<Dot> = t
         .points
         .iter()
-        .map(|p| Some((p.score, format!("score {:.1}", p.score))))
+        .map(|p| dot(p, p.score, format!("score {:.1}", p.score)))
         .collect();
     let min_score = t.min_score.map(|m| format!("min score {m}"));
     chart(
         &mut out,
         ("score", "", "score"),
         "the weighted mean of the metrics",
-        &t.points,
         &scores,
         t.min_score.zip(min_score),
     );
     for (i, m) in t.metrics.iter().enumerate() {
-        let values: Vec<Option<(f64, String)>> = t
+        let values: Vec<Dot> = t
             .points
             .iter()
-            .map(|p| {
-                let v = p.metrics.get(i).filter(|v| v.status.is_measured())?;
-                Some((
-                    v.value,
-                    format!("{:.1}% ({}/{} {})", v.value, v.compliant, v.total, m.unit),
-                ))
-            })
+            .map(
+                |p| match p.metrics.get(i).filter(|v| v.status.is_measured()) {
+                    Some(v) => dot(
+                        p,
+                        v.value,
+                        format!("{:.1}% ({}/{} {})", v.value, v.compliant, v.total, m.unit),
+                    ),
+                    None => (p.seconds, None),
+                },
+            )
             .collect();
         let about = format!("{}, share of {} units compliant", m.kind, m.unit);
         chart(
             &mut out,
             (&m.name, "%", "compliant (%)"),
             &about,
-            &t.points,
             &values,
             m.min.map(|min| (min, format!("min {min}%"))),
         );
@@ -135,18 +141,23 @@ fn repository_name(root: &str) -> &str {
         .unwrap_or(root)
 }
 
-/// One line chart: values in percent (None where not measured, which breaks
-/// the line), each with its tooltip; dates along the bottom. `title` is the
-/// chart's name, the values' suffix in the caption and the value axis' name.
-fn chart(
+/// One point of a chart: its time (seconds since the epoch) and, where it
+/// was measured, its value in percent with its tooltip; None breaks the line.
+pub(super) type Dot = (i64, Option<(f64, String)>);
+
+/// One line chart of `dots`, oldest first; dates along the bottom. `title`
+/// is the chart's name, the values' suffix in the caption and the value
+/// axis' name. Shared by the trend page and the dashboard.
+pub(super) fn chart(
     out: &mut String,
     (title, suffix, axis): (&str, &str, &str),
     about: &str,
-    points: &[TrendPoint],
-    values: &[Option<(f64, String)>],
+    dots: &[Dot],
     min: Option<(f64, String)>,
 ) {
-    let measured: Vec<f64> = values.iter().flatten().map(|(v, _)| *v).collect();
+    let seconds: Vec<i64> = dots.iter().map(|(s, _)| *s).collect();
+    let values: Vec<&Option<(f64, String)>> = dots.iter().map(|(_, v)| v).collect();
+    let measured: Vec<f64> = values.iter().copied().flatten().map(|(v, _)| *v).collect();
     let change = match (measured.first(), measured.last()) {
         (Some(first), Some(last)) if measured.len() > 1 => {
             format!(" — {last:.1}{suffix} now, {first:.1}{suffix} at the first point")
@@ -184,12 +195,12 @@ fn chart(
         esc(axis)
     );
     // The time axis: commit dates.
-    let xs = x_positions(points);
+    let xs = x_positions(&seconds);
     let _ = writeln!(
         out,
         "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{BOTTOM}\" x2=\"{RIGHT}\" y2=\"{BOTTOM}\"/>"
     );
-    for (x, label, anchor) in time_ticks(points) {
+    for (x, label, anchor) in time_ticks(&seconds) {
         let _ = writeln!(
             out,
             "<line class=\"axis\" x1=\"{x:.1}\" y1=\"{BOTTOM}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
@@ -219,7 +230,7 @@ fn chart(
     // The line, broken where the metric was not measured.
     let mut path = String::new();
     let mut pen_down = false;
-    for (x, v) in xs.iter().zip(values) {
+    for (x, v) in xs.iter().zip(&values) {
         match v {
             Some((v, _)) => {
                 let _ = write!(
@@ -236,17 +247,15 @@ fn chart(
     if !path.is_empty() {
         let _ = writeln!(out, "<path class=\"series\" d=\"{}\"/>", path.trim_end());
     }
-    for ((x, v), p) in xs.iter().zip(values).zip(points) {
+    for (x, v) in xs.iter().zip(&values) {
         if let Some((v, tip)) = v {
             // A point below the minimum is marked: it would have failed the gate.
             let below = floor.is_some_and(|m| *v < m);
             let _ = writeln!(
                 out,
-                "<circle class=\"dot{}\" cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\"><title>{} {}: {}{}</title></circle>",
+                "<circle class=\"dot{}\" cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3.5\"><title>{}{}</title></circle>",
                 if below { " below" } else { "" },
                 y_of(*v),
-                short_id(&p.revision),
-                date(&p.time),
                 esc(tip),
                 if below { " — below the minimum" } else { "" }
             );
@@ -259,24 +268,25 @@ fn y_of(pct: f64) -> f64 {
     BOTTOM - pct.clamp(0.0, 100.0) / 100.0 * (BOTTOM - TOP)
 }
 
-/// The first and last point's times; the span is at least one second.
-fn time_range(points: &[TrendPoint]) -> Option<(i64, i64)> {
-    let first = points.first()?.seconds;
-    let last = points.iter().map(|p| p.seconds).max()?.max(first);
+/// The first and last point's times (seconds); the last is never before
+/// the first.
+pub(super) fn time_range(seconds: &[i64]) -> Option<(i64, i64)> {
+    let first = *seconds.first()?;
+    let last = seconds.iter().copied().max()?.max(first);
     Some((first, last))
 }
 
 /// Each point's x: by commit time, never left of the point before (a commit
 /// can carry an older date than its parent).
-fn x_positions(points: &[TrendPoint]) -> Vec<f64> {
-    let Some((first, last)) = time_range(points) else {
+fn x_positions(seconds: &[i64]) -> Vec<f64> {
+    let Some((first, last)) = time_range(seconds) else {
         return Vec::new();
     };
     let mut at = first;
-    points
+    seconds
         .iter()
-        .map(|p| {
-            at = at.max(p.seconds);
+        .map(|&s| {
+            at = at.max(s);
             x_of(at, first, last)
         })
         .collect()
@@ -291,8 +301,8 @@ fn x_of(secs: i64, first: i64, last: i64) -> f64 {
 }
 
 /// Up to five evenly spaced dates along the time axis: (x, label, anchor).
-fn time_ticks(points: &[TrendPoint]) -> Vec<(f64, String, &'static str)> {
-    let Some((first, last)) = time_range(points) else {
+fn time_ticks(seconds: &[i64]) -> Vec<(f64, String, &'static str)> {
+    let Some((first, last)) = time_range(seconds) else {
         return Vec::new();
     };
     let label = |secs: i64| time_label(&super::rfc3339(secs), last - first < 4 * 86_400);
@@ -313,7 +323,8 @@ fn time_ticks(points: &[TrendPoint]) -> Vec<(f64, String, &'static str)> {
 }
 
 fn table(out: &mut String, t: &Trend) {
-    let hours = time_range(&t.points).is_some_and(|(first, last)| last - first < 4 * 86_400);
+    let seconds: Vec<i64> = t.points.iter().map(|p| p.seconds).collect();
+    let hours = time_range(&seconds).is_some_and(|(first, last)| last - first < 4 * 86_400);
     out.push_str("<h2>Data</h2>\n<table>\n<thead><tr><th>revision</th><th>date</th><th>score</th>");
     for m in &t.metrics {
         let _ = write!(out, "<th>{}</th>", esc(&m.name));
@@ -401,7 +412,7 @@ fn moved_most(before: &TrendPoint, now: &TrendPoint) -> String {
         .join(", ")
 }
 
-fn time_label(time: &str, hours: bool) -> String {
+pub(super) fn time_label(time: &str, hours: bool) -> String {
     if hours {
         time.get(..16).unwrap_or(time).replace('T', " ")
     } else {
@@ -410,12 +421,12 @@ fn time_label(time: &str, hours: bool) -> String {
 }
 
 /// `2024-01-31` of an RFC 3339 time.
-fn date(time: &str) -> &str {
+pub(super) fn date(time: &str) -> &str {
     time.get(..10).unwrap_or(time)
 }
 
 /// Escapes text for HTML content and attribute values.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
