@@ -317,9 +317,22 @@ fn the_dashboard_page_has_the_three_views() {
         !html.contains("http://") && !html.contains("https://"),
         "nothing fetched"
     );
-    assert!(html.contains("1 of 2 teams with a goal on track"), "{html}");
-    for team in ["@o/up", "@o/flat"] {
-        assert!(html.contains(team), "{team}");
-    }
-    assert!(html.contains("flat/b.py"), "the team's work");
+    assert!(
+        html.contains("<strong>1 of 2</strong> teams with a goal on track"),
+        "{html}"
+    );
+    // The three zoom levels, in order: the program, the leaders' table, the teams.
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    assert!(at("<h2 id=\"program\">") < at("<h2 id=\"teams\">"));
+    // Behind first: @o/flat's row, then @o/up's, each linking to its section.
+    let flat_row = at("<a href=\"#team-o-flat\">@o/flat</a>");
+    let up_row = at("<a href=\"#team-o-up\">@o/up</a>");
+    assert!(flat_row < up_row);
+    assert!(up_row < at("id=\"team-o-flat\""));
+    assert!(at("id=\"team-o-flat\"") < at("id=\"team-o-up\""));
+    // The team's own work: the file that would move its score most.
+    let flat_section = &html[at("id=\"team-o-flat\"")..at("id=\"team-o-up\"")];
+    assert!(flat_section.contains("flat/b.py"), "{flat_section}");
+    assert!(!flat_section.contains("up/a.py"), "{flat_section}");
+    assert!(html.contains("the goal of `@o/nobdy` names no CODEOWNERS team"));
 }
