@@ -250,7 +250,13 @@ pub fn build(samples: &[Sample], setup: Setup) -> Program {
             next += 1;
         }
         let overall = sum(latest.values().flat_map(|s| s.metrics.iter()));
-        points.push(point(t, overall, &weights, &order));
+        let program_point = point(t, overall, &weights, &order);
+        // A time when nothing had units yet (a first commit of a README
+        // alone) is no point: its score of a weighted mean over nothing
+        // would chart as 100.
+        if !program_point.metrics.is_empty() {
+            points.push(program_point);
+        }
         let mut per_team: BTreeMap<&str, Vec<&Count>> = BTreeMap::new();
         for s in latest.values() {
             for team in &s.teams {

@@ -233,3 +233,14 @@ fn the_score_pace_ignores_metrics_measured_only_now() {
     assert_eq!(pace.per_month, 30.0);
     assert_eq!(pace.track, Track::OnTrack);
 }
+
+#[test]
+fn times_when_nothing_had_units_are_no_points() {
+    let samples = vec![
+        sample("r", 0, Vec::new()),
+        sample("r", 5, vec![team("@o/x", &[("typed", 1, 4)])]),
+    ];
+    let p = build(&samples, setup(Vec::new()));
+    assert_eq!(p.points.len(), 1);
+    assert_eq!(p.points[0].score, 25.0);
+}
