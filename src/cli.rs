@@ -539,8 +539,8 @@ pub fn run(cli: &Cli) -> ExitCode {
             }
         };
     }
-    let result = scan::run_then(&request, |place, def, report| {
-        crate::program::git::pace(place, def, &request, report)
+    let result = scan::run_then(&request, |session, report| {
+        crate::program::git::pace(session, &request, report)
     });
     if std::env::var_os("QSCAN_TRACE").is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!(

@@ -162,7 +162,7 @@ pub fn program(paths: &[PathBuf]) -> Result<Program, Error> {
         ));
     }
     // Newest first: the newest report's metric weights and goals win.
-    reads.sort_by(|a, b| b.seconds.cmp(&a.seconds));
+    reads.sort_by_key(|r| std::cmp::Reverse(r.seconds));
     let mut notes = Vec::new();
     let mut metrics: Vec<MetricInfo> = Vec::new();
     let mut goals_by_team: BTreeMap<String, Goal> = BTreeMap::new();

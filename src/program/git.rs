@@ -15,7 +15,7 @@ use crate::metrics::{MetricResult, Source};
 use crate::model::Note;
 use crate::odb::Odb;
 use crate::report::Report;
-use crate::scan::{self, Place, Request, Session};
+use crate::scan::{self, Request, Session};
 use crate::trend::{self, LineCommit, Pick};
 
 /// How many points the pace is drawn through: now and up to five commits
@@ -100,12 +100,8 @@ pub fn metric_infos(def: &Definition) -> Vec<MetricInfo> {
 /// commits of the last [`PACE_DAYS`] (measured as `qscan --rev` would,
 /// through the facts cache), adds every group's progress and the pace
 /// points to the report, and a note for each goal naming no group.
-pub fn pace(
-    place: &Place,
-    def: &Definition,
-    req: &Request,
-    report: &mut Report,
-) -> Result<(), Error> {
+pub fn pace(session: &Session, req: &Request, report: &mut Report) -> Result<(), Error> {
+    let def = session.definition();
     let (Some(by), Some(groups)) = (req.by, report.groups.as_mut()) else {
         return Ok(());
     };
@@ -120,9 +116,8 @@ pub fn pace(
     let now = report.time.as_deref().and_then(crate::text::parse_rfc3339);
     let start = report.commit.as_deref().and_then(|c| Oid::from_str(c).ok());
     let mut points = Vec::new();
-    if let (Some(repo), Some(start)) = (place.repo.as_ref(), start) {
+    if let (Some(repo), Some(start)) = (session.place().repo.as_ref(), start) {
         let odb = Odb::new(repo).map_err(|e| e.to_error())?;
-        let session = Session::new(place, def, req.no_cache)?;
         for c in pace_commits(&odb, start)? {
             let g = session.measure_commit_grouped(c.id, false, trend::NOT_CURRENT, by)?;
             points.push(PacePoint {
@@ -132,7 +127,6 @@ pub fn pace(
                 groups: team_counts(&g.groups),
             });
         }
-        session.save();
     }
     let infos = metric_infos(def);
     let (weights, order) = (super::weights(&infos), super::order(&infos));
@@ -255,4 +249,115 @@ pub fn program(opts: &Options) -> Result<Program, Error> {
             notes: notes.iter().map(ToString::to_string).collect(),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::WorkFile;
+    use crate::metrics::groups::GroupMetric;
+
+    /// A repository of `days.len()` commits on one line, committed at
+    /// those days (from the epoch's first day), oldest first.
+    fn line_of(days: &[i64]) -> (tempfile::TempDir, Vec<Oid>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let repo = git2::Repository::init(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let mut ids = Vec::new();
+        let tree = {
+            let mut index = repo.index().unwrap_or_else(|e| panic!("{e}"));
+            let id = index.write_tree().unwrap_or_else(|e| panic!("{e}"));
+            repo.find_tree(id).unwrap_or_else(|e| panic!("{e}"))
+        };
+        for day in days {
+            let sig = git2::Signature::new("d", "d@example.com", &git2::Time::new(day * 86_400, 0))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let parents: Vec<git2::Commit> = ids
+                .last()
+                .map(|id| repo.find_commit(*id).unwrap_or_else(|e| panic!("{e}")))
+                .into_iter()
+                .collect();
+            let parents: Vec<&git2::Commit> = parents.iter().collect();
+            let id = repo
+                .commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
+                .unwrap_or_else(|e| panic!("{e}"));
+            ids.push(id);
+        }
+        (dir, ids)
+    }
+
+    #[test]
+    fn the_pace_looks_back_90_days_at_five_commits() {
+        // One commit every 10 days for 200 days: the window holds days
+        // 110..=200, of which the pace spreads five before the newest.
+        let days: Vec<i64> = (0..=20).map(|i| 1_000 + i * 10).collect();
+        let (dir, ids) = line_of(&days);
+        let repo = git2::Repository::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let odb = Odb::new(&repo).unwrap_or_else(|e| panic!("{e:?}"));
+        let head = ids[20];
+        let picked: Vec<i64> = pace_commits(&odb, head)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .iter()
+            .map(|c| c.time / 86_400 - 1_000)
+            .collect();
+        assert_eq!(picked, [110, 130, 150, 160, 180]);
+        // A single commit: nothing before now.
+        let (dir, ids) = line_of(&[5]);
+        let repo = git2::Repository::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let odb = Odb::new(&repo).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            pace_commits(&odb, ids[0])
+                .map(|c| c.is_empty())
+                .unwrap_or(false)
+        );
+    }
+
+    #[test]
+    fn groups_become_team_counts_and_work() {
+        let file = WorkFile {
+            path: "a.py".into(),
+            offenders: 2,
+            changes: None,
+            impact: None,
+        };
+        let groups = vec![Group {
+            by: "owner",
+            name: "@o/a".into(),
+            score: 50.0,
+            metrics: vec![
+                GroupMetric {
+                    name: "typed".into(),
+                    value: 50.0,
+                    compliant: 2,
+                    total: 4,
+                    worklist: vec![file.clone()],
+                },
+                GroupMetric {
+                    name: "large-files".into(),
+                    value: 100.0,
+                    compliant: 1,
+                    total: 1,
+                    worklist: Vec::new(),
+                },
+            ],
+            progress: None,
+        }];
+        let counts = team_counts(&groups);
+        assert_eq!(
+            counts[0].metrics[0],
+            Count {
+                name: "typed".into(),
+                compliant: 2,
+                total: 4
+            }
+        );
+        assert_eq!(counts[0].metrics.len(), 2);
+        // Only metrics with files to work on.
+        let work = team_work(&groups);
+        assert_eq!(work.len(), 1);
+        assert_eq!(
+            (work[0].team.as_str(), work[0].metric.as_str()),
+            ("@o/a", "typed")
+        );
+        assert_eq!(work[0].files, [file]);
+    }
 }

@@ -101,6 +101,16 @@ impl<'a> Session<'a> {
         })
     }
 
+    /// The repository measured.
+    pub fn place(&self) -> &Place {
+        self.place
+    }
+
+    /// The definition measured with.
+    pub fn definition(&self) -> &Definition {
+        self.def
+    }
+
     pub(super) fn context(&self) -> Context<'_> {
         Context {
             place: self.place,
@@ -145,59 +155,12 @@ impl<'a> Session<'a> {
         Ok(results)
     }
 
-    /// Commit `id` measured as `qscan --rev ID --by BY` measures it: the
-    /// metric results with their worklists, the groups by the commit's own
-    /// CODEOWNERS, and the notes that grouping owes the reader.
-    pub fn measure_commit_grouped(
-        &self,
-        id: git2::Oid,
-        read_inputs: bool,
-        why_not_read: &str,
-        by: crate::metrics::groups::By,
-    ) -> Result<Grouped, Error> {
-        let none = crate::ingest::Inputs::default();
-        let inputs = (!read_inputs).then_some(&none);
-        let snap = Snap::Commit(id);
-        let mut now = measure(
-            &self.context(),
-            &snap,
-            inputs,
-            None,
-            &history::ProgressHook::default(),
-        )?;
-        if !read_inputs {
-            for (r, m) in now.results.iter_mut().zip(&self.def.metrics) {
-                if m.kind.info().source == Source::Report {
-                    r.status = Status::NotApplicable {
-                        reason: why_not_read.to_string(),
-                    };
-                }
-            }
-        }
-        let mut notes = Vec::new();
-        super::assemble::worklists(self.def, &mut now.results, now.history.as_ref(), &mut notes);
-        let groups = super::assemble::groups(self.place, &snap, &now, Some(by), &mut notes)?
-            .unwrap_or_default();
-        Ok(Grouped {
-            results: now.results,
-            groups,
-            notes,
-        })
-    }
-
     /// Writes the facts cache back, when caching is on.
     pub fn save(&self) {
         if let Some((path, salt)) = &self.stored {
             analyze::store::save(&self.cache, path, salt);
         }
     }
-}
-
-/// A commit measured per group.
-pub struct Grouped {
-    pub results: Vec<MetricResult>,
-    pub groups: Vec<crate::metrics::groups::Group>,
-    pub notes: Vec<crate::model::Note>,
 }
 
 /// Lists, analyzes and evaluates one snapshot. History is read as of the

@@ -21,30 +21,35 @@ mod snapshot;
 use crate::analyze::{self, Analysis};
 use crate::config::{self, Definition};
 use crate::error::Error;
-use crate::metrics;
+use crate::history;
+use crate::metrics::{self, MetricResult, Source};
+use crate::model::Status;
 use crate::report::Report;
 
 pub use assemble::repository_name;
-pub use measure::{Grouped, Session, trace};
 use measure::{Measured, measure, query_jobs};
+pub use measure::{Session, trace};
 use place::bare_refused;
 pub use place::{Place, bare_definition, locate, locate_commits};
 pub use request::{Request, Target};
-use snapshot::{list_files, path_rules, resolve};
+use snapshot::{Snap, list_files, path_rules, resolve};
 
 /// How many files this process has parsed (for traces and tests).
 pub use crate::analyze::FILES_PARSED;
 
 pub fn run(req: &Request) -> Result<Report, Error> {
-    run_then(req, |_, _, _| Ok(()))
+    run_then(req, |_, _| Ok(()))
 }
 
-/// [`run`], then `then` on the finished report with the place and the
-/// definition it was made with (the goals' pace is added that way, by a
-/// stage above this one).
+/// What a stage above the scan adds to its finished report, measuring more
+/// snapshots through the scan's own session (the goals' pace): one facts
+/// cache loaded, filled and saved for both.
+pub type Then<'t> = dyn FnOnce(&Session, &mut Report) -> Result<(), Error> + 't;
+
+/// [`run`], then `then` on the finished report.
 pub fn run_then(
     req: &Request,
-    then: impl FnOnce(&Place, &Definition, &mut Report) -> Result<(), Error>,
+    then: impl FnOnce(&Session, &mut Report) -> Result<(), Error>,
 ) -> Result<Report, Error> {
     let place = locate_commits(&req.path)?;
     let def = match (&req.target, place.bare) {
@@ -52,9 +57,7 @@ pub fn run_then(
         (_, true) => return Err(bare_refused(&place)),
         _ => config::load(&place.root, req.config.as_deref())?,
     };
-    let mut report = scan_request(&place, &def, req)?;
-    then(&place, &def, &mut report)?;
-    Ok(report)
+    scan_request_then(&place, &def, req, Box::new(then))
 }
 
 /// Discovers and analyzes every source file, without evaluating metrics.
@@ -128,6 +131,60 @@ pub fn roles(
     Ok(out)
 }
 
+/// A commit measured per group.
+pub struct Grouped {
+    pub results: Vec<MetricResult>,
+    pub groups: Vec<crate::metrics::groups::Group>,
+    pub notes: Vec<crate::model::Note>,
+}
+
+impl Session<'_> {
+    /// Commit `id` measured as `qscan --rev ID --by BY` measures it: the
+    /// metric results with their worklists, the groups by the commit's own
+    /// CODEOWNERS, and the notes that grouping owes the reader.
+    pub fn measure_commit_grouped(
+        &self,
+        id: git2::Oid,
+        read_inputs: bool,
+        why_not_read: &str,
+        by: crate::metrics::groups::By,
+    ) -> Result<Grouped, Error> {
+        let none = crate::ingest::Inputs::default();
+        let inputs = (!read_inputs).then_some(&none);
+        let snap = Snap::Commit(id);
+        let mut now = measure(
+            &self.context(),
+            &snap,
+            inputs,
+            None,
+            &history::ProgressHook::default(),
+        )?;
+        if !read_inputs {
+            for (r, m) in now.results.iter_mut().zip(&self.definition().metrics) {
+                if m.kind.info().source == Source::Report {
+                    r.status = Status::NotApplicable {
+                        reason: why_not_read.to_string(),
+                    };
+                }
+            }
+        }
+        let mut notes = Vec::new();
+        assemble::worklists(
+            self.definition(),
+            &mut now.results,
+            now.history.as_ref(),
+            &mut notes,
+        );
+        let groups =
+            assemble::groups(self.place(), &snap, &now, Some(by), &mut notes)?.unwrap_or_default();
+        Ok(Grouped {
+            results: now.results,
+            groups,
+            notes,
+        })
+    }
+}
+
 /// Scans the working tree of `place` against `def`.
 pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<Report, Error> {
     let req = Request {
@@ -139,13 +196,38 @@ pub fn scan(place: &Place, def: &Definition, min_score: Option<f64>) -> Result<R
 
 /// Scans what the request asks for: a snapshot, and a baseline to compare with.
 pub fn scan_request(place: &Place, def: &Definition, req: &Request) -> Result<Report, Error> {
+    scan_request_then(place, def, req, Box::new(|_, _| Ok(())))
+}
+
+/// [`scan_request`], then `then` on the report, through the same session.
+fn scan_request_then(
+    place: &Place,
+    def: &Definition,
+    req: &Request,
+    then: Box<Then>,
+) -> Result<Report, Error> {
     let session = Session::new(place, def, req.no_cache)?;
+    let report = assemble_request(place, def, req, &session).and_then(|mut report| {
+        then(&session, &mut report)?;
+        Ok(report)
+    });
+    // Saved whether or not the gate could judge: what was analyzed is
+    // valid either way.
+    session.save();
+    report
+}
+
+fn assemble_request(
+    place: &Place,
+    def: &Definition,
+    req: &Request,
+    session: &Session,
+) -> Result<Report, Error> {
     let current = resolve(place, &req.target)?;
     let baseline = baseline::resolve(place, req)?;
     let ctx = session.context();
     let mut now = measure(&ctx, &current, None, None, &req.progress)?;
     let before = baseline::measure_before(&ctx, req, &current, baseline.as_ref(), &now)?;
-    session.save();
 
     let mut notes = assemble::opening_notes(place, def, &now, baseline.as_ref());
     assemble::worklists(def, &mut now.results, now.history.as_ref(), &mut notes);
