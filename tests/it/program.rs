@@ -336,3 +336,33 @@ fn the_dashboard_page_has_the_three_views() {
     assert!(!flat_section.contains("up/a.py"), "{flat_section}");
     assert!(html.contains("the goal of `@o/nobdy` names no CODEOWNERS team"));
 }
+
+/// Files parsed by one `--by owner` run with the facts cache in `cache`.
+fn parsed_with_cache(r: &TestRepo, cache: &Path) -> usize {
+    let out = common::qscan()
+        .env_remove("QSCAN_NO_CACHE")
+        .env("QSCAN_CACHE_DIR", cache)
+        .env("QSCAN_TRACE", "1")
+        .args([r.path(), "--by", "owner", "--format", "json"])
+        .output()
+        .expect("qscan runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("trace: parsed "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no trace line in {stderr}"))
+}
+
+#[test]
+fn the_pace_shares_the_scans_facts_cache() {
+    // Regression: the pace's own session saved a cache the scan's save then
+    // cut back to today's files, so every run parsed the past points again.
+    let r = program_repo();
+    let cache = tempfile::tempdir().expect("temp dir");
+    // Today's two files, and up/a.py as it was at the two past points.
+    assert_eq!(parsed_with_cache(&r, cache.path()), 4);
+    assert_eq!(parsed_with_cache(&r, cache.path()), 0);
+    assert_eq!(parsed_with_cache(&r, cache.path()), 0);
+}
