@@ -731,11 +731,21 @@ fn program_source(
     }
 }
 
-fn load_program(source: &ProgramSource) -> Result<crate::program::Program, Error> {
-    match source {
+/// The program, its notes told on stderr; an error is reported and
+/// becomes the exit code.
+fn load_program(source: &ProgramSource) -> Result<crate::program::Program, ExitCode> {
+    let loaded = match source {
         ProgramSource::Reports(paths) => crate::program::from::program(paths),
         ProgramSource::Git(opts) => crate::program::git::program(opts),
+    };
+    let program = loaded.map_err(|e| {
+        report_error(&e);
+        ExitCode::Error
+    })?;
+    for note in &program.notes {
+        eprintln!("qscan: note: {}", crate::report::escape(note));
     }
+    Ok(program)
 }
 
 /// Output formats of `qscan dashboard`.
@@ -762,21 +772,11 @@ fn dashboard(
 ) -> ExitCode {
     let program = match load_program(source) {
         Ok(p) => p,
-        Err(e) => {
-            report_error(&e);
-            return ExitCode::Error;
-        }
+        Err(code) => return code,
     };
-    for note in &program.notes {
-        eprintln!("qscan: note: {note}");
-    }
     let text = match format {
         ProgramFormat::Html => report::dashboard_html::render(&program),
-        ProgramFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&program).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        ProgramFormat::Json => report::json::pretty(&program, "the program"),
     };
     let written = match output {
         Some(file) => write_file(file, &text, ColorWhen::Never),
@@ -816,14 +816,8 @@ fn nudge(
     };
     let program = match load_program(source) {
         Ok(p) => p,
-        Err(e) => {
-            report_error(&e);
-            return ExitCode::Error;
-        }
+        Err(code) => return code,
     };
-    for note in &program.notes {
-        eprintln!("qscan: note: {note}");
-    }
     let (nudges, next) = nudge::nudges(&program, &previous, again);
     let text = match format {
         NudgeFormat::Markdown => report::nudge::markdown(&nudges),
@@ -833,8 +827,7 @@ fn nudge(
         return code;
     }
     if let Some(file) = state {
-        let mut json = serde_json::to_string_pretty(&next).unwrap_or_default();
-        json.push('\n');
+        let json = report::json::pretty(&next, "the nudge state");
         if let Err(code) = write_file(file, &json, ColorWhen::Never) {
             return code;
         }

@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{Count, MetricInfo, PacePoint, Program, Sample, Setup, TeamCount, TeamWork};
+use super::{Count, MetricInfo, PacePoint, Program, Sample, Setup};
 use crate::discover::confine::escape;
 use crate::error::Error;
-use crate::metrics::WorkFile;
 use crate::metrics::goals::{self, Goal};
+use crate::metrics::groups::{Group, GroupMetric};
+use crate::metrics::{WorkFile, share};
 
 /// The most bytes of one report read: far above any real report.
 const MAX_REPORT_BYTES: u64 = 256 << 20;
@@ -270,7 +271,29 @@ pub fn program(paths: &[PathBuf]) -> Result<Program, Error> {
 /// A report's own sample: its measured metrics, its groups' units and
 /// worklists.
 fn sample(r: &Read1) -> Sample {
-    let groups = r.report.groups.as_deref().unwrap_or_default();
+    let groups: Vec<Group> = r
+        .report
+        .groups
+        .iter()
+        .flatten()
+        .map(|g| Group {
+            by: if g.by == "dir" { "dir" } else { "owner" },
+            name: g.name.clone(),
+            score: 0.0,
+            metrics: g
+                .metrics
+                .iter()
+                .map(|m| GroupMetric {
+                    name: m.name.clone(),
+                    value: share(m.compliant, m.total),
+                    compliant: m.compliant,
+                    total: m.total,
+                    worklist: m.worklist.clone(),
+                })
+                .collect(),
+            progress: None,
+        })
+        .collect();
     Sample {
         repository: r.repository.clone(),
         revision: r.report.commit.clone(),
@@ -286,34 +309,8 @@ fn sample(r: &Read1) -> Sample {
                 total: m.total,
             })
             .collect(),
-        teams: groups
-            .iter()
-            .map(|g| TeamCount {
-                name: g.name.clone(),
-                metrics: g
-                    .metrics
-                    .iter()
-                    .map(|m| Count {
-                        name: m.name.clone(),
-                        compliant: m.compliant,
-                        total: m.total,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        work: groups
-            .iter()
-            .flat_map(|g| {
-                g.metrics
-                    .iter()
-                    .filter(|m| !m.worklist.is_empty())
-                    .map(|m| TeamWork {
-                        team: g.name.clone(),
-                        metric: m.name.clone(),
-                        files: m.worklist.clone(),
-                    })
-            })
-            .collect(),
+        teams: super::team_counts(&groups),
+        work: super::team_work(&groups),
     }
 }
 

@@ -6,11 +6,11 @@
 
 use git2::Oid;
 
-use super::{Count, MetricInfo, PacePoint, Program, Sample, Setup, TeamCount, TeamWork};
+use super::{Count, MetricInfo, PacePoint, Program, Sample, Setup, team_counts, team_work};
 use crate::config::{self, Definition};
 use crate::error::Error;
 use crate::metrics::goals::PACE_DAYS;
-use crate::metrics::groups::{By, Group};
+use crate::metrics::groups::By;
 use crate::metrics::{MetricResult, Source};
 use crate::model::Note;
 use crate::odb::Odb;
@@ -42,42 +42,6 @@ fn counts(results: &[MetricResult]) -> Vec<Count> {
             name: r.name.clone(),
             compliant: r.compliant,
             total: r.total,
-        })
-        .collect()
-}
-
-/// Each group's units per metric.
-fn team_counts(groups: &[Group]) -> Vec<TeamCount> {
-    groups
-        .iter()
-        .map(|g| TeamCount {
-            name: g.name.clone(),
-            metrics: g
-                .metrics
-                .iter()
-                .map(|m| Count {
-                    name: m.name.clone(),
-                    compliant: m.compliant,
-                    total: m.total,
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// Each group's worklists.
-fn team_work(groups: &[Group]) -> Vec<TeamWork> {
-    groups
-        .iter()
-        .flat_map(|g| {
-            g.metrics
-                .iter()
-                .filter(|m| !m.worklist.is_empty())
-                .map(|m| TeamWork {
-                    team: g.name.clone(),
-                    metric: m.name.clone(),
-                    files: m.worklist.clone(),
-                })
         })
         .collect()
 }
@@ -254,8 +218,6 @@ pub fn program(opts: &Options) -> Result<Program, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::WorkFile;
-    use crate::metrics::groups::GroupMetric;
 
     /// A repository of `days.len()` commits on one line, committed at
     /// those days (from the epoch's first day), oldest first.
@@ -309,55 +271,5 @@ mod tests {
                 .map(|c| c.is_empty())
                 .unwrap_or(false)
         );
-    }
-
-    #[test]
-    fn groups_become_team_counts_and_work() {
-        let file = WorkFile {
-            path: "a.py".into(),
-            offenders: 2,
-            changes: None,
-            impact: None,
-        };
-        let groups = vec![Group {
-            by: "owner",
-            name: "@o/a".into(),
-            score: 50.0,
-            metrics: vec![
-                GroupMetric {
-                    name: "typed".into(),
-                    value: 50.0,
-                    compliant: 2,
-                    total: 4,
-                    worklist: vec![file.clone()],
-                },
-                GroupMetric {
-                    name: "large-files".into(),
-                    value: 100.0,
-                    compliant: 1,
-                    total: 1,
-                    worklist: Vec::new(),
-                },
-            ],
-            progress: None,
-        }];
-        let counts = team_counts(&groups);
-        assert_eq!(
-            counts[0].metrics[0],
-            Count {
-                name: "typed".into(),
-                compliant: 2,
-                total: 4
-            }
-        );
-        assert_eq!(counts[0].metrics.len(), 2);
-        // Only metrics with files to work on.
-        let work = team_work(&groups);
-        assert_eq!(work.len(), 1);
-        assert_eq!(
-            (work[0].team.as_str(), work[0].metric.as_str()),
-            ("@o/a", "typed")
-        );
-        assert_eq!(work[0].files, [file]);
     }
 }

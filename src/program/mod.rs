@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::goals::{self, Goal, PACE_DAYS, Progress};
+use crate::metrics::groups::Group;
 use crate::metrics::{WorkFile, round1, share};
 
 /// One metric's units: how many comply of how many.
@@ -391,6 +392,42 @@ pub fn unknown_goals<'a>(
             team: escape(&g.team),
             nearest: crate::text::nearest(&g.team, teams.clone()).map(escape),
             by: by.to_string(),
+        })
+        .collect()
+}
+
+/// Each group's units per metric.
+pub(crate) fn team_counts(groups: &[Group]) -> Vec<TeamCount> {
+    groups
+        .iter()
+        .map(|g| TeamCount {
+            name: g.name.clone(),
+            metrics: g
+                .metrics
+                .iter()
+                .map(|m| Count {
+                    name: m.name.clone(),
+                    compliant: m.compliant,
+                    total: m.total,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Each group's worklists.
+pub(crate) fn team_work(groups: &[Group]) -> Vec<TeamWork> {
+    groups
+        .iter()
+        .flat_map(|g| {
+            g.metrics
+                .iter()
+                .filter(|m| !m.worklist.is_empty())
+                .map(|m| TeamWork {
+                    team: g.name.clone(),
+                    metric: m.name.clone(),
+                    files: m.worklist.clone(),
+                })
         })
         .collect()
 }

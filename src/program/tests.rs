@@ -1,5 +1,6 @@
 use super::*;
 use crate::metrics::goals::Track;
+use crate::metrics::groups::{Group, GroupMetric};
 
 const DAY: i64 = 86_400;
 const T: i64 = 1_700_000_000;
@@ -243,4 +244,54 @@ fn times_when_nothing_had_units_are_no_points() {
     let p = build(&samples, setup(Vec::new()));
     assert_eq!(p.points.len(), 1);
     assert_eq!(p.points[0].score, 25.0);
+}
+
+#[test]
+fn groups_become_team_counts_and_work() {
+    let file = WorkFile {
+        path: "a.py".into(),
+        offenders: 2,
+        changes: None,
+        impact: None,
+    };
+    let groups = vec![Group {
+        by: "owner",
+        name: "@o/a".into(),
+        score: 50.0,
+        metrics: vec![
+            GroupMetric {
+                name: "typed".into(),
+                value: 50.0,
+                compliant: 2,
+                total: 4,
+                worklist: vec![file.clone()],
+            },
+            GroupMetric {
+                name: "large-files".into(),
+                value: 100.0,
+                compliant: 1,
+                total: 1,
+                worklist: Vec::new(),
+            },
+        ],
+        progress: None,
+    }];
+    let counts = team_counts(&groups);
+    assert_eq!(
+        counts[0].metrics[0],
+        Count {
+            name: "typed".into(),
+            compliant: 2,
+            total: 4
+        }
+    );
+    assert_eq!(counts[0].metrics.len(), 2);
+    // Only metrics with files to work on.
+    let work = team_work(&groups);
+    assert_eq!(work.len(), 1);
+    assert_eq!(
+        (work[0].team.as_str(), work[0].metric.as_str()),
+        ("@o/a", "typed")
+    );
+    assert_eq!(work[0].files, [file]);
 }

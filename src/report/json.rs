@@ -3,8 +3,14 @@
 use super::Report;
 
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(report)
-        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize the report: {e}\"}}"));
+    pretty(report, "the report")
+}
+
+/// Any of qscan's JSON objects, pretty-printed with a final newline; `what`
+/// names it in the error object printed instead when it cannot be.
+pub fn pretty<T: serde::Serialize>(value: &T, what: &str) -> String {
+    let mut s = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize {what}: {e}\"}}"));
     s.push('\n');
     s
 }

@@ -78,10 +78,7 @@ fn section(out: &mut String, n: &Nudge) {
 
 /// The nudges as one JSON object: `{"nudges": [...], "unchanged": [...]}`.
 pub fn json(n: &Nudges) -> String {
-    let mut s = serde_json::to_string_pretty(n)
-        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize the nudges: {e}\"}}"));
-    s.push('\n');
-    s
+    super::json::pretty(n, "the nudges")
 }
 
 #[cfg(test)]

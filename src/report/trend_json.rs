@@ -4,10 +4,7 @@
 use super::Trend;
 
 pub fn render(trend: &Trend) -> String {
-    let mut s = serde_json::to_string_pretty(trend)
-        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize the trend: {e}\"}}"));
-    s.push('\n');
-    s
+    super::json::pretty(trend, "the trend")
 }
 
 #[cfg(test)]
