@@ -362,6 +362,27 @@ mod tests {
     }
 
     #[test]
+    fn pace_points_of_a_report_are_points_of_its_repository() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        // Now 3 of 4; a month before, 1 of 4: +50 a month reaches 90 in time.
+        let text = report("a", "2026-02-01T00:00:00Z", (3, 4), "@o/a").replace(
+            r#""goals":"#,
+            r#""pace": [{"commit": "c0", "time": "2026-01-02T00:00:00Z",
+              "metrics": [{"name": "typed", "compliant": 1, "total": 4}],
+              "groups": [{"name": "@o/a", "metrics": [{"name": "typed", "compliant": 1, "total": 4}]}]}],
+            "goals":"#,
+        );
+        let a = write(dir.path(), "a.json", &text);
+        let p = program(&[a]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.points.len(), 2);
+        let t = &p.teams[0];
+        let values: Vec<f64> = t.series.iter().map(|p| p.score).collect();
+        assert_eq!(values, [25.0, 75.0]);
+        let pace = t.progress.as_ref().and_then(|g| g.score.clone());
+        assert_eq!(pace.map(|s| (s.points, s.track)), Some((2, goals::Track::OnTrack)));
+    }
+
+    #[test]
     fn reports_that_cannot_join_are_refused() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let no_groups = write(

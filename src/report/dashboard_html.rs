@@ -46,6 +46,7 @@ section.team h4 { font-size: 14px; margin: 16px 0 6px; }
 section.team h5 { font-size: 13px; margin: 10px 0 4px; }
 ol.work { font-size: 13px; margin: 0; padding-left: 24px; }
 code { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; }
+td code { white-space: nowrap; overflow-wrap: normal; }
 ";
 
 /// The whole page.
