@@ -379,7 +379,10 @@ mod tests {
         let values: Vec<f64> = t.series.iter().map(|p| p.score).collect();
         assert_eq!(values, [25.0, 75.0]);
         let pace = t.progress.as_ref().and_then(|g| g.score.clone());
-        assert_eq!(pace.map(|s| (s.points, s.track)), Some((2, goals::Track::OnTrack)));
+        assert_eq!(
+            pace.map(|s| (s.points, s.track)),
+            Some((2, goals::Track::OnTrack))
+        );
     }
 
     #[test]

@@ -366,3 +366,23 @@ fn the_pace_shares_the_scans_facts_cache() {
     assert_eq!(parsed_with_cache(&r, cache.path()), 0);
     assert_eq!(parsed_with_cache(&r, cache.path()), 0);
 }
+
+#[test]
+fn bad_input_for_the_program_commands() {
+    let plain = tempfile::tempdir().expect("temp dir");
+    std::fs::write(plain.path().join("a.py"), "x = 1\n").expect("write");
+    let dir = plain.path().to_str().unwrap_or("");
+    let (code, _, err) = run(dir, &["dashboard"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the dashboard reads the history of a git repository"),
+        "{err}"
+    );
+    assert!(err.contains("--from"), "{err}");
+    let (code, _, err) = run(dir, &["nudge", "--by", "team"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`team` is no grouping"), "{err}");
+    let (code, _, err) = run(dir, &["dashboard", "--from", "a.json", "--points", "3"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+}
