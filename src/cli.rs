@@ -162,18 +162,8 @@ pub enum Command {
         /// A folder inside the repository.
         #[arg(default_value = ".")]
         path: PathBuf,
-        /// Take K commits evenly spread from the oldest to the newest (both
-        /// included; fewer when the line is shorter). The default: 10.
-        #[arg(long, value_name = "K", conflicts_with = "every", value_parser = clap::value_parser!(u32).range(1..))]
-        points: Option<u32>,
-        /// Take every N-th first-parent commit counting back from the newest,
-        /// e.g. `--every 50`.
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-        every: Option<u32>,
-        /// Only commits within this span of the newest, e.g. `--since "90 days"`
-        /// (seconds, minutes, hours, days, weeks, months, years).
-        #[arg(long, value_name = "SPAN", value_parser = crate::config::parse_span)]
-        since: Option<i64>,
+        #[command(flatten)]
+        line: LinePoints,
         /// `text` (a table), `json` (the trend object documented in the
         /// README) or `html` (a self-contained page with a chart per metric).
         #[arg(long, value_enum, default_value_t = TrendFormat::Text, value_name = "FORMAT")]
@@ -201,16 +191,8 @@ pub enum Command {
         /// history; teams are joined across repositories.
         #[arg(long, value_name = "REPORT.json", num_args = 1.., conflicts_with_all = ["points", "every", "since"])]
         from: Vec<PathBuf>,
-        /// Chart K commits evenly spread from the oldest to the newest (the
-        /// default: 10); the goals' pace is measured besides.
-        #[arg(long, value_name = "K", conflicts_with = "every", value_parser = clap::value_parser!(u32).range(1..))]
-        points: Option<u32>,
-        /// Chart every N-th first-parent commit counting back from the newest.
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-        every: Option<u32>,
-        /// Only commits within this span of the newest, e.g. `--since "1 year"`.
-        #[arg(long, value_name = "SPAN", value_parser = crate::config::parse_span)]
-        since: Option<i64>,
+        #[command(flatten)]
+        line: LinePoints,
         /// Teams: `owner` (CODEOWNERS teams), `dir` or `dir:DEPTH` (folders).
         #[arg(long, value_name = "owner|dir[:DEPTH]", value_parser = parse_by, default_value = "owner")]
         by: By,
@@ -283,6 +265,33 @@ pub enum Command {
     /// Print qscan's man page (roff), e.g.
     /// `qscan man > ~/.local/share/man/man1/qscan.1`.
     Man,
+}
+
+/// Which commits of the first-parent line `trend` and `dashboard` measure.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LinePoints {
+    /// Take K commits evenly spread from the oldest to the newest (both
+    /// included; fewer when the line is shorter). The default: 10.
+    #[arg(long, value_name = "K", conflicts_with = "every", value_parser = clap::value_parser!(u32).range(1..))]
+    points: Option<u32>,
+    /// Take every N-th first-parent commit counting back from the newest,
+    /// e.g. `--every 50`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    every: Option<u32>,
+    /// Only commits within this span of the newest, e.g. `--since "90 days"`
+    /// (seconds, minutes, hours, days, weeks, months, years).
+    #[arg(long, value_name = "SPAN", value_parser = crate::config::parse_span)]
+    since: Option<i64>,
+}
+
+impl LinePoints {
+    fn pick(&self) -> crate::trend::Pick {
+        match (self.every, self.points) {
+            (Some(n), _) => crate::trend::Pick::Every(n as usize),
+            (None, Some(k)) => crate::trend::Pick::Points(k as usize),
+            (None, None) => crate::trend::Pick::default(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -425,25 +434,12 @@ pub fn run(cli: &Cli) -> ExitCode {
             Command::Dashboard {
                 path,
                 from,
-                points,
-                every,
-                since,
+                line,
                 by,
                 format,
                 output,
             } => dashboard(
-                &program_source(
-                    path,
-                    from,
-                    cli,
-                    *by,
-                    match (every, points) {
-                        (Some(n), _) => crate::trend::Pick::Every(*n as usize),
-                        (None, Some(k)) => crate::trend::Pick::Points(*k as usize),
-                        (None, None) => crate::trend::Pick::default(),
-                    },
-                    *since,
-                ),
+                &program_source(path, from, cli, *by, line.pick(), line.since),
                 *format,
                 output.as_deref(),
             ),
@@ -462,21 +458,15 @@ pub fn run(cli: &Cli) -> ExitCode {
             ),
             Command::Trend {
                 path,
-                points,
-                every,
-                since,
+                line,
                 format,
                 output,
             } => trend(
                 &crate::trend::Options {
                     path: path.clone(),
                     config: cli.config.clone(),
-                    pick: match (every, points) {
-                        (Some(n), _) => crate::trend::Pick::Every(*n as usize),
-                        (None, Some(k)) => crate::trend::Pick::Points(*k as usize),
-                        (None, None) => crate::trend::Pick::default(),
-                    },
-                    since: *since,
+                    pick: line.pick(),
+                    since: line.since,
                     no_cache: cli.no_cache,
                     progress: progress_bar(
                         *format == TrendFormat::Text && !cli.quiet,

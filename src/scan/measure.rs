@@ -132,19 +132,27 @@ impl<'a> Session<'a> {
         read_inputs: bool,
         why_not_read: &str,
     ) -> Result<Vec<MetricResult>, Error> {
+        Ok(self.measured_commit(id, read_inputs, why_not_read)?.results)
+    }
+
+    /// [`Session::measure_commit`], with everything the measurement holds.
+    pub(super) fn measured_commit(
+        &self,
+        id: git2::Oid,
+        read_inputs: bool,
+        why_not_read: &str,
+    ) -> Result<Measured, Error> {
         let none = crate::ingest::Inputs::default();
         let inputs = (!read_inputs).then_some(&none);
-        let snap = Snap::Commit(id);
-        let mut results = measure(
+        let mut now = measure(
             &self.context(),
-            &snap,
+            &Snap::Commit(id),
             inputs,
             None,
             &history::ProgressHook::default(),
-        )?
-        .results;
+        )?;
         if !read_inputs {
-            for (r, m) in results.iter_mut().zip(&self.def.metrics) {
+            for (r, m) in now.results.iter_mut().zip(&self.def.metrics) {
                 if m.kind.info().source == Source::Report {
                     r.status = Status::NotApplicable {
                         reason: why_not_read.to_string(),
@@ -152,7 +160,7 @@ impl<'a> Session<'a> {
                 }
             }
         }
-        Ok(results)
+        Ok(now)
     }
 
     /// Writes the facts cache back, when caching is on.

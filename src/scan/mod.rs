@@ -21,9 +21,7 @@ mod snapshot;
 use crate::analyze::{self, Analysis};
 use crate::config::{self, Definition};
 use crate::error::Error;
-use crate::history;
-use crate::metrics::{self, MetricResult, Source};
-use crate::model::Status;
+use crate::metrics::{self, MetricResult};
 use crate::report::Report;
 
 pub use assemble::repository_name;
@@ -149,25 +147,8 @@ impl Session<'_> {
         why_not_read: &str,
         by: crate::metrics::groups::By,
     ) -> Result<Grouped, Error> {
-        let none = crate::ingest::Inputs::default();
-        let inputs = (!read_inputs).then_some(&none);
         let snap = Snap::Commit(id);
-        let mut now = measure(
-            &self.context(),
-            &snap,
-            inputs,
-            None,
-            &history::ProgressHook::default(),
-        )?;
-        if !read_inputs {
-            for (r, m) in now.results.iter_mut().zip(&self.definition().metrics) {
-                if m.kind.info().source == Source::Report {
-                    r.status = Status::NotApplicable {
-                        reason: why_not_read.to_string(),
-                    };
-                }
-            }
-        }
+        let mut now = self.measured_commit(id, read_inputs, why_not_read)?;
         let mut notes = Vec::new();
         assemble::worklists(
             self.definition(),

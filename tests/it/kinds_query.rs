@@ -13,11 +13,7 @@ fn run_on(dir: &tempfile::TempDir) -> (i32, String, String) {
         .args(["--format", "json"])
         .output()
         .expect("qscan runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    common::parts(&out)
 }
 
 #[test]

@@ -61,11 +61,7 @@ fn run(dir: &str, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .output()
         .expect("qscan runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    common::parts(&out)
 }
 
 #[test]

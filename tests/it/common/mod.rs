@@ -29,6 +29,15 @@ pub fn qscan() -> Command {
     cmd
 }
 
+/// A finished run's exit code, stdout and stderr (as text).
+pub fn parts(out: &std::process::Output) -> (i32, String, String) {
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
 /// Runs `qscan --format json ARGS` and returns (exit code, parsed report, stderr).
 pub fn json(args: &[&str]) -> (i32, Value, String) {
     let out = qscan()
