@@ -97,17 +97,7 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         });
     }
     let head = odb.head_commit().map_err(|e| e.to_error())?;
-    let report_metrics: Vec<&str> = def
-        .metrics
-        .iter()
-        .filter(|m| m.kind.info().source == Source::Report)
-        .map(|m| m.name.as_str())
-        .collect();
-    if !report_metrics.is_empty() {
-        notes.push(Note::TrendHeadOnly {
-            metrics: report_metrics.iter().map(|m| m.to_string()).collect(),
-        });
-    }
+    notes.extend(head_only(def));
     if def.origin == Origin::BuiltIn {
         notes.push(Note::BuiltInDefinition);
     }
@@ -168,6 +158,18 @@ pub fn trend(place: &Place, def: &Definition, opts: &Options) -> Result<Trend, E
         points,
         notes,
     })
+}
+
+/// The note that the metrics reading files of the working tree (coverage,
+/// external) are measured at HEAD only, when the definition has any.
+pub fn head_only(def: &Definition) -> Option<Note> {
+    let metrics: Vec<String> = def
+        .metrics
+        .iter()
+        .filter(|m| m.kind.info().source == Source::Report)
+        .map(|m| m.name.clone())
+        .collect();
+    (!metrics.is_empty()).then_some(Note::TrendHeadOnly { metrics })
 }
 
 /// The newest commit of the line (HEAD, or `[history] branch`) and the

@@ -9,9 +9,9 @@ use git2::Oid;
 use super::{Count, MetricInfo, PacePoint, Program, Sample, Setup, team_counts, team_work};
 use crate::config::{self, Definition};
 use crate::error::Error;
+use crate::metrics::MetricResult;
 use crate::metrics::goals::PACE_DAYS;
 use crate::metrics::groups::By;
-use crate::metrics::{MetricResult, Source};
 use crate::model::Note;
 use crate::odb::Odb;
 use crate::report::Report;
@@ -191,17 +191,7 @@ pub fn program(opts: &Options) -> Result<Program, Error> {
         newest_groups.iter().map(String::as_str),
         opts.by.name(),
     ));
-    let report_metrics: Vec<String> = def
-        .metrics
-        .iter()
-        .filter(|m| m.kind.info().source == Source::Report)
-        .map(|m| m.name.clone())
-        .collect();
-    if !report_metrics.is_empty() {
-        notes.push(Note::TrendHeadOnly {
-            metrics: report_metrics,
-        });
-    }
+    notes.extend(trend::head_only(&def));
     Ok(super::build(
         &samples,
         Setup {
