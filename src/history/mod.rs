@@ -13,6 +13,7 @@ pub mod diff;
 pub mod subject;
 pub mod walk;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use git2::{Oid, Repository};
@@ -111,7 +112,7 @@ impl From<OdbError> for Unread {
     }
 }
 
-struct NoProgress;
+pub struct NoProgress;
 
 impl Progress for NoProgress {
     fn start(&self, _: u64) {}
@@ -123,14 +124,39 @@ impl Progress for NoProgress {
 /// configured branch). [`Unread::Skipped`] is a note for the report (history
 /// metrics are then skipped); [`Unread::Damaged`] stops the run.
 pub fn read(repo: &Repository, settings: &Settings) -> Result<HistoryFacts, Unread> {
-    read_with(repo, settings, &NoProgress)
+    read_with(repo, settings, &NoProgress, &Diffs::default())
 }
 
-/// [`read`], reporting progress.
+/// The change units already diffed by this process, by (parent tree, tree):
+/// the paths each touched and how many of its added or deleted blobs were
+/// absent. The points of a trend, a dashboard or a goals' pace read
+/// overlapping windows of one line; with this each unit is diffed once.
+#[derive(Debug, Default)]
+pub struct Diffs(std::sync::Mutex<HashMap<DiffKey, Diffed>>);
+
+/// A change unit's parent tree (None for a root commit) and tree.
+type DiffKey = (Option<Oid>, Oid);
+/// The paths it touched, and how many of its blobs were absent.
+type Diffed = (Vec<String>, u64);
+
+impl Diffs {
+    fn get(&self, key: &DiffKey) -> Option<Diffed> {
+        self.0.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: DiffKey, value: Diffed) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(key, value);
+        }
+    }
+}
+
+/// [`read`], reporting progress and sharing `diffs` with other reads.
 pub fn read_with(
     repo: &Repository,
     settings: &Settings,
     progress: &dyn Progress,
+    diffs: &Diffs,
 ) -> Result<HistoryFacts, Unread> {
     // libgit2 re-hashes every object it reads unless told not to; git itself
     // does not (checking objects is fsck's job), and the hashing was a fifth
@@ -140,7 +166,7 @@ pub fn read_with(
     // only costs time and memory here (a third of the walk); it is off while
     // history is read, and on again for whatever reads objects later.
     git2::opts::enable_caching(false);
-    let facts = read_units(repo, settings, progress);
+    let facts = read_units(repo, settings, progress, diffs);
     git2::opts::enable_caching(true);
     facts
 }
@@ -149,6 +175,7 @@ fn read_units(
     repo: &Repository,
     settings: &Settings,
     progress: &dyn Progress,
+    diffs: &Diffs,
 ) -> Result<HistoryFacts, Unread> {
     let odb = Odb::new(repo)?;
     let mut notes = Vec::new();
@@ -175,7 +202,7 @@ fn read_units(
     notes.extend(end_note(&end, &steps, window, repo.is_shallow()));
 
     progress.start(steps.len() as u64);
-    let paths = diff_all(&odb, &steps, progress);
+    let paths = diff_all(&odb, &steps, progress, diffs);
     progress.finish();
     let (paths, absent) = paths?;
     if absent > 0 {
@@ -315,14 +342,28 @@ fn diff_all(
     odb: &Odb,
     steps: &[Step],
     progress: &dyn Progress,
+    diffs: &Diffs,
 ) -> Result<(Vec<Vec<String>>, u64), OdbError> {
     let mut differ = diff::TreeDiff::new(odb);
     let mut out = Vec::with_capacity(steps.len());
+    let mut absent = 0;
     for (n, s) in steps.iter().enumerate() {
-        out.push(differ.changed_paths(s.parent_tree, s.tree)?);
+        let key = (s.parent_tree, s.tree);
+        let (paths, missing) = match diffs.get(&key) {
+            Some(known) => known,
+            None => {
+                let before = differ.absent_blobs;
+                let paths = differ.changed_paths(s.parent_tree, s.tree)?;
+                let diffed = (paths, differ.absent_blobs - before);
+                diffs.put(key, diffed.clone());
+                diffed
+            }
+        };
+        out.push(paths);
+        absent += missing;
         if n % 64 == 63 {
             progress.advance(n as u64 + 1);
         }
     }
-    Ok((out, differ.absent_blobs))
+    Ok((out, absent))
 }

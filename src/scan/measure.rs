@@ -51,6 +51,7 @@ pub(super) struct Context<'a> {
     rules: &'a PathRules,
     cache: &'a analyze::FactsCache,
     jobs: &'a [QueryJob],
+    diffs: &'a history::Diffs,
 }
 
 /// One measured snapshot.
@@ -75,6 +76,8 @@ pub struct Session<'a> {
     rules: PathRules,
     jobs: Vec<QueryJob>,
     cache: analyze::FactsCache,
+    /// The change units diffed so far, shared by the snapshots' histories.
+    diffs: history::Diffs,
     /// Where the cache is kept, and the salt it is valid for.
     stored: Option<(PathBuf, String)>,
 }
@@ -97,6 +100,7 @@ impl<'a> Session<'a> {
             rules,
             jobs,
             cache,
+            diffs: history::Diffs::default(),
             stored,
         })
     }
@@ -118,6 +122,7 @@ impl<'a> Session<'a> {
             rules: &self.rules,
             cache: &self.cache,
             jobs: &self.jobs,
+            diffs: &self.diffs,
         }
     }
 
@@ -197,7 +202,7 @@ pub(super) fn measure(
     // the shorter of the two.
     let (listed, history) = std::thread::scope(|s| {
         let reader = (needs(Source::History) && *snap != Snap::Nothing && known.is_none())
-            .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress)));
+            .then(|| s.spawn(|| read_history(git_dir.as_deref(), &settings, progress, ctx.diffs)));
         // (A damaged object database found by the reader stops the run below.)
         let listed = list_and_analyze(
             ctx,
@@ -359,6 +364,7 @@ fn read_history(
     git_dir: Option<&Path>,
     settings: &config::History,
     progress: &history::ProgressHook,
+    diffs: &history::Diffs,
 ) -> Result<(Option<HistoryFacts>, Option<HistorySkip>), Error> {
     let Some(git_dir) = git_dir else {
         return Ok((None, Some(HistorySkip::NotGit)));
@@ -371,8 +377,8 @@ fn read_history(
             })
         })
         .and_then(|repo| match &progress.0 {
-            Some(p) => history::read_with(&repo, settings, p.as_ref()),
-            None => history::read(&repo, settings),
+            Some(p) => history::read_with(&repo, settings, p.as_ref(), diffs),
+            None => history::read_with(&repo, settings, &history::NoProgress, diffs),
         });
     match read {
         Ok(h) => Ok((Some(h), None)),

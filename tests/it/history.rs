@@ -414,6 +414,38 @@ fn change_units_follow_the_first_parent_line() {
 }
 
 #[test]
+fn reads_sharing_their_diffs_read_the_same_units() {
+    // Trend points and the goals' pace read overlapping windows through one
+    // set of diffs: what a read finds in it must equal diffing afresh.
+    let s = story();
+    let repo = Repository::open(s.repo.path()).expect("open");
+    let shared = history::Diffs::default();
+    let at = |branch: Option<String>, diffs: &history::Diffs| {
+        let settings = History {
+            window: Some(100),
+            since: None,
+            branch,
+            min_units: 1,
+        };
+        history::read_with(&repo, &settings, &history::NoProgress, diffs).expect("history")
+    };
+    let older = at(Some(s.c4.to_string()), &shared);
+    let newest = at(None, &shared);
+    let older_again = at(Some(s.c4.to_string()), &shared);
+    assert_eq!(
+        units(&newest),
+        units(&s.repo.read(Some(100), None).expect("history"))
+    );
+    assert_eq!(units(&older), units(&older_again));
+    assert_eq!(
+        units(&older),
+        units(&at(Some(s.c4.to_string()), &history::Diffs::default()))
+    );
+    // c4, c3, the merge m1, c2, c1.
+    assert_eq!(older.units.len(), 5);
+}
+
+#[test]
 fn a_window_smaller_than_the_history_takes_the_newest_units() {
     let s = story();
     let h = s.repo.read(Some(3), None).expect("history");
