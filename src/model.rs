@@ -36,6 +36,9 @@ pub enum Note {
     MinScoreMoved { from: String, to: String },
     /// `qscan trend`: a shallow clone cuts the first-parent line at `id`.
     TrendShallow { id: String },
+    /// A shallow clone cuts the goals' pace short: `points` past commits of
+    /// the 90 days before the scanned one are in the clone.
+    GoalsPaceShallow { points: u64 },
     /// `qscan trend`: the line holds fewer commits than points were asked for.
     TrendFewCommits { commits: u64, within_since: bool },
     /// `qscan trend`: metrics read from files of the working tree, measured
@@ -335,6 +338,14 @@ impl fmt::Display for Note {
                 f,
                 "shallow clone: the first-parent line is cut at {id}; history metrics at points \
                  near it see only the history the clone holds"
+            ),
+            Note::GoalsPaceShallow { points } => write!(
+                f,
+                "shallow clone: the goals' pace sees {} of the 90 days before this commit, so \
+                 a team below its target without the history to show it moving reads as \
+                 behind; fetch the history (`git fetch --unshallow`, or `fetch-depth: 0` in \
+                 actions/checkout)",
+                plural(*points, "past point")
             ),
             Note::TrendFewCommits {
                 commits,

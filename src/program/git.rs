@@ -24,13 +24,18 @@ pub const PACE_POINTS: usize = 6;
 
 /// The past commits of the pace: up to [`PACE_POINTS`] commits evenly
 /// spread over the [`PACE_DAYS`] of the first-parent line up to `start`,
-/// oldest first, `start` itself left out (it is "now").
-fn pace_commits(odb: &Odb, start: Oid) -> Result<Vec<LineCommit>, Error> {
-    let (line, _) = trend::first_parent_line(odb, start, Some(PACE_DAYS * 86_400))?;
-    Ok(trend::pick(&line, Pick::Points(PACE_POINTS))
+/// oldest first, `start` itself left out (it is "now"); and a note when a
+/// shallow clone cuts the line within those days.
+fn pace_commits(odb: &Odb, start: Oid) -> Result<(Vec<LineCommit>, Option<Note>), Error> {
+    let (line, shallow) = trend::first_parent_line(odb, start, Some(PACE_DAYS * 86_400))?;
+    let past: Vec<LineCommit> = trend::pick(&line, Pick::Points(PACE_POINTS))
         .into_iter()
         .filter(|c| c.id != start)
-        .collect())
+        .collect();
+    let note = shallow.map(|_| Note::GoalsPaceShallow {
+        points: past.len() as u64,
+    });
+    Ok((past, note))
 }
 
 /// The measured metrics' units.
@@ -82,7 +87,9 @@ pub fn pace(session: &Session, req: &Request, report: &mut Report) -> Result<(),
     let mut points = Vec::new();
     if let (Some(repo), Some(start)) = (session.place().repo.as_ref(), start) {
         let odb = Odb::new(repo).map_err(|e| e.to_error())?;
-        for c in pace_commits(&odb, start)? {
+        let (past, shallow) = pace_commits(&odb, start)?;
+        report.notes.extend(shallow);
+        for c in past {
             let g = session.measure_commit_grouped(c.id, false, trend::NOT_CURRENT, by)?;
             points.push(PacePoint {
                 commit: c.id.to_string(),
@@ -150,7 +157,8 @@ pub fn program(opts: &Options) -> Result<Program, Error> {
     let (start, _) = trend::start(&odb, &def)?;
     let (line, _) = trend::first_parent_line(&odb, start, opts.since)?;
     let mut commits = trend::pick(&line, opts.pick);
-    commits.extend(pace_commits(&odb, start)?);
+    let (past, shallow) = pace_commits(&odb, start)?;
+    commits.extend(past);
     commits.sort_by_key(|c| (c.time, c.id));
     commits.dedup_by_key(|c| c.id);
     let head = odb.head_commit().map_err(|e| e.to_error())?;
@@ -192,6 +200,9 @@ pub fn program(opts: &Options) -> Result<Program, Error> {
         opts.by.name(),
     ));
     notes.extend(trend::head_only(&def));
+    if !def.goals.is_empty() {
+        notes.extend(shallow);
+    }
     Ok(super::build(
         &samples,
         Setup {
@@ -248,6 +259,7 @@ mod tests {
         let head = ids[20];
         let picked: Vec<i64> = pace_commits(&odb, head)
             .unwrap_or_else(|e| panic!("{e}"))
+            .0
             .iter()
             .map(|c| c.time / 86_400 - 1_000)
             .collect();
@@ -258,7 +270,7 @@ mod tests {
         let odb = Odb::new(&repo).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(
             pace_commits(&odb, ids[0])
-                .map(|c| c.is_empty())
+                .map(|(c, note)| c.is_empty() && note.is_none())
                 .unwrap_or(false)
         );
     }

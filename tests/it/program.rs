@@ -108,6 +108,24 @@ fn by_owner_shows_each_goal_and_its_pace() {
 }
 
 #[test]
+fn a_shallow_clone_says_the_pace_is_cut_short() {
+    let r = program_repo();
+    // A clone of depth 1: HEAD is the boundary, no past point.
+    let head = r.repo.head().ok().and_then(|h| h.target()).expect("head");
+    std::fs::write(r.repo.path().join("shallow"), format!("{head}\n")).expect("shallow");
+    let (code, report, _) = common::json(&[r.path(), "--by", "owner"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(report.get("pace").is_none(), "{report:#}");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("shallow clone: the goals' pace sees 0 past points of the 90 days"),
+        "{notes}"
+    );
+    // Flat: behind, and the note says why.
+    assert_eq!(group(&report, "@o/up")["progress"]["track"], "behind");
+}
+
+#[test]
 fn by_owner_text_has_goal_and_pace_columns() {
     let r = program_repo();
     let (code, out, err) = run(r.path(), &["--by", "owner", "--color", "never"]);
