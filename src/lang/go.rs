@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use tree_sitter::{Node, Tree};
 
-use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Scratch, TestRules, line, text};
 use crate::facts::{FileFacts, Function, Import, PublicItem, Typing};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
@@ -337,15 +337,6 @@ fn is_any(src: &str, ty: Node) -> bool {
         }
         _ => false,
     }
-}
-
-fn text<'s>(src: &'s str, node: Node) -> &'s str {
-    src.get(node.byte_range()).unwrap_or("")
-}
-
-/// 1-based line where a node starts.
-fn line(node: Node) -> u32 {
-    node.start_position().row as u32 + 1
 }
 
 #[cfg(test)]

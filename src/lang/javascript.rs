@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
-use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules};
+use super::{
+    Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules, line, text,
+};
 use crate::facts::{
     ALL_NAMES, FileFacts, Function, Import, NameImport, PublicItem, Typing, WHOLE_MODULE,
 };
@@ -441,13 +443,13 @@ fn es_imported_names<'a>(stmt: Node, src: &'a str) -> Vec<(&'a str, &'a str)> {
                     }
                 }
             }
-            "identifier" => out.push((WHOLE_MODULE, text(part, src))),
+            "identifier" => out.push((WHOLE_MODULE, text(src, part))),
             "namespace_import" => {
                 let mut c2 = part.walk();
                 let alias = part
                     .named_children(&mut c2)
                     .next()
-                    .map_or("", |n| text(n, src));
+                    .map_or("", |n| text(src, n));
                 out.push((WHOLE_MODULE, alias));
             }
             _ => {}
@@ -478,7 +480,7 @@ fn required_names<'a>(call: Node, parents: &[Node], src: &'a str) -> Vec<(&'a st
             && let Some(pattern) = h.child_by_field_name("name")
         {
             if pattern.kind() == "identifier" {
-                return vec![(WHOLE_MODULE, text(pattern, src))];
+                return vec![(WHOLE_MODULE, text(src, pattern))];
             }
             if pattern.kind() == "object_pattern" {
                 return destructured(pattern, src);
@@ -496,21 +498,21 @@ fn destructured<'a>(pattern: Node, src: &'a str) -> Vec<(&'a str, &'a str)> {
     for p in pattern.named_children(&mut c) {
         match p.kind() {
             "shorthand_property_identifier_pattern" => {
-                let n = text(p, src);
+                let n = text(src, p);
                 out.push((n, n));
             }
             "pair_pattern" => {
                 let key = p.child_by_field_name("key").and_then(|k| key_name(k, src));
                 let value = p.child_by_field_name("value");
                 match (key, value) {
-                    (Some(k), Some(v)) if v.kind() == "identifier" => out.push((k, text(v, src))),
+                    (Some(k), Some(v)) if v.kind() == "identifier" => out.push((k, text(src, v))),
                     (Some(k), _) => out.push((k, "")),
                     _ => out.push((WHOLE_MODULE, "")),
                 }
             }
             "object_assignment_pattern" => {
                 if let Some(l) = p.child_by_field_name("left") {
-                    let n = text(l, src);
+                    let n = text(src, l);
                     out.push((n, n));
                 }
             }
@@ -565,7 +567,7 @@ fn reexports(program: Node, src: &str) -> (Vec<NameImport>, bool) {
                                     entry.child_by_field_name("value"),
                                 ),
                                 "shorthand_property_identifier" => {
-                                    (Some(text(entry, src)), Some(entry))
+                                    (Some(text(src, entry)), Some(entry))
                                 }
                                 _ => (None, None),
                             };
@@ -639,10 +641,10 @@ fn top_level_bindings<'a>(stmt: Node, src: &'a str, bindings: &mut Bindings<'a>)
                 };
                 match (pattern.kind(), member) {
                     ("identifier", Some(m)) => {
-                        bindings.insert(text(pattern, src), (module, m));
+                        bindings.insert(text(src, pattern), (module, m));
                     }
                     ("identifier", None) => {
-                        bindings.insert(text(pattern, src), (module, WHOLE_MODULE));
+                        bindings.insert(text(src, pattern), (module, WHOLE_MODULE));
                     }
                     ("object_pattern", None) => {
                         for (name, alias) in destructured(pattern, src) {
@@ -669,13 +671,13 @@ fn value_source<'a>(
     let value = unwrap_transparent(value);
     match value.kind() {
         "call_expression" => call_import(value, src).map(|m| (m, WHOLE_MODULE)),
-        "identifier" | "shorthand_property_identifier" => bindings.get(text(value, src)).copied(),
+        "identifier" | "shorthand_property_identifier" => bindings.get(text(src, value)).copied(),
         "member_expression" => {
             let object = unwrap_transparent(value.child_by_field_name("object")?);
             let property = key_name(value.child_by_field_name("property")?, src)?;
             let module = match object.kind() {
                 "call_expression" => call_import(object, src)?,
-                "identifier" => match bindings.get(text(object, src)) {
+                "identifier" => match bindings.get(text(src, object)) {
                     Some((m, n)) if *n == WHOLE_MODULE => *m,
                     _ => return None,
                 },
@@ -761,7 +763,7 @@ fn ts_check(program: Node, src: &str) -> bool {
         match child.kind() {
             "hash_bang_line" => {}
             "comment" => {
-                let t = text(child, src);
+                let t = text(src, child);
                 if t.strip_prefix("//")
                     .is_some_and(|c| c.trim_start().starts_with("@ts-check"))
                 {
@@ -781,7 +783,7 @@ fn explicit_any(function: Node, src: &str) -> Typing {
             let mut c = a.walk();
             a.named_children(&mut c)
                 .find(|t| !COMMENTS.contains(&t.kind()))
-                .is_some_and(|t| t.kind() == "predefined_type" && text(t, src) == "any")
+                .is_some_and(|t| t.kind() == "predefined_type" && text(src, t) == "any")
         })
     };
     let mut params = Vec::new();
@@ -792,7 +794,7 @@ fn explicit_any(function: Node, src: &str) -> Typing {
                 && is_any(p.child_by_field_name("type"))
             {
                 let name = p.child_by_field_name("pattern").unwrap_or(p);
-                params.push(text(name, src).to_string());
+                params.push(text(src, name).to_string());
             }
         }
     }
@@ -834,7 +836,7 @@ fn jsdoc_typing(function: Node, parents: &[Node], before: &[Option<Node>], src: 
         .get(depth)
         .copied()
         .flatten()
-        .map(|c| text(c, src))
+        .map(|c| text(src, c))
         .filter(|t| t.starts_with("/**"));
     let tags = doc.map(param_tags).unwrap_or_default();
     let mut untyped = Vec::new();
@@ -859,7 +861,7 @@ fn jsdoc_typing(function: Node, parents: &[Node], before: &[Option<Node>], src: 
 fn js_params(function: Node, src: &str) -> Vec<(Option<String>, String)> {
     let named = |n: String| (Some(n.clone()), n);
     if let Some(p) = function.child_by_field_name("parameter") {
-        return vec![named(text(p, src).to_string())];
+        return vec![named(text(src, p).to_string())];
     }
     let Some(list) = function.child_by_field_name("parameters") else {
         return Vec::new();
@@ -874,8 +876,8 @@ fn js_params(function: Node, src: &str) -> Vec<(Option<String>, String)> {
                 _ => Some(p),
             };
             match inner.filter(|n| n.kind() == "identifier") {
-                Some(id) => named(text(id, src).to_string()),
-                None => (None, text(p, src).to_string()),
+                Some(id) => named(text(src, id).to_string()),
+                None => (None, text(src, p).to_string()),
             }
         })
         .collect()
@@ -931,14 +933,6 @@ fn param_tags(doc: &str) -> Vec<(String, bool)> {
     tags
 }
 
-fn line(node: Node) -> u32 {
-    node.start_position().row as u32 + 1
-}
-
-fn text<'a>(node: Node, src: &'a str) -> &'a str {
-    src.get(node.byte_range()).unwrap_or("")
-}
-
 fn import(module: &str, at: Node) -> Import {
     Import {
         module: module.to_string(),
@@ -990,7 +984,7 @@ fn key_name<'a>(node: Node, src: &'a str) -> Option<&'a str> {
             | "type_identifier"
             | "number"
             | "computed_property_name"
-            | "nested_identifier" => return Some(text(node, src)),
+            | "nested_identifier" => return Some(text(src, node)),
             "string" => return string_value(node, src),
             "member_expression" => node = node.child_by_field_name("property")?,
             "subscript_expression" => node = node.child_by_field_name("index")?,
@@ -1015,7 +1009,7 @@ fn string_value<'a>(node: Node, src: &'a str) -> Option<&'a str> {
         }
         _ => return None,
     }
-    let t = text(node, src);
+    let t = text(src, node);
     t.get(1..t.len().checked_sub(1)?)
 }
 
@@ -1024,7 +1018,7 @@ fn call_import<'a>(call: Node, src: &'a str) -> Option<&'a str> {
     let function = call.child_by_field_name("function")?;
     let is_import = match function.kind() {
         "import" => true,
-        "identifier" => text(function, src) == "require",
+        "identifier" => text(src, function) == "require",
         _ => false,
     };
     if !is_import {
@@ -1166,7 +1160,7 @@ fn declared_names<'a>(decl: Node, src: &'a str, names: &mut Vec<&'a str>) {
             .named_children(&mut c)
             .find(|n| n.kind() == "identifier")
         {
-            names.push(text(name, src));
+            names.push(text(src, name));
         }
     }
 }
@@ -1179,7 +1173,7 @@ fn pattern_names<'a>(pattern: Node, src: &'a str, names: &mut Vec<&'a str>) {
     while let Some(pattern) = todo.pop() {
         match pattern.kind() {
             "identifier" | "shorthand_property_identifier_pattern" => {
-                names.push(text(pattern, src))
+                names.push(text(src, pattern))
             }
             "pair_pattern" => {
                 if let Some(value) = pattern.child_by_field_name("value") {
@@ -1240,10 +1234,10 @@ fn is_module_exports(node: Node, src: &str) -> bool {
     node.kind() == "member_expression"
         && node
             .child_by_field_name("object")
-            .is_some_and(|o| o.kind() == "identifier" && text(o, src) == "module")
+            .is_some_and(|o| o.kind() == "identifier" && text(src, o) == "module")
         && node
             .child_by_field_name("property")
-            .is_some_and(|p| text(p, src) == "exports")
+            .is_some_and(|p| text(src, p) == "exports")
 }
 
 /// The name in `exports.x` or `module.exports.x` (or `exports['x']`).
@@ -1259,7 +1253,7 @@ fn commonjs_member<'a>(target: Node, src: &'a str) -> Option<&'a str> {
         ),
         _ => return None,
     };
-    let on_exports = (object.kind() == "identifier" && text(object, src) == "exports")
+    let on_exports = (object.kind() == "identifier" && text(src, object) == "exports")
         || is_module_exports(object, src);
     if !on_exports {
         return None;

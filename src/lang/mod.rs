@@ -24,7 +24,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::{Node, Parser, Tree};
 
 use crate::facts::{ALL_NAMES, FileFacts, JsPackage, NameImport, RustCrate, WHOLE_MODULE};
 pub use crate::snapshot::Language;
@@ -543,6 +543,17 @@ pub fn parse(language: Language, path: &str, text: &str) -> Result<Tree, String>
 
 /// Parses `src` as `language` at `path` and runs the language's analysis, as
 /// the analysis stage does for one file (for the specs' unit tests).
+/// The 1-based line where a node starts.
+pub(crate) fn line(node: Node) -> u32 {
+    node.start_position().row as u32 + 1
+}
+
+/// A node's source text ("" when its range is not on character
+/// boundaries of `src`).
+pub(crate) fn text<'s>(src: &'s str, node: Node) -> &'s str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
 #[cfg(test)]
 pub(crate) fn analyzed(
     language: &str,

@@ -7,7 +7,7 @@
 
 use tree_sitter::{Node, Tree, TreeCursor};
 
-use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules, line};
 use crate::facts::{ALL_NAMES, FileFacts, Function, Import, NameImport, PublicItem, Typing};
 
 pub const SPEC: LanguageSpec = LanguageSpec {
@@ -679,10 +679,6 @@ fn has_type_comment(node: Node, src: &[u8]) -> bool {
     body.children(&mut c)
         .take_while(|n| n.kind() == "comment")
         .any(is_type_comment)
-}
-
-fn line(node: Node) -> u32 {
-    node.start_position().row as u32 + 1
 }
 
 /// `import a.b, c as d`: one import per dotted name.

@@ -10,7 +10,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules};
+use super::{Docs, Grammar, LanguageSpec, Libraries, Lookup, Resolved, Scratch, TestRules, line};
 use crate::facts::{
     ALL_NAMES, FileFacts, Function, Import, NameImport, PublicItem, RustCrate, Typing, WHOLE_MODULE,
 };
@@ -539,10 +539,6 @@ impl<'a> Walk<'a> {
 }
 
 /// 1-based line where a node starts.
-fn line(node: Node) -> u32 {
-    node.start_position().row as u32 + 1
-}
-
 /// One name a `use` tree brings into scope.
 struct UseLeaf<'s> {
     /// The path is the prefix's (an index in [`Prefixes`]) followed by
