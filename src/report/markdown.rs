@@ -158,51 +158,33 @@ fn file_item(out: &mut String, m: &MetricResult, w: &WorkFile, units: Option<usi
     let _ = writeln!(out, "{}", line.changed(m, w, units));
 }
 
-/// Files each group's worklists start with, per metric.
-const GROUP_TOP: usize = 3;
-
 /// `--by`: each group's own top of each metric's worklist.
 fn group_worklists(out: &mut String, groups: &[Group], by: By) {
-    if groups
-        .iter()
-        .all(|g| g.metrics.iter().all(|m| m.worklist.is_empty()))
-    {
+    let tops = super::group_tops(groups);
+    if tops.is_empty() {
         return;
     }
     let _ = writeln!(
         out,
-        "\n**Worklist by {}** (each metric's first {GROUP_TOP} files)\n",
-        text(&by.label())
+        "\n**Worklist by {}** (each metric's first {} files)\n",
+        text(&by.label()),
+        super::GROUP_TOP
     );
-    for g in groups {
-        let tops: Vec<String> = g
-            .metrics
+    for (g, metrics) in tops {
+        let tops: Vec<String> = metrics
             .iter()
-            .filter(|m| !m.worklist.is_empty())
             .map(|m| {
-                let files: Vec<String> = m
-                    .worklist
-                    .iter()
-                    .take(GROUP_TOP)
-                    .map(|w| code(&w.path))
-                    .collect();
-                let rest = m.worklist.len().saturating_sub(GROUP_TOP);
-                format!(
-                    "{} {}{}",
-                    text(&m.name),
-                    files.join(", "),
-                    if rest > 0 {
-                        format!(" (+{rest} more)")
-                    } else {
-                        String::new()
-                    }
-                )
+                let files: Vec<String> = m.paths.iter().map(|p| code(p)).collect();
+                let more = if m.more > 0 {
+                    format!(" (+{} more)", m.more)
+                } else {
+                    String::new()
+                };
+                format!("{} {}{more}", text(m.metric), files.join(", "))
             })
             .collect();
-        if !tops.is_empty() {
-            // A code span: a bare @org/team in a comment would notify the team.
-            let _ = writeln!(out, "- {}: {}", code(&g.name), tops.join("; "));
-        }
+        // A code span: a bare @org/team in a comment would notify the team.
+        let _ = writeln!(out, "- {}: {}", code(&g.name), tops.join("; "));
     }
 }
 

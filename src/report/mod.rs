@@ -199,6 +199,45 @@ pub struct TrendValue {
     pub status: crate::model::Status,
 }
 
+/// Files each group's worklists start with, per metric (`--by`).
+pub const GROUP_TOP: usize = 3;
+
+/// The start of a group's worklist of one metric.
+pub struct GroupTop<'a> {
+    pub metric: &'a str,
+    /// Its first [`GROUP_TOP`] files.
+    pub paths: Vec<&'a str>,
+    /// How many files follow them.
+    pub more: usize,
+}
+
+/// Each group with a worklist, and the start of each of its metrics'
+/// worklists; empty when no group has a worklist.
+pub fn group_tops(groups: &[Group]) -> Vec<(&Group, Vec<GroupTop<'_>>)> {
+    groups
+        .iter()
+        .map(|g| {
+            let tops: Vec<GroupTop> = g
+                .metrics
+                .iter()
+                .filter(|m| !m.worklist.is_empty())
+                .map(|m| GroupTop {
+                    metric: &m.name,
+                    paths: m
+                        .worklist
+                        .iter()
+                        .take(GROUP_TOP)
+                        .map(|w| w.path.as_str())
+                        .collect(),
+                    more: m.worklist.len().saturating_sub(GROUP_TOP),
+                })
+                .collect();
+            (g, tops)
+        })
+        .filter(|(_, tops)| !tops.is_empty())
+        .collect()
+}
+
 /// `--by` with goals: a group's goal (`80 by 2027-03-31`) and where its
 /// pace leads (`behind → 66.4`), or None when no group has a goal.
 pub fn goal_cells(groups: &[Group], g: &Group) -> Option<(String, String)> {

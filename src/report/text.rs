@@ -290,47 +290,29 @@ fn worklist(out: &mut String, m: &MetricResult, units: Option<usize>) {
     more(out, files, what);
 }
 
-/// Files each group's worklists start with, per metric.
-const GROUP_TOP: usize = 3;
-
 /// `--by`: each group's own top of each metric's worklist.
 fn group_worklists(out: &mut String, groups: &[Group], by: By) {
-    if groups
-        .iter()
-        .all(|g| g.metrics.iter().all(|m| m.worklist.is_empty()))
-    {
+    let tops = super::group_tops(groups);
+    if tops.is_empty() {
         return;
     }
     let _ = writeln!(
         out,
-        "\n{} (each metric's first {GROUP_TOP} files)",
-        paint(BOLD, &format!("worklist by {}", by.label()))
+        "\n{} (each metric's first {} files)",
+        paint(BOLD, &format!("worklist by {}", by.label())),
+        super::GROUP_TOP
     );
-    for g in groups {
-        let metrics: Vec<_> = g
-            .metrics
-            .iter()
-            .filter(|m| !m.worklist.is_empty())
-            .collect();
-        if metrics.is_empty() {
-            continue;
-        }
+    for (g, metrics) in tops {
         let _ = writeln!(out, "  {}", paint(BOLD, &escape(&g.name)));
         for m in metrics {
-            let top: Vec<String> = m
-                .worklist
-                .iter()
-                .take(GROUP_TOP)
-                .map(|w| escape(&w.path))
-                .collect();
-            let rest = m.worklist.len().saturating_sub(GROUP_TOP);
+            let paths: Vec<String> = m.paths.iter().map(|p| escape(p)).collect();
             let _ = writeln!(
                 out,
                 "    {}: {}{}",
-                escape(&m.name),
-                top.join(", "),
-                if rest > 0 {
-                    paint(DIM, &format!(" (+{rest} more)"))
+                escape(m.metric),
+                paths.join(", "),
+                if m.more > 0 {
+                    paint(DIM, &format!(" (+{} more)", m.more))
                 } else {
                     String::new()
                 }
